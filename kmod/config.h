@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-port configuration: what the control plane (netlink, ethtool) sets and
+ * the datapath reads.  A port's configuration is an immutable object
+ * published with RCU: writers (under RTNL) copy, change, validate and
+ * replace it; the datapath reads it under rcu_read_lock() (or the BH-RCU it
+ * already runs in) without locks or atomics.
+ */
+#ifndef _HP_CONFIG_H
+#define _HP_CONFIG_H
+
+#include <linux/types.h>
+#include <linux/rcupdate.h>
+#include <linux/netdevice.h>
+#include <uapi/linux/hotpath.h>
+
+struct netlink_ext_ack;
+
+/* Hardware model of one port; units as in enum hotpath_model_attr. */
+struct hp_model {
+	u8 timing;		/* enum hotpath_timing */
+	u32 link_mbps;
+	u32 pcie_rtt_ns;	/* descriptor fetch: one PCIe read round trip */
+	u32 doorbell_ns;	/* MMIO doorbell write */
+	u32 pcie_mbps;		/* DMA payload bandwidth */
+	u32 dma_ns;		/* TX DMA start (payload read latency) */
+	u32 phy_ns;		/* PHY/SerDes, per direction */
+	u32 rx_dma_ns;		/* RX DMA write into a posted buffer */
+	u32 desc_ns;		/* descriptor write modelled under CTPIO */
+	u32 host_pio_mbps;	/* write-combining PIO bandwidth (CTPIO) */
+};
+
+struct hp_config {
+	u8 rx_mode;			/* enum hotpath_rx_mode */
+	bool tx_push;
+	bool stats_enabled;
+	bool probes;
+	u32 busy_poll_fallback_us;
+
+	u8 ctpio_mode;			/* enum hotpath_ctpio_mode */
+	u32 ctpio_thresh;		/* bytes */
+	u32 ctpio_max_frame;		/* bytes */
+	u32 ctpio_underrun_ppm;
+
+	u32 rx_usecs;
+	u32 rx_frames;
+	u32 tx_usecs;
+	u32 tx_frames;
+
+	struct hp_model model;
+	struct rcu_head rcu;
+};
+
+/* Fill @model with the figures of @profile (enum hotpath_profile). */
+void hp_config_load_profile(struct hp_model *model, u8 profile);
+
+/* A freshly allocated default configuration (realistic profile), or NULL. */
+struct hp_config *hp_config_alloc_default(void);
+
+/*
+ * Validate @new against the port (ring sizes etc.) and, if it is valid,
+ * publish a copy of it as the port's configuration, free the old one after
+ * a grace period, bump the generation and announce it on the "config"
+ * multicast group.  RTNL must be held.  On error nothing changes and
+ * @extack says why.
+ */
+int hp_config_apply(struct net_device *dev, const struct hp_config *new,
+		    struct netlink_ext_ack *extack);
+
+/*
+ * Generation of the set of ports and their configuration, bumped on every
+ * change under RTNL; netlink dumps use it to detect inconsistency.
+ */
+extern unsigned int hp_config_generation;
+
+static inline void hp_config_bump_generation(void)
+{
+	ASSERT_RTNL();
+	WRITE_ONCE(hp_config_generation, hp_config_generation + 1);
+}
+
+#endif /* _HP_CONFIG_H */

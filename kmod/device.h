@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The hotpath port as the rest of the module sees it: a net_device whose
+ * private data (struct hp_port, private to the datapath files) holds the
+ * rings, NAPI, the emulated interrupt and the published configuration.
+ */
+#ifndef _HP_DEVICE_H
+#define _HP_DEVICE_H
+
+#include <linux/netdevice.h>
+#include <linux/netlink.h>
+
+struct hp_config;
+
+bool hp_device_is_port(const struct net_device *dev);
+
+/* The current configuration.  RTNL held. */
+const struct hp_config *hp_device_config(const struct net_device *dev);
+
+/*
+ * Publish @cfg (ownership passes to the port) as the port's configuration,
+ * apply its side effects on the running datapath (interrupt masking, timers)
+ * and free the previous one after an RCU grace period.  RTNL held; @cfg has
+ * been validated by hp_config_apply().
+ */
+void hp_device_publish_config(struct net_device *dev, struct hp_config *cfg);
+
+/* The other end of the pair, or NULL while it is being destroyed.  RTNL. */
+struct net_device *hp_device_peer(const struct net_device *dev);
+
+void hp_device_ring_sizes(const struct net_device *dev, u32 *rx, u32 *tx);
+/* ethtool -G; fails with EBUSY while the port is up. RTNL held. */
+int hp_device_set_ring_sizes(struct net_device *dev, u32 rx, u32 tx,
+			     struct netlink_ext_ack *extack);
+
+#define HP_RING_MIN	64
+#define HP_RING_MAX	4096
+
+#endif /* _HP_DEVICE_H */
