@@ -57,6 +57,23 @@ void hp_config_load_profile(struct hp_model *model, u8 profile);
 /* A freshly allocated default configuration (realistic profile), or NULL. */
 struct hp_config *hp_config_alloc_default(void);
 
+/* Limits of the model parameters (enum hotpath_model_attr). */
+#define HP_MODEL_NS_MAX		100000
+#define HP_MODEL_MBPS_MIN	1000
+#define HP_MODEL_MBPS_MAX	1000000
+
+/*
+ * Set the CTPIO mode; a max_frame still at the old mode's default (500, or
+ * 1518 in ct) moves to the new mode's default.
+ */
+void hp_config_set_ctpio_mode(struct hp_config *cfg, u8 mode);
+
+bool hp_config_link_mbps_valid(u32 mbps);
+
+/* Check every field of @cfg, and the coalescing frames against the rings. */
+int hp_config_validate(const struct hp_config *cfg, u32 rx_ring, u32 tx_ring,
+		       struct netlink_ext_ack *extack);
+
 /*
  * Validate @new against the port (ring sizes etc.) and, if it is valid,
  * publish a copy of it as the port's configuration, free the old one after

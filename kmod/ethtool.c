@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ethtool ops of a hotpath port.  Settings shared with the netlink family
+ * (coalescing, tx-push) go through hp_config_apply(), so a change made here
+ * is validated the same way, seen by `hotpath show` and announced on the
+ * "config" group.
+ *
+ *   ethtool -C rx-usecs/rx-frames/tx-usecs/tx-frames
+ *	= HOTPATH_COALESCE_A_{RX,TX}_{USECS,FRAMES}
+ *   ethtool -G tx-push = HOTPATH_A_TX_PUSH
+ *   ethtool -G rx/tx   = HOTPATH_A_{RX,TX}_RING_SIZE (read only in netlink)
+ *   ethtool -S         = HOTPATH_A_COUNTERS, each stage's count and mean
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ethtool.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+
+#include "config.h"
+#include "device.h"
+#include "ethtool.h"
+#include "netlink.h"
+#include "stages.h"
+
+#define HP_DRV_NAME	"hotpath"
+#define HP_DRV_VERSION	"1.0"
+
+/* -S: counters (ids 1..MAX), then count and mean per stage, then the peer. */
+#define HP_ETH_N_COUNTERS	(__HOTPATH_CNT_MAX - 1)
+#define HP_ETH_N_STATS		(HP_ETH_N_COUNTERS + 2 * __HOTPATH_STAGE_MAX + 1)
+
+static void hp_ethtool_get_drvinfo(struct net_device *dev, struct ethtool_drvinfo *info)
+{
+	strscpy(info->driver, HP_DRV_NAME, sizeof(info->driver));
+	strscpy(info->version, HP_DRV_VERSION, sizeof(info->version));
+	strscpy(info->bus_info, "emulated", sizeof(info->bus_info));
+}
+
+static int hp_ethtool_get_coalesce(struct net_device *dev, struct ethtool_coalesce *ec,
+				   struct kernel_ethtool_coalesce *kec,
+				   struct netlink_ext_ack *extack)
+{
+	const struct hp_config *cfg = hp_device_config(dev);
+
+	ec->rx_coalesce_usecs = cfg->rx_usecs;
+	ec->rx_max_coalesced_frames = cfg->rx_frames;
+	ec->tx_coalesce_usecs = cfg->tx_usecs;
+	ec->tx_max_coalesced_frames = cfg->tx_frames;
+	return 0;
+}
+
+static int hp_ethtool_set_coalesce(struct net_device *dev, struct ethtool_coalesce *ec,
+				   struct kernel_ethtool_coalesce *kec,
+				   struct netlink_ext_ack *extack)
+{
+	struct hp_config *cfg;
+	int err;
+
+	cfg = kmemdup(hp_device_config(dev), sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+	cfg->rx_usecs = ec->rx_coalesce_usecs;
+	cfg->rx_frames = ec->rx_max_coalesced_frames;
+	cfg->tx_usecs = ec->tx_coalesce_usecs;
+	cfg->tx_frames = ec->tx_max_coalesced_frames;
+	err = hp_config_apply(dev, cfg, extack);
+	kfree(cfg);
+	return err;
+}
+
+static void hp_ethtool_get_ringparam(struct net_device *dev, struct ethtool_ringparam *ring,
+				     struct kernel_ethtool_ringparam *kring,
+				     struct netlink_ext_ack *extack)
+{
+	const struct hp_config *cfg = hp_device_config(dev);
+	u32 rx, tx;
+
+	hp_device_ring_sizes(dev, &rx, &tx);
+	ring->rx_max_pending = HP_RING_MAX;
+	ring->tx_max_pending = HP_RING_MAX;
+	ring->rx_pending = rx;
+	ring->tx_pending = tx;
+	kring->tx_push = cfg->tx_push;
+}
+
+static int hp_ethtool_set_ringparam(struct net_device *dev, struct ethtool_ringparam *ring,
+				    struct kernel_ethtool_ringparam *kring,
+				    struct netlink_ext_ack *extack)
+{
+	struct hp_config *cfg;
+	u32 rx, tx;
+	int err;
+
+	ASSERT_RTNL();
+
+	if (ring->rx_pending < HP_RING_MIN || ring->tx_pending < HP_RING_MIN) {
+		NL_SET_ERR_MSG_MOD(extack, "ring sizes must be at least 64 descriptors");
+		return -EINVAL;
+	}
+
+	cfg = kmemdup(hp_device_config(dev), sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+	cfg->tx_push = !!kring->tx_push;
+
+	/* Check the configuration against the new rings before touching them. */
+	err = hp_config_validate(cfg, ring->rx_pending, ring->tx_pending, extack);
+	if (err)
+		goto out_free;
+
+	hp_device_ring_sizes(dev, &rx, &tx);
+	if (rx != ring->rx_pending || tx != ring->tx_pending) {
+		err = hp_device_set_ring_sizes(dev, ring->rx_pending, ring->tx_pending, extack);
+		if (err)
+			goto out_free;
+		/* Ring sizes are part of the announced port configuration. */
+		if (cfg->tx_push == hp_device_config(dev)->tx_push) {
+			hp_config_bump_generation();
+			hp_netlink_notify(dev);
+		}
+	}
+	err = hp_config_apply(dev, cfg, extack);
+
+out_free:
+	kfree(cfg);
+	return err;
+}
+
+static int hp_ethtool_get_sset_count(struct net_device *dev, int sset)
+{
+	switch (sset) {
+	case ETH_SS_STATS:
+		return HP_ETH_N_STATS;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+static void hp_ethtool_get_strings(struct net_device *dev, u32 sset, u8 *data)
+{
+	unsigned int i;
+
+	if (sset != ETH_SS_STATS)
+		return;
+	for (i = HOTPATH_CNT_UNSPEC + 1; i < __HOTPATH_CNT_MAX; i++)
+		ethtool_sprintf(&data, "%s", hp_stages_counter_name(i));
+	for (i = 0; i < __HOTPATH_STAGE_MAX; i++) {
+		ethtool_sprintf(&data, "%s_count", hp_stages_name(i));
+		ethtool_sprintf(&data, "%s_mean_ns", hp_stages_name(i));
+	}
+	ethtool_sprintf(&data, "peer_ifindex");
+}
+
+static void hp_ethtool_get_stats(struct net_device *dev, struct ethtool_stats *stats, u64 *data)
+{
+	u64 counters[__HOTPATH_CNT_MAX];
+	struct hp_stage_summary s;
+	struct net_device *peer;
+	unsigned int i;
+
+	memset(counters, 0, sizeof(counters));
+	hp_stages_read_counters(dev, counters);
+	for (i = HOTPATH_CNT_UNSPEC + 1; i < __HOTPATH_CNT_MAX; i++)
+		*data++ = counters[i];
+	for (i = 0; i < __HOTPATH_STAGE_MAX; i++) {
+		hp_stages_read(dev, i, &s);
+		*data++ = s.count;
+		*data++ = s.mean_ns;
+	}
+	/* ethtool calls this under RTNL, which hp_device_peer() needs. */
+	peer = hp_device_peer(dev);
+	*data++ = peer ? peer->ifindex : 0;
+}
+
+const struct ethtool_ops hp_ethtool_ops = {
+	.supported_coalesce_params	= ETHTOOL_COALESCE_USECS | ETHTOOL_COALESCE_MAX_FRAMES,
+	.supported_ring_params		= ETHTOOL_RING_USE_TX_PUSH,
+	.get_drvinfo			= hp_ethtool_get_drvinfo,
+	.get_link			= ethtool_op_get_link,
+	.get_coalesce			= hp_ethtool_get_coalesce,
+	.set_coalesce			= hp_ethtool_set_coalesce,
+	.get_ringparam			= hp_ethtool_get_ringparam,
+	.set_ringparam			= hp_ethtool_set_ringparam,
+	.get_sset_count			= hp_ethtool_get_sset_count,
+	.get_strings			= hp_ethtool_get_strings,
+	.get_ethtool_stats		= hp_ethtool_get_stats,
+};

@@ -1,0 +1,622 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "hotpath" generic netlink family: port configuration get/dump/set,
+ * stage statistics get/dump/reset and the "config" multicast group.  The
+ * protocol is specified in include/uapi/linux/hotpath.h.
+ *
+ * Every handler runs under RTNL: the port configuration is RTNL-protected on
+ * the writer side, and RTNL also keeps the ports from going away or moving
+ * between namespaces while a message is built.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "config.h"
+#include "device.h"
+#include "netlink.h"
+#include "stages.h"
+
+static struct genl_family hp_genl_family;
+static bool hp_genl_registered;
+
+enum hp_mcgrp {
+	HP_MCGRP_CONFIG,
+};
+
+static const struct genl_multicast_group hp_mcgrps[] = {
+	[HP_MCGRP_CONFIG] = { .name = HOTPATH_MCGRP_CONFIG },
+};
+
+/* Not const: 6.1's struct nla_policy points at them without const. */
+static struct netlink_range_validation hp_range_fallback_us = {
+	.min = 1, .max = 1000000,
+};
+
+static struct netlink_range_validation hp_range_ppm = {
+	.max = 1000000,
+};
+
+static struct netlink_range_validation hp_range_usecs = {
+	.max = 10000,
+};
+
+static struct netlink_range_validation hp_range_frames = {
+	.max = HP_RING_MAX,
+};
+
+static struct netlink_range_validation hp_range_link = {
+	.min = 1000, .max = 100000,
+};
+
+static struct netlink_range_validation hp_range_ns = {
+	.max = HP_MODEL_NS_MAX,
+};
+
+static struct netlink_range_validation hp_range_mbps = {
+	.min = HP_MODEL_MBPS_MIN, .max = HP_MODEL_MBPS_MAX,
+};
+
+static const struct nla_policy hp_ctpio_policy[HOTPATH_CTPIO_A_MAX + 1] = {
+	[HOTPATH_CTPIO_A_MODE]		= NLA_POLICY_MAX(NLA_U8, HOTPATH_CTPIO_MAX),
+	[HOTPATH_CTPIO_A_THRESH]	= NLA_POLICY_RANGE(NLA_U32, 0, 4092),
+	[HOTPATH_CTPIO_A_MAX_FRAME]	= NLA_POLICY_RANGE(NLA_U32, 29, 4092),
+	[HOTPATH_CTPIO_A_UNDERRUN_PPM]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_ppm),
+};
+
+static const struct nla_policy hp_coalesce_policy[HOTPATH_COALESCE_A_MAX + 1] = {
+	[HOTPATH_COALESCE_A_RX_USECS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_usecs),
+	[HOTPATH_COALESCE_A_RX_FRAMES]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_frames),
+	[HOTPATH_COALESCE_A_TX_USECS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_usecs),
+	[HOTPATH_COALESCE_A_TX_FRAMES]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_frames),
+};
+
+static const struct nla_policy hp_model_policy[HOTPATH_MODEL_A_MAX + 1] = {
+	[HOTPATH_MODEL_A_PROFILE]	= NLA_POLICY_MAX(NLA_U8, HOTPATH_PROFILE_MAX),
+	[HOTPATH_MODEL_A_TIMING]	= NLA_POLICY_MAX(NLA_U8, HOTPATH_TIMING_MAX),
+	[HOTPATH_MODEL_A_LINK_MBPS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_link),
+	[HOTPATH_MODEL_A_PCIE_RTT_NS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_ns),
+	[HOTPATH_MODEL_A_DOORBELL_NS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_ns),
+	[HOTPATH_MODEL_A_PCIE_MBPS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_mbps),
+	[HOTPATH_MODEL_A_DMA_NS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_ns),
+	[HOTPATH_MODEL_A_PHY_NS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_ns),
+	[HOTPATH_MODEL_A_RX_DMA_NS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_ns),
+	[HOTPATH_MODEL_A_DESC_NS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_ns),
+	[HOTPATH_MODEL_A_HOST_PIO_MBPS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_mbps),
+};
+
+/* GET, STATS_GET, STATS_RESET: which port; nothing else is accepted. */
+static const struct nla_policy hp_port_id_policy[HOTPATH_A_IFNAME + 1] = {
+	[HOTPATH_A_IFINDEX]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[HOTPATH_A_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+};
+
+/*
+ * SET takes the whole port tree so that a reply or notification can be sent
+ * back as a request; its read-only attributes pass the policy and are then
+ * refused with EOPNOTSUPP, as the protocol says.
+ */
+static const struct nla_policy hp_port_set_policy[HOTPATH_A_MAX + 1] = {
+	[HOTPATH_A_IFINDEX]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[HOTPATH_A_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[HOTPATH_A_PEER_IFINDEX]	= { .type = NLA_U32 },
+	[HOTPATH_A_PEER_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[HOTPATH_A_RX_MODE]		= NLA_POLICY_MAX(NLA_U8, HOTPATH_RX_MODE_MAX),
+	[HOTPATH_A_TX_PUSH]		= NLA_POLICY_MAX(NLA_U8, 1),
+	[HOTPATH_A_BUSY_POLL_FALLBACK_US] = NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_fallback_us),
+	[HOTPATH_A_STATS_ENABLED]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[HOTPATH_A_PROBES]		= NLA_POLICY_MAX(NLA_U8, 1),
+	[HOTPATH_A_RX_RING_SIZE]	= { .type = NLA_U32 },
+	[HOTPATH_A_TX_RING_SIZE]	= { .type = NLA_U32 },
+	[HOTPATH_A_CTPIO]		= NLA_POLICY_NESTED(hp_ctpio_policy),
+	[HOTPATH_A_COALESCE]		= NLA_POLICY_NESTED(hp_coalesce_policy),
+	[HOTPATH_A_MODEL]		= NLA_POLICY_NESTED(hp_model_policy),
+	[HOTPATH_A_STAGES]		= { .type = NLA_REJECT },
+	[HOTPATH_A_STAGE]		= { .type = NLA_REJECT },
+	[HOTPATH_A_COUNTERS]		= { .type = NLA_REJECT },
+};
+
+/* The port named by IFINDEX or IFNAME in the caller's namespace.  RTNL. */
+static struct net_device *hp_nl_port(struct net *net, struct nlattr **tb,
+				     struct netlink_ext_ack *extack)
+{
+	struct net_device *dev = NULL;
+
+	ASSERT_RTNL();
+
+	if (tb[HOTPATH_A_IFINDEX]) {
+		dev = __dev_get_by_index(net, nla_get_u32(tb[HOTPATH_A_IFINDEX]));
+		if (!dev) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[HOTPATH_A_IFINDEX],
+					    "ifindex (HOTPATH_A_IFINDEX): no such device");
+			return ERR_PTR(-ENODEV);
+		}
+		if (tb[HOTPATH_A_IFNAME] &&
+		    nla_strcmp(tb[HOTPATH_A_IFNAME], dev->name)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[HOTPATH_A_IFNAME],
+					    "ifname (HOTPATH_A_IFNAME): does not match ifindex");
+			return ERR_PTR(-ENODEV);
+		}
+	} else if (tb[HOTPATH_A_IFNAME]) {
+		char name[IFNAMSIZ];
+
+		nla_strscpy(name, tb[HOTPATH_A_IFNAME], sizeof(name));
+		dev = __dev_get_by_name(net, name);
+		if (!dev) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[HOTPATH_A_IFNAME],
+					    "ifname (HOTPATH_A_IFNAME): no such device");
+			return ERR_PTR(-ENODEV);
+		}
+	} else {
+		NL_SET_ERR_MSG(extack, "ifindex/ifname (HOTPATH_A_IFINDEX/IFNAME): missing");
+		return ERR_PTR(-EINVAL);
+	}
+
+	if (!hp_device_is_port(dev)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[HOTPATH_A_IFINDEX] ?: tb[HOTPATH_A_IFNAME],
+				    "ifindex/ifname: not a hotpath port");
+		return ERR_PTR(-ENODEV);
+	}
+	return dev;
+}
+
+static int hp_nl_fill_port_attrs(struct sk_buff *skb, struct net_device *dev)
+{
+	const struct hp_config *cfg = hp_device_config(dev);
+	const struct hp_model *m = &cfg->model;
+	struct net_device *peer = hp_device_peer(dev);
+	struct nlattr *nest;
+	u32 rx_ring, tx_ring;
+
+	hp_device_ring_sizes(dev, &rx_ring, &tx_ring);
+
+	if (nla_put_u32(skb, HOTPATH_A_IFINDEX, dev->ifindex) ||
+	    nla_put_string(skb, HOTPATH_A_IFNAME, dev->name))
+		return -EMSGSIZE;
+	if (peer && (nla_put_u32(skb, HOTPATH_A_PEER_IFINDEX, peer->ifindex) ||
+		     nla_put_string(skb, HOTPATH_A_PEER_IFNAME, peer->name)))
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, HOTPATH_A_RX_MODE, cfg->rx_mode) ||
+	    nla_put_u8(skb, HOTPATH_A_TX_PUSH, cfg->tx_push) ||
+	    nla_put_u32(skb, HOTPATH_A_BUSY_POLL_FALLBACK_US, cfg->busy_poll_fallback_us) ||
+	    nla_put_u8(skb, HOTPATH_A_STATS_ENABLED, cfg->stats_enabled) ||
+	    nla_put_u8(skb, HOTPATH_A_PROBES, cfg->probes) ||
+	    nla_put_u32(skb, HOTPATH_A_RX_RING_SIZE, rx_ring) ||
+	    nla_put_u32(skb, HOTPATH_A_TX_RING_SIZE, tx_ring))
+		return -EMSGSIZE;
+
+	nest = nla_nest_start(skb, HOTPATH_A_CTPIO);
+	if (!nest ||
+	    nla_put_u8(skb, HOTPATH_CTPIO_A_MODE, cfg->ctpio_mode) ||
+	    nla_put_u32(skb, HOTPATH_CTPIO_A_THRESH, cfg->ctpio_thresh) ||
+	    nla_put_u32(skb, HOTPATH_CTPIO_A_MAX_FRAME, cfg->ctpio_max_frame) ||
+	    nla_put_u32(skb, HOTPATH_CTPIO_A_UNDERRUN_PPM, cfg->ctpio_underrun_ppm))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+
+	nest = nla_nest_start(skb, HOTPATH_A_COALESCE);
+	if (!nest ||
+	    nla_put_u32(skb, HOTPATH_COALESCE_A_RX_USECS, cfg->rx_usecs) ||
+	    nla_put_u32(skb, HOTPATH_COALESCE_A_RX_FRAMES, cfg->rx_frames) ||
+	    nla_put_u32(skb, HOTPATH_COALESCE_A_TX_USECS, cfg->tx_usecs) ||
+	    nla_put_u32(skb, HOTPATH_COALESCE_A_TX_FRAMES, cfg->tx_frames))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+
+	nest = nla_nest_start(skb, HOTPATH_A_MODEL);
+	if (!nest ||
+	    nla_put_u8(skb, HOTPATH_MODEL_A_TIMING, m->timing) ||
+	    nla_put_u32(skb, HOTPATH_MODEL_A_LINK_MBPS, m->link_mbps) ||
+	    nla_put_u32(skb, HOTPATH_MODEL_A_PCIE_RTT_NS, m->pcie_rtt_ns) ||
+	    nla_put_u32(skb, HOTPATH_MODEL_A_DOORBELL_NS, m->doorbell_ns) ||
+	    nla_put_u32(skb, HOTPATH_MODEL_A_PCIE_MBPS, m->pcie_mbps) ||
+	    nla_put_u32(skb, HOTPATH_MODEL_A_DMA_NS, m->dma_ns) ||
+	    nla_put_u32(skb, HOTPATH_MODEL_A_PHY_NS, m->phy_ns) ||
+	    nla_put_u32(skb, HOTPATH_MODEL_A_RX_DMA_NS, m->rx_dma_ns) ||
+	    nla_put_u32(skb, HOTPATH_MODEL_A_DESC_NS, m->desc_ns) ||
+	    nla_put_u32(skb, HOTPATH_MODEL_A_HOST_PIO_MBPS, m->host_pio_mbps))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int hp_nl_fill_stats_attrs(struct sk_buff *skb, struct net_device *dev)
+{
+	u64 counters[__HOTPATH_CNT_MAX];
+	struct hp_stage_summary s;
+	struct nlattr *stages, *stage, *cnt;
+	unsigned int i;
+
+	if (nla_put_u32(skb, HOTPATH_A_IFINDEX, dev->ifindex) ||
+	    nla_put_string(skb, HOTPATH_A_IFNAME, dev->name))
+		return -EMSGSIZE;
+
+	stages = nla_nest_start(skb, HOTPATH_A_STAGES);
+	if (!stages)
+		return -EMSGSIZE;
+	for (i = 0; i < __HOTPATH_STAGE_MAX; i++) {
+		hp_stages_read(dev, i, &s);
+		stage = nla_nest_start(skb, HOTPATH_A_STAGE);
+		if (!stage ||
+		    nla_put_u32(skb, HOTPATH_STAGE_A_ID, i) ||
+		    nla_put_string(skb, HOTPATH_STAGE_A_NAME, hp_stages_name(i)) ||
+		    nla_put_u8(skb, HOTPATH_STAGE_A_SOURCE, hp_stages_source(i)) ||
+		    nla_put_u64_64bit(skb, HOTPATH_STAGE_A_COUNT, s.count, HOTPATH_STAGE_A_PAD) ||
+		    nla_put_u64_64bit(skb, HOTPATH_STAGE_A_SUM_NS, s.sum_ns,
+				      HOTPATH_STAGE_A_PAD) ||
+		    nla_put_u64_64bit(skb, HOTPATH_STAGE_A_MIN_NS, s.min_ns,
+				      HOTPATH_STAGE_A_PAD) ||
+		    nla_put_u64_64bit(skb, HOTPATH_STAGE_A_MEAN_NS, s.mean_ns,
+				      HOTPATH_STAGE_A_PAD) ||
+		    nla_put_u64_64bit(skb, HOTPATH_STAGE_A_MAX_NS, s.max_ns,
+				      HOTPATH_STAGE_A_PAD) ||
+		    nla_put_u64_64bit(skb, HOTPATH_STAGE_A_P50_NS, s.p50_ns,
+				      HOTPATH_STAGE_A_PAD) ||
+		    nla_put_u64_64bit(skb, HOTPATH_STAGE_A_P90_NS, s.p90_ns,
+				      HOTPATH_STAGE_A_PAD) ||
+		    nla_put_u64_64bit(skb, HOTPATH_STAGE_A_P99_NS, s.p99_ns,
+				      HOTPATH_STAGE_A_PAD) ||
+		    nla_put_u64_64bit(skb, HOTPATH_STAGE_A_P999_NS, s.p999_ns,
+				      HOTPATH_STAGE_A_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, stage);
+	}
+	nla_nest_end(skb, stages);
+
+	memset(counters, 0, sizeof(counters));
+	hp_stages_read_counters(dev, counters);
+	cnt = nla_nest_start(skb, HOTPATH_A_COUNTERS);
+	if (!cnt)
+		return -EMSGSIZE;
+	/* Counter ids start at 1; id 0 (UNSPEC) doubles as the pad attribute. */
+	for (i = HOTPATH_CNT_UNSPEC + 1; i < __HOTPATH_CNT_MAX; i++)
+		if (nla_put_u64_64bit(skb, i, counters[i], HOTPATH_CNT_UNSPEC))
+			return -EMSGSIZE;
+	nla_nest_end(skb, cnt);
+	return 0;
+}
+
+typedef int (*hp_nl_fill_t)(struct sk_buff *skb, struct net_device *dev);
+
+static int hp_nl_fill(struct sk_buff *skb, struct net_device *dev, hp_nl_fill_t fill,
+		      u32 portid, u32 seq, int flags, u8 cmd,
+		      struct netlink_callback *cb)
+{
+	void *hdr;
+	int err;
+
+	hdr = genlmsg_put(skb, portid, seq, &hp_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+	err = fill(skb, dev);
+	if (err) {
+		genlmsg_cancel(skb, hdr);
+		return err;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int hp_nl_get_doit(struct sk_buff *skb, struct genl_info *info, hp_nl_fill_t fill,
+			  u8 cmd)
+{
+	struct net_device *dev;
+	struct sk_buff *msg;
+	int err;
+
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	rtnl_lock();
+	dev = hp_nl_port(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(dev)) {
+		err = PTR_ERR(dev);
+		goto err_unlock;
+	}
+	err = hp_nl_fill(msg, dev, fill, info->snd_portid, info->snd_seq, 0, cmd, NULL);
+	if (err)
+		goto err_unlock;
+	rtnl_unlock();
+
+	return genlmsg_reply(msg, info);
+
+err_unlock:
+	rtnl_unlock();
+	nlmsg_free(msg);
+	return err;
+}
+
+/*
+ * Dump every port of the caller's namespace.  cb->args[0] is the number of
+ * ports already sent; the ports list and their configuration are versioned
+ * by dev_base_seq and hp_config_generation, so a dump that straddles a
+ * change is flagged NLM_F_DUMP_INTR and the caller retries.
+ */
+static int hp_nl_dumpit(struct sk_buff *skb, struct netlink_callback *cb, hp_nl_fill_t fill,
+			u8 cmd)
+{
+	struct net *net = sock_net(skb->sk);
+	long skip = cb->args[0], idx = 0;
+	struct net_device *dev;
+	int err = 0;
+
+	rtnl_lock();
+	cb->seq = READ_ONCE(hp_config_generation) + net->dev_base_seq;
+	for_each_netdev(net, dev) {
+		if (!hp_device_is_port(dev))
+			continue;
+		if (idx < skip) {
+			idx++;
+			continue;
+		}
+		err = hp_nl_fill(skb, dev, fill, NETLINK_CB(cb->skb).portid,
+				 cb->nlh->nlmsg_seq, NLM_F_MULTI, cmd, cb);
+		if (err)
+			break;
+		idx++;
+	}
+	rtnl_unlock();
+	cb->args[0] = idx;
+
+	/* A full skb ends this part of the dump; the next one resumes. */
+	if (err == -EMSGSIZE && idx > skip)
+		return skb->len;
+	return err ?: skb->len;
+}
+
+static int hp_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return hp_nl_get_doit(skb, info, hp_nl_fill_port_attrs, HOTPATH_CMD_PORT_GET);
+}
+
+static int hp_nl_port_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return hp_nl_dumpit(skb, cb, hp_nl_fill_port_attrs, HOTPATH_CMD_PORT_GET);
+}
+
+static int hp_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return hp_nl_get_doit(skb, info, hp_nl_fill_stats_attrs, HOTPATH_CMD_STATS_GET);
+}
+
+static int hp_nl_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return hp_nl_dumpit(skb, cb, hp_nl_fill_stats_attrs, HOTPATH_CMD_STATS_GET);
+}
+
+static const int hp_nl_read_only[] = {
+	HOTPATH_A_PEER_IFINDEX, HOTPATH_A_PEER_IFNAME,
+	HOTPATH_A_RX_RING_SIZE, HOTPATH_A_TX_RING_SIZE,
+};
+
+static void hp_nl_get_u32(u32 *dst, const struct nlattr *attr)
+{
+	if (attr)
+		*dst = nla_get_u32(attr);
+}
+
+/* Build @cfg from the request; only checks that need the attribute here. */
+static int hp_nl_parse_set(struct hp_config *cfg, struct nlattr **tb,
+			   struct netlink_ext_ack *extack)
+{
+	struct nlattr *ct[HOTPATH_CTPIO_A_MAX + 1];
+	struct nlattr *co[HOTPATH_COALESCE_A_MAX + 1];
+	struct nlattr *mo[HOTPATH_MODEL_A_MAX + 1];
+	struct hp_model *m = &cfg->model;
+	int err;
+
+	/* PROFILE first: the other attributes of the request refine it. */
+	if (tb[HOTPATH_A_MODEL]) {
+		err = nla_parse_nested(mo, HOTPATH_MODEL_A_MAX, tb[HOTPATH_A_MODEL],
+				       hp_model_policy, extack);
+		if (err)
+			return err;
+		if (mo[HOTPATH_MODEL_A_PROFILE])
+			hp_config_load_profile(m, nla_get_u8(mo[HOTPATH_MODEL_A_PROFILE]));
+		if (mo[HOTPATH_MODEL_A_TIMING])
+			m->timing = nla_get_u8(mo[HOTPATH_MODEL_A_TIMING]);
+		if (mo[HOTPATH_MODEL_A_LINK_MBPS]) {
+			u32 mbps = nla_get_u32(mo[HOTPATH_MODEL_A_LINK_MBPS]);
+
+			if (!hp_config_link_mbps_valid(mbps)) {
+				NL_SET_ERR_MSG_ATTR(extack, mo[HOTPATH_MODEL_A_LINK_MBPS],
+						    "link-speed (HOTPATH_MODEL_A_LINK_MBPS): must be 1000, 10000, 25000, 40000 or 100000");
+				return -EINVAL;
+			}
+			m->link_mbps = mbps;
+		}
+		hp_nl_get_u32(&m->pcie_rtt_ns, mo[HOTPATH_MODEL_A_PCIE_RTT_NS]);
+		hp_nl_get_u32(&m->doorbell_ns, mo[HOTPATH_MODEL_A_DOORBELL_NS]);
+		hp_nl_get_u32(&m->pcie_mbps, mo[HOTPATH_MODEL_A_PCIE_MBPS]);
+		hp_nl_get_u32(&m->dma_ns, mo[HOTPATH_MODEL_A_DMA_NS]);
+		hp_nl_get_u32(&m->phy_ns, mo[HOTPATH_MODEL_A_PHY_NS]);
+		hp_nl_get_u32(&m->rx_dma_ns, mo[HOTPATH_MODEL_A_RX_DMA_NS]);
+		hp_nl_get_u32(&m->desc_ns, mo[HOTPATH_MODEL_A_DESC_NS]);
+		hp_nl_get_u32(&m->host_pio_mbps, mo[HOTPATH_MODEL_A_HOST_PIO_MBPS]);
+	}
+
+	if (tb[HOTPATH_A_RX_MODE])
+		cfg->rx_mode = nla_get_u8(tb[HOTPATH_A_RX_MODE]);
+	if (tb[HOTPATH_A_TX_PUSH])
+		cfg->tx_push = nla_get_u8(tb[HOTPATH_A_TX_PUSH]);
+	if (tb[HOTPATH_A_STATS_ENABLED])
+		cfg->stats_enabled = nla_get_u8(tb[HOTPATH_A_STATS_ENABLED]);
+	if (tb[HOTPATH_A_PROBES])
+		cfg->probes = nla_get_u8(tb[HOTPATH_A_PROBES]);
+	hp_nl_get_u32(&cfg->busy_poll_fallback_us, tb[HOTPATH_A_BUSY_POLL_FALLBACK_US]);
+
+	if (tb[HOTPATH_A_CTPIO]) {
+		err = nla_parse_nested(ct, HOTPATH_CTPIO_A_MAX, tb[HOTPATH_A_CTPIO],
+				       hp_ctpio_policy, extack);
+		if (err)
+			return err;
+		/* The mode before MAX_FRAME: the mode may move its default. */
+		if (ct[HOTPATH_CTPIO_A_MODE])
+			hp_config_set_ctpio_mode(cfg, nla_get_u8(ct[HOTPATH_CTPIO_A_MODE]));
+		hp_nl_get_u32(&cfg->ctpio_thresh, ct[HOTPATH_CTPIO_A_THRESH]);
+		hp_nl_get_u32(&cfg->ctpio_max_frame, ct[HOTPATH_CTPIO_A_MAX_FRAME]);
+		hp_nl_get_u32(&cfg->ctpio_underrun_ppm, ct[HOTPATH_CTPIO_A_UNDERRUN_PPM]);
+	}
+
+	if (tb[HOTPATH_A_COALESCE]) {
+		err = nla_parse_nested(co, HOTPATH_COALESCE_A_MAX, tb[HOTPATH_A_COALESCE],
+				       hp_coalesce_policy, extack);
+		if (err)
+			return err;
+		hp_nl_get_u32(&cfg->rx_usecs, co[HOTPATH_COALESCE_A_RX_USECS]);
+		hp_nl_get_u32(&cfg->rx_frames, co[HOTPATH_COALESCE_A_RX_FRAMES]);
+		hp_nl_get_u32(&cfg->tx_usecs, co[HOTPATH_COALESCE_A_TX_USECS]);
+		hp_nl_get_u32(&cfg->tx_frames, co[HOTPATH_COALESCE_A_TX_FRAMES]);
+	}
+	return 0;
+}
+
+static int hp_nl_port_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **tb = info->attrs;
+	struct net_device *dev;
+	struct hp_config *cfg;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(hp_nl_read_only); i++) {
+		if (tb[hp_nl_read_only[i]]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[hp_nl_read_only[i]],
+					    "read-only attribute (peer, ring sizes: use ethtool -G)");
+			return -EOPNOTSUPP;
+		}
+	}
+
+	cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+
+	rtnl_lock();
+	dev = hp_nl_port(genl_info_net(info), tb, info->extack);
+	if (IS_ERR(dev)) {
+		err = PTR_ERR(dev);
+		goto out_unlock;
+	}
+	/* Start from the current configuration: unnamed settings are kept. */
+	memcpy(cfg, hp_device_config(dev), sizeof(*cfg));
+	err = hp_nl_parse_set(cfg, tb, info->extack);
+	if (err)
+		goto out_unlock;
+	err = hp_config_apply(dev, cfg, info->extack);
+
+out_unlock:
+	rtnl_unlock();
+	kfree(cfg);
+	return err;
+}
+
+static int hp_nl_stats_reset_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net_device *dev;
+	int err = 0;
+
+	rtnl_lock();
+	dev = hp_nl_port(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(dev))
+		err = PTR_ERR(dev);
+	else
+		hp_stages_reset(dev);
+	rtnl_unlock();
+	return err;
+}
+
+/*
+ * Changes need CAP_NET_ADMIN over the namespace the port lives in: ports are
+ * only looked up in the requester's namespace, so GENL_UNS_ADMIN_PERM
+ * (capable in the user namespace owning that netns) is exactly that check,
+ * and lets a container's root manage the ports it was given.
+ */
+static const struct genl_ops hp_genl_ops[] = {
+	{
+		.cmd		= HOTPATH_CMD_PORT_GET,
+		.doit		= hp_nl_port_get_doit,
+		.dumpit		= hp_nl_port_get_dumpit,
+		.policy		= hp_port_id_policy,
+		.maxattr	= ARRAY_SIZE(hp_port_id_policy) - 1,
+	},
+	{
+		.cmd		= HOTPATH_CMD_PORT_SET,
+		.doit		= hp_nl_port_set_doit,
+		.policy		= hp_port_set_policy,
+		.maxattr	= ARRAY_SIZE(hp_port_set_policy) - 1,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= HOTPATH_CMD_STATS_GET,
+		.doit		= hp_nl_stats_get_doit,
+		.dumpit		= hp_nl_stats_get_dumpit,
+		.policy		= hp_port_id_policy,
+		.maxattr	= ARRAY_SIZE(hp_port_id_policy) - 1,
+	},
+	{
+		.cmd		= HOTPATH_CMD_STATS_RESET,
+		.doit		= hp_nl_stats_reset_doit,
+		.policy		= hp_port_id_policy,
+		.maxattr	= ARRAY_SIZE(hp_port_id_policy) - 1,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+};
+
+static struct genl_family hp_genl_family __ro_after_init = {
+	.name		= HOTPATH_GENL_NAME,
+	.version	= HOTPATH_GENL_VERSION,
+	.netnsok	= true,
+	.parallel_ops	= false,
+	.module		= THIS_MODULE,
+	.ops		= hp_genl_ops,
+	.n_ops		= ARRAY_SIZE(hp_genl_ops),
+	/* Every command validates strictly: no legacy leniency. */
+	.resv_start_op	= HOTPATH_CMD_STATS_RESET + 1,
+	.mcgrps		= hp_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(hp_mcgrps),
+};
+
+void hp_netlink_notify(struct net_device *dev)
+{
+	struct net *net = dev_net(dev);
+	struct sk_buff *msg;
+
+	ASSERT_RTNL();
+
+	if (!READ_ONCE(hp_genl_registered) ||
+	    !genl_has_listeners(&hp_genl_family, net, HP_MCGRP_CONFIG))
+		return;
+
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	if (hp_nl_fill(msg, dev, hp_nl_fill_port_attrs, 0, 0, 0, HOTPATH_CMD_PORT_NTF, NULL)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_multicast_netns(&hp_genl_family, net, msg, 0, HP_MCGRP_CONFIG, GFP_KERNEL);
+}
+
+int hp_netlink_init(void)
+{
+	int err;
+
+	err = genl_register_family(&hp_genl_family);
+	if (err)
+		return err;
+	WRITE_ONCE(hp_genl_registered, true);
+	return 0;
+}
+
+void hp_netlink_uninit(void)
+{
+	WRITE_ONCE(hp_genl_registered, false);
+	genl_unregister_family(&hp_genl_family);
+}
