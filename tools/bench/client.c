@@ -36,9 +36,10 @@ struct run {
 	struct bench_samples rtt, ow;
 	struct hb_result res;		/* host byte order once received */
 	bool have_res;
+	pid_t server;			/* started by us, or -1 */
 };
 
-static pid_t spawn_server(const struct bench_opts *o, int family)
+static pid_t spawn_server(const struct bench_opts *o, int family, int client_fd)
 {
 	struct bench_opts so = *o;
 	char path[256];
@@ -56,6 +57,7 @@ static pid_t spawn_server(const struct bench_opts *o, int family)
 
 	/* The server must not outlive an aborted client. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	close(client_fd);
 	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, o->server_netns);
 	/* What `ip netns exec` does, minus the mount namespace. */
 	nsfd = open(path, O_RDONLY | O_CLOEXEC);
@@ -146,6 +148,7 @@ static int handshake(struct run *r)
 	uint64_t start = bench_now_ns(), t_rx;
 	struct hb_hello hello;
 	struct hb_hdr h;
+	int status;
 	uint32_t i;
 
 	for (i = 0; !bench_stop && bench_now_ns() - start < HELLO_TOTAL_NS; i++) {
@@ -160,6 +163,12 @@ static int handshake(struct run *r)
 		if (recv_until(r, HB_HELLO_ACK, false, 0, bench_now_ns() + HELLO_RETRY_NS,
 			       &t_rx, &h, sizeof(struct hb_result)) > 0)
 			return 0;
+		if (r->server > 0 && waitpid(r->server, &status, WNOHANG) == r->server) {
+			fprintf(stderr, "hotpath-bench: the server in netns %s exited (status %d)\n",
+				r->o->server_netns, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+			r->server = -1;
+			return -1;
+		}
 	}
 	fprintf(stderr, "hotpath-bench: no answer from the server within %llu s\n",
 		HELLO_TOTAL_NS / 1000000000ULL);
@@ -400,7 +409,7 @@ static void report_text(struct run *r, const struct bench_stats *rtt,
 		if (ow->f[BST_COUNT]) {
 			bench_stats_print_header(stdout);
 			bench_stats_print_row(stdout, "one-way", ow, dropped);
-			printf("one-way measured by the server: client send -> server receive.\n\n");
+			printf("one-way measured by the server: client send -> server receive.\n");
 		}
 	}
 	if (ow->f[BST_COUNT] && o->mode == BENCH_PINGPONG)
@@ -420,13 +429,13 @@ int bench_client_run(const struct bench_opts *o)
 	struct sockaddr_storage ss;
 	struct bench_stats rtt, ow;
 	unsigned int sslen;
-	pid_t server = -1;
 	struct run r;
 	uint64_t t;
 	int ret = 1;
 
 	memset(&r, 0, sizeof(r));
 	r.o = o;
+	r.server = -1;
 	r.buf = calloc(1, BENCH_MAX_SIZE);
 	r.rbuf = calloc(1, BENCH_MAX_SIZE);
 	if (!r.buf || !r.rbuf ||
@@ -444,8 +453,8 @@ int bench_client_run(const struct bench_opts *o)
 		goto out_close;
 	}
 	if (o->server_netns) {
-		server = spawn_server(o, ss.ss_family);
-		if (server < 0)
+		r.server = spawn_server(o, ss.ss_family, r.fd);
+		if (r.server < 0)
 			goto out_close;
 	}
 	if (bench_pin_cpu(o->cpu) || handshake(&r))
@@ -483,8 +492,8 @@ int bench_client_run(const struct bench_opts *o)
 	ret = bench_stop ? 130 : r.have_res ? 0 : 1;
 
 out_server:
-	if (server > 0)
-		reap_server(server);
+	if (r.server > 0)
+		reap_server(r.server);
 out_close:
 	close(r.fd);
 out_free:
