@@ -19,7 +19,8 @@
 #include "bench.h"
 #include "proto.h"
 
-#define NETNS_RUN_DIR		"/var/run/netns"
+#define NETNS_RUN_DIR		"/var/run/netns"	/* iproute2's */
+#define NETNS_RUN_DIR_ALT	"/run/netns"
 /* Handshake: how long to keep knocking (the server may still be starting). */
 #define HELLO_TOTAL_NS		10000000000ULL
 #define HELLO_RETRY_NS		100000000ULL
@@ -58,9 +59,16 @@ static pid_t spawn_server(const struct bench_opts *o, int family, int client_fd)
 	/* The server must not outlive an aborted client. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	close(client_fd);
-	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, o->server_netns);
 	/* What `ip netns exec` does, minus the mount namespace. */
+	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, o->server_netns);
 	nsfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0 && errno == ENOENT) {
+		/* Where /var/run is not the /run symlink (minimal images). */
+		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR_ALT, o->server_netns);
+		nsfd = open(path, O_RDONLY | O_CLOEXEC);
+		if (nsfd < 0)
+			snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, o->server_netns);
+	}
 	if (nsfd < 0) {
 		fprintf(stderr, "hotpath-bench: netns %s: %s\n", path, strerror(errno));
 		_exit(2);
