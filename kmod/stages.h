@@ -1,6 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Per-stage latency accounting and technique counters, per port and per CPU.
+ *
+ * Recording (datapath): hp_stages_record() and hp_stages_count() take no
+ * locks and no atomics.  They must run with preemption disabled: softirq
+ * (NAPI, timers), BH-disabled process context (ndo_start_xmit) or hardirq.
+ * Every CPU has two private sets of histograms and counters, one written
+ * only outside hardirq and one written only in hardirq, so a hardirq that
+ * interrupts a softirq half way through an update never touches the same
+ * memory; readers merge both.
+ *
+ * Histograms are log-linear: values below 16 ns are exact, above that every
+ * power of two is split into 16 linear sub-buckets and a percentile reports
+ * the middle of its bucket, clamped to [min, max].  The relative error of a
+ * reported percentile is therefore at most 1/32 (3.125%) for values up to
+ * 2^34 ns (17 s); larger values land in the last bucket.
  */
 #ifndef _HP_STAGES_H
 #define _HP_STAGES_H
@@ -31,5 +45,73 @@ void hp_stages_read(const struct net_device *dev, unsigned int stage,
 void hp_stages_read_counters(const struct net_device *dev, u64 *out);
 /* Zero every stage and counter of @dev. */
 void hp_stages_reset(struct net_device *dev);
+
+/*
+ * The per-port accounting object.  The datapath allocates one per port
+ * (hp_stages_alloc() in its setup/newlink, process context), stores it in
+ * its private struct hp_port, frees it with hp_stages_free() after the port
+ * stopped (no recorder can still run), and returns it from
+ * hp_device_stats().
+ */
+struct hp_stats;
+
+struct hp_stats *hp_stages_alloc(void);
+void hp_stages_free(struct hp_stats *st);
+
+/*
+ * Provided by the datapath (device.c): the port's accounting object.
+ * Valid while the net_device is.  Declared here too in case device.h does
+ * not have it; identical declarations are fine.
+ */
+struct hp_stats *hp_device_stats(const struct net_device *dev);
+
+/*
+ * Add @ns to @stage's histogram and fire the stage's tracepoint
+ * (hotpath:<stage name>) with @dev's ifindex, @queue, the per-packet
+ * sequence number @seq, the frame length @len and @ns.  Does nothing when
+ * the port's stats are off (see hp_stages_set_enabled()); the datapath
+ * should not even take timestamps then (cfg->stats_enabled).
+ * Preemption (or BH) disabled, or hardirq; see above.
+ */
+void hp_stages_record_q(struct hp_stats *st, const struct net_device *dev,
+			unsigned int stage, u16 queue, u64 ns, u32 seq, u32 len);
+
+static inline void hp_stages_record(struct hp_stats *st,
+				    const struct net_device *dev,
+				    unsigned int stage, u64 ns, u32 seq, u32 len)
+{
+	hp_stages_record_q(st, dev, stage, 0, ns, seq, len);
+}
+
+/*
+ * Count one technique/datapath event (enum hotpath_counter) and fire its
+ * tracepoint where it has one (hotpath:tx_push_hit, ...).  Counters count
+ * whether stats are on or off: they are cheap and the technique tests
+ * rely on them.  Same context rules as hp_stages_record().
+ */
+void hp_stages_count(struct hp_stats *st, const struct net_device *dev,
+		     unsigned int counter, u32 seq, u32 len);
+
+/* Add @n to @counter without firing a tracepoint (bulk, e.g. NAPI). */
+void hp_stages_add(struct hp_stats *st, unsigned int counter, u64 n);
+
+/*
+ * Stage accounting on or off for the port (cfg->stats_enabled).  Called by
+ * hp_probes_config(); the datapath does not need to call it.
+ */
+void hp_stages_set_enabled(struct hp_stats *st, bool on);
+bool hp_stages_enabled(const struct hp_stats *st);
+/* The port's cfg->probes, for the kernel-path probes (probes.c). */
+void hp_stages_set_probes(struct hp_stats *st, bool on);
+bool hp_stages_probes(const struct hp_stats *st);
+
+/*
+ * Monotonic clock used for every measured stage: valid across CPUs (the
+ * same clock as CLOCK_MONOTONIC in user space).
+ */
+static inline u64 hp_stages_now(void)
+{
+	return ktime_get_ns();
+}
 
 #endif /* _HP_STAGES_H */

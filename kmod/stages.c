@@ -1,0 +1,532 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-stage latency accounting: per-port, per-CPU log-linear histograms of
+ * every stage and the technique counters, their tracepoints, and the reader
+ * that merges the CPUs for netlink and ethtool.
+ *
+ * Layout: a port's struct hp_stats points at one struct hp_cpu per possible
+ * CPU (allocated on that CPU's node; a histogram set is too large for the
+ * per-CPU allocator).  Each hp_cpu has two contexts, one written only
+ * outside hardirq (xmit with BH off, NAPI, timers) and one written only in
+ * hardirq (the emulated MSI-X handler): a hardirq interrupting a softirq
+ * update therefore never writes the memory being updated, without disabling
+ * interrupts on the datapath.  Hardirqs do not nest, so each context has a
+ * single writer at any time.
+ *
+ * Consistency: every histogram and every counter block has its own
+ * seqcount, written by that single writer (no atomics: a seqcount write is
+ * two increments and two write barriers) and read with retries, so a
+ * reader never sees a count without its sum and buckets.
+ *
+ * Reset: the port's generation is bumped; a histogram or counter block
+ * whose generation is older is empty to readers, and its writer zeroes it
+ * in its own context before the next update.  Reset thus never writes
+ * another CPU's memory and cannot race with a writer; a sample recorded
+ * concurrently with the reset may be lost, never half-counted.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/math64.h>
+#include <linux/seqlock.h>
+#include <linux/spinlock.h>
+#include <linux/cpumask.h>
+
+#include "stages.h"
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
+/*
+ * Log-linear buckets: values below HP_HIST_SUB are exact; above, every
+ * power of two [2^m, 2^(m+1)) is split into HP_HIST_SUB linear buckets of
+ * width 2^(m - HP_HIST_SUB_BITS).  The middle of a bucket is within half a
+ * width of any value in it, i.e. within 1 / (2 * HP_HIST_SUB) = 3.125%.
+ */
+#define HP_HIST_SUB_BITS	4
+#define HP_HIST_SUB		(1U << HP_HIST_SUB_BITS)
+#define HP_HIST_MAX_BITS	34	/* 2^34 ns = 17 s; beyond: last bucket */
+#define HP_HIST_BUCKETS		(HP_HIST_SUB + \
+				 (HP_HIST_MAX_BITS - HP_HIST_SUB_BITS) * HP_HIST_SUB)
+
+/* A reader gives up insisting on a clean snapshot of a busy CPU. */
+#define HP_READ_RETRIES		16
+
+struct hp_hist {
+	seqcount_t seq;
+	u32 gen;
+	u64 count;
+	u64 sum;
+	u64 min;
+	u64 max;
+	u64 bucket[HP_HIST_BUCKETS];
+};
+
+struct hp_counters {
+	seqcount_t seq;
+	u32 gen;
+	u64 val[__HOTPATH_CNT_MAX];
+};
+
+struct hp_ctx {
+	struct hp_counters cnt;
+	struct hp_hist hist[__HOTPATH_STAGE_MAX];
+};
+
+enum { HP_CTX_TASK, HP_CTX_HARDIRQ, HP_NR_CTX };
+
+struct hp_cpu {
+	struct hp_ctx ctx[HP_NR_CTX];
+};
+
+struct hp_stats {
+	bool enabled;		/* cfg->stats_enabled */
+	bool probes;		/* cfg->probes */
+	u32 gen;		/* bumped by reset */
+	struct hp_cpu *cpu[];	/* nr_cpu_ids, possible CPUs allocated */
+};
+
+static const char * const hp_stage_names[__HOTPATH_STAGE_MAX] = {
+	[HOTPATH_STAGE_TX_STACK]	= "tx_stack",
+	[HOTPATH_STAGE_TX_QDISC]	= "tx_qdisc",
+	[HOTPATH_STAGE_TX_DESC]		= "tx_desc",
+	[HOTPATH_STAGE_TX_DOORBELL]	= "tx_doorbell",
+	[HOTPATH_STAGE_TX_FETCH]	= "tx_fetch",
+	[HOTPATH_STAGE_TX_DMA]		= "tx_dma",
+	[HOTPATH_STAGE_TX_WIRE]		= "tx_wire",
+	[HOTPATH_STAGE_RX_DMA]		= "rx_dma",
+	[HOTPATH_STAGE_RX_IRQ]		= "rx_irq",
+	[HOTPATH_STAGE_RX_NAPI]		= "rx_napi",
+	[HOTPATH_STAGE_RX_BUSY_POLL]	= "rx_busy_poll",
+	[HOTPATH_STAGE_RX_STACK]	= "rx_stack",
+	[HOTPATH_STAGE_RX_WAKEUP]	= "rx_wakeup",
+};
+
+static const char * const hp_counter_names[__HOTPATH_CNT_MAX] = {
+	[HOTPATH_CNT_TX_PUSH_HITS]		= "tx_push_hits",
+	[HOTPATH_CNT_TX_PUSH_MISSES]		= "tx_push_misses",
+	[HOTPATH_CNT_CTPIO_SUCCESS]		= "ctpio_success",
+	[HOTPATH_CNT_CTPIO_POISONED]		= "ctpio_poisoned",
+	[HOTPATH_CNT_CTPIO_FALLBACK_BUSY]	= "ctpio_fallback_busy",
+	[HOTPATH_CNT_CTPIO_FALLBACK_LONG]	= "ctpio_fallback_long",
+	[HOTPATH_CNT_CTPIO_FALLBACK_RUNT]	= "ctpio_fallback_runt",
+	[HOTPATH_CNT_INTERRUPTS]		= "interrupts",
+	[HOTPATH_CNT_TX_INTERRUPTS]		= "tx_interrupts",
+	[HOTPATH_CNT_BUSY_POLL_PICKUPS]		= "busy_poll_pickups",
+	[HOTPATH_CNT_WATCHDOG_FIRES]		= "watchdog_fires",
+	[HOTPATH_CNT_NAPI_POLLS]		= "napi_polls",
+	[HOTPATH_CNT_RX_PACKETS]		= "rx_packets",
+	[HOTPATH_CNT_TX_PACKETS]		= "tx_packets",
+	[HOTPATH_CNT_TX_COMPLETIONS]		= "tx_completions",
+	[HOTPATH_CNT_RX_RING_DROPS]		= "rx_ring_drops",
+	[HOTPATH_CNT_RX_CRC_ERRORS]		= "rx_crc_errors",
+	[HOTPATH_CNT_TX_DROP_NO_CARRIER]	= "tx_drop_no_carrier",
+	[HOTPATH_CNT_TX_DROP_TOO_BIG]		= "tx_drop_too_big",
+	[HOTPATH_CNT_RX_DROP_ALLOC]		= "rx_drop_alloc",
+	[HOTPATH_CNT_TX_DROP_TEARDOWN]		= "tx_drop_teardown",
+};
+
+const char *hp_stages_name(unsigned int stage)
+{
+	return stage < __HOTPATH_STAGE_MAX ? hp_stage_names[stage] : NULL;
+}
+
+u8 hp_stages_source(unsigned int stage)
+{
+	switch (stage) {
+	case HOTPATH_STAGE_TX_DOORBELL:
+	case HOTPATH_STAGE_TX_FETCH:
+	case HOTPATH_STAGE_TX_DMA:
+	case HOTPATH_STAGE_TX_WIRE:
+	case HOTPATH_STAGE_RX_DMA:
+		return HOTPATH_SOURCE_MODELLED;
+	default:
+		return HOTPATH_SOURCE_MEASURED;
+	}
+}
+
+const char *hp_stages_counter_name(unsigned int counter)
+{
+	return counter < __HOTPATH_CNT_MAX ? hp_counter_names[counter] : NULL;
+}
+
+static unsigned int hp_hist_index(u64 v)
+{
+	unsigned int msb, shift;
+
+	if (v < HP_HIST_SUB)
+		return v;
+	msb = fls64(v) - 1;
+	if (msb >= HP_HIST_MAX_BITS)
+		return HP_HIST_BUCKETS - 1;
+	shift = msb - HP_HIST_SUB_BITS;
+	return HP_HIST_SUB + shift * HP_HIST_SUB +
+	       ((v >> shift) & (HP_HIST_SUB - 1));
+}
+
+/* The middle of bucket @i: the value a percentile in it reports. */
+static u64 hp_hist_value(unsigned int i)
+{
+	unsigned int shift, sub;
+
+	if (i < HP_HIST_SUB)
+		return i;
+	shift = (i - HP_HIST_SUB) / HP_HIST_SUB;
+	sub = (i - HP_HIST_SUB) % HP_HIST_SUB;
+	return ((u64)(HP_HIST_SUB + sub) << shift) + ((1ULL << shift) >> 1);
+}
+
+static void hp_hist_clear(struct hp_hist *h, u32 gen)
+{
+	h->gen = gen;
+	h->count = 0;
+	h->sum = 0;
+	h->min = U64_MAX;
+	h->max = 0;
+	memset(h->bucket, 0, sizeof(h->bucket));
+}
+
+/*
+ * The context this CPU writes from now.  Callers run with preemption
+ * disabled (BH off, softirq or hardirq), so the CPU cannot change under us.
+ */
+static struct hp_ctx *hp_ctx_this(struct hp_stats *st)
+{
+	if (IS_ENABLED(CONFIG_DEBUG_PREEMPT))
+		WARN_ON_ONCE(!in_hardirq() && !in_softirq() && !irqs_disabled());
+	return &st->cpu[smp_processor_id()]->ctx[in_hardirq() ?
+						   HP_CTX_HARDIRQ : HP_CTX_TASK];
+}
+
+static void hp_trace_stage(unsigned int stage, int ifindex, u16 queue,
+			   u32 seq, u32 len, u64 ns)
+{
+	switch (stage) {
+	case HOTPATH_STAGE_TX_STACK:
+		trace_tx_stack(ifindex, queue, seq, len, ns);
+		break;
+	case HOTPATH_STAGE_TX_QDISC:
+		trace_tx_qdisc(ifindex, queue, seq, len, ns);
+		break;
+	case HOTPATH_STAGE_TX_DESC:
+		trace_tx_desc(ifindex, queue, seq, len, ns);
+		break;
+	case HOTPATH_STAGE_TX_DOORBELL:
+		trace_tx_doorbell(ifindex, queue, seq, len, ns);
+		break;
+	case HOTPATH_STAGE_TX_FETCH:
+		trace_tx_fetch(ifindex, queue, seq, len, ns);
+		break;
+	case HOTPATH_STAGE_TX_DMA:
+		trace_tx_dma(ifindex, queue, seq, len, ns);
+		break;
+	case HOTPATH_STAGE_TX_WIRE:
+		trace_tx_wire(ifindex, queue, seq, len, ns);
+		break;
+	case HOTPATH_STAGE_RX_DMA:
+		trace_rx_dma(ifindex, queue, seq, len, ns);
+		break;
+	case HOTPATH_STAGE_RX_IRQ:
+		trace_rx_irq(ifindex, queue, seq, len, ns);
+		break;
+	case HOTPATH_STAGE_RX_NAPI:
+		trace_rx_napi(ifindex, queue, seq, len, ns);
+		break;
+	case HOTPATH_STAGE_RX_BUSY_POLL:
+		trace_rx_busy_poll(ifindex, queue, seq, len, ns);
+		break;
+	case HOTPATH_STAGE_RX_STACK:
+		trace_rx_stack(ifindex, queue, seq, len, ns);
+		break;
+	case HOTPATH_STAGE_RX_WAKEUP:
+		trace_rx_wakeup(ifindex, queue, seq, len, ns);
+		break;
+	}
+}
+
+static void hp_trace_counter(unsigned int counter, int ifindex, u32 seq,
+			     u32 len)
+{
+	switch (counter) {
+	case HOTPATH_CNT_TX_PUSH_HITS:
+		trace_tx_push_hit(ifindex, 0, seq, len, 0);
+		break;
+	case HOTPATH_CNT_TX_PUSH_MISSES:
+		trace_tx_push_miss(ifindex, 0, seq, len, 0);
+		break;
+	case HOTPATH_CNT_CTPIO_SUCCESS:
+		trace_ctpio_success(ifindex, 0, seq, len, 0);
+		break;
+	case HOTPATH_CNT_CTPIO_POISONED:
+		trace_ctpio_poison(ifindex, 0, seq, len, 0);
+		break;
+	case HOTPATH_CNT_CTPIO_FALLBACK_BUSY:
+		trace_ctpio_fallback_busy(ifindex, 0, seq, len, 0);
+		break;
+	case HOTPATH_CNT_CTPIO_FALLBACK_LONG:
+		trace_ctpio_fallback_long(ifindex, 0, seq, len, 0);
+		break;
+	case HOTPATH_CNT_CTPIO_FALLBACK_RUNT:
+		trace_ctpio_fallback_runt(ifindex, 0, seq, len, 0);
+		break;
+	case HOTPATH_CNT_INTERRUPTS:
+		trace_rx_interrupt(ifindex, 0, seq, len, 0);
+		break;
+	case HOTPATH_CNT_TX_INTERRUPTS:
+		trace_tx_interrupt(ifindex, 0, seq, len, 0);
+		break;
+	case HOTPATH_CNT_BUSY_POLL_PICKUPS:
+		trace_busy_poll_pickup(ifindex, 0, seq, len, 0);
+		break;
+	case HOTPATH_CNT_WATCHDOG_FIRES:
+		trace_watchdog_fire(ifindex, 0, seq, len, 0);
+		break;
+	case HOTPATH_CNT_RX_RING_DROPS:
+		trace_rx_ring_drop(ifindex, 0, seq, len, 0);
+		break;
+	case HOTPATH_CNT_RX_CRC_ERRORS:
+		trace_rx_crc_error(ifindex, 0, seq, len, 0);
+		break;
+	}
+}
+
+void hp_stages_record_q(struct hp_stats *st, const struct net_device *dev,
+			unsigned int stage, u16 queue, u64 ns, u32 seq, u32 len)
+{
+	struct hp_hist *h;
+	u32 gen;
+
+	if (unlikely(!st || stage >= __HOTPATH_STAGE_MAX))
+		return;
+	if (!READ_ONCE(st->enabled))
+		return;
+
+	h = &hp_ctx_this(st)->hist[stage];
+	gen = READ_ONCE(st->gen);
+
+	raw_write_seqcount_begin(&h->seq);
+	if (unlikely(h->gen != gen))
+		hp_hist_clear(h, gen);
+	h->count++;
+	h->sum += ns;
+	if (ns < h->min)
+		h->min = ns;
+	if (ns > h->max)
+		h->max = ns;
+	h->bucket[hp_hist_index(ns)]++;
+	raw_write_seqcount_end(&h->seq);
+
+	hp_trace_stage(stage, dev->ifindex, queue, seq, len, ns);
+}
+
+void hp_stages_add(struct hp_stats *st, unsigned int counter, u64 n)
+{
+	struct hp_counters *c;
+	u32 gen;
+
+	if (unlikely(!st || counter >= __HOTPATH_CNT_MAX))
+		return;
+
+	c = &hp_ctx_this(st)->cnt;
+	gen = READ_ONCE(st->gen);
+
+	raw_write_seqcount_begin(&c->seq);
+	if (unlikely(c->gen != gen)) {
+		memset(c->val, 0, sizeof(c->val));
+		c->gen = gen;
+	}
+	c->val[counter] += n;
+	raw_write_seqcount_end(&c->seq);
+}
+
+void hp_stages_count(struct hp_stats *st, const struct net_device *dev,
+		     unsigned int counter, u32 seq, u32 len)
+{
+	hp_stages_add(st, counter, 1);
+	hp_trace_counter(counter, dev->ifindex, seq, len);
+}
+
+void hp_stages_set_enabled(struct hp_stats *st, bool on)
+{
+	WRITE_ONCE(st->enabled, on);
+}
+
+bool hp_stages_enabled(const struct hp_stats *st)
+{
+	return READ_ONCE(st->enabled);
+}
+
+void hp_stages_set_probes(struct hp_stats *st, bool on)
+{
+	WRITE_ONCE(st->probes, on);
+}
+
+bool hp_stages_probes(const struct hp_stats *st)
+{
+	return READ_ONCE(st->probes);
+}
+
+/*
+ * Readers share one scratch snapshot and one merge buffer (a histogram is
+ * ~4 KiB, too large for the stack); they are rare and never on the
+ * datapath, so a spinlock (not a mutex: callers may hold rcu_read_lock)
+ * serialising them costs nothing that matters.
+ */
+static DEFINE_SPINLOCK(hp_read_lock);
+static struct hp_hist hp_read_snap;
+static u64 hp_read_merged[HP_HIST_BUCKETS];
+
+/* Copy @h into hp_read_snap; false if it is empty (or stale: reset). */
+static bool hp_hist_snapshot(const struct hp_hist *h, u32 gen)
+{
+	unsigned int seq, tries = 0;
+
+	do {
+		seq = read_seqcount_begin(&h->seq);
+		memcpy(&hp_read_snap, h, sizeof(*h));
+	} while (read_seqcount_retry(&h->seq, seq) && ++tries < HP_READ_RETRIES);
+
+	return hp_read_snap.gen == gen && hp_read_snap.count;
+}
+
+static u64 hp_percentile(u64 total, u32 num, u32 den, u64 min, u64 max)
+{
+	u64 rank = div_u64(total * num + den - 1, den), seen = 0;
+	unsigned int i;
+
+	if (!rank)
+		rank = 1;
+	for (i = 0; i < HP_HIST_BUCKETS; i++) {
+		seen += hp_read_merged[i];
+		if (seen >= rank)
+			return clamp(hp_hist_value(i), min, max);
+	}
+	return max;
+}
+
+void hp_stages_read(const struct net_device *dev, unsigned int stage,
+		    struct hp_stage_summary *out)
+{
+	struct hp_stats *st = hp_device_stats(dev);
+	u64 total = 0, min = U64_MAX;
+	unsigned int cpu, x, i;
+	u32 gen;
+
+	memset(out, 0, sizeof(*out));
+	if (!st || stage >= __HOTPATH_STAGE_MAX)
+		return;
+
+	spin_lock(&hp_read_lock);
+	memset(hp_read_merged, 0, sizeof(hp_read_merged));
+	gen = READ_ONCE(st->gen);
+	for_each_possible_cpu(cpu) {
+		for (x = 0; x < HP_NR_CTX; x++) {
+			if (!hp_hist_snapshot(&st->cpu[cpu]->ctx[x].hist[stage], gen))
+				continue;
+			out->count += hp_read_snap.count;
+			out->sum_ns += hp_read_snap.sum;
+			min = min(min, hp_read_snap.min);
+			out->max_ns = max(out->max_ns, hp_read_snap.max);
+			for (i = 0; i < HP_HIST_BUCKETS; i++)
+				hp_read_merged[i] += hp_read_snap.bucket[i];
+		}
+	}
+	if (out->count) {
+		/* the buckets' own total, so ranks stay within them */
+		for (i = 0; i < HP_HIST_BUCKETS; i++)
+			total += hp_read_merged[i];
+		out->min_ns = min;
+		out->mean_ns = div64_u64(out->sum_ns, out->count);
+		out->p50_ns = hp_percentile(total, 500, 1000, min, out->max_ns);
+		out->p90_ns = hp_percentile(total, 900, 1000, min, out->max_ns);
+		out->p99_ns = hp_percentile(total, 990, 1000, min, out->max_ns);
+		out->p999_ns = hp_percentile(total, 999, 1000, min, out->max_ns);
+	}
+	spin_unlock(&hp_read_lock);
+}
+
+void hp_stages_read_counters(const struct net_device *dev, u64 *out)
+{
+	struct hp_stats *st = hp_device_stats(dev);
+	u64 snap[__HOTPATH_CNT_MAX];
+	unsigned int cpu, x, i, seq, tries;
+	const struct hp_counters *c;
+	u32 gen, cgen;
+
+	memset(out, 0, sizeof(*out) * __HOTPATH_CNT_MAX);
+	if (!st)
+		return;
+
+	gen = READ_ONCE(st->gen);
+	for_each_possible_cpu(cpu) {
+		for (x = 0; x < HP_NR_CTX; x++) {
+			c = &st->cpu[cpu]->ctx[x].cnt;
+			tries = 0;
+			do {
+				seq = read_seqcount_begin(&c->seq);
+				cgen = c->gen;
+				memcpy(snap, c->val, sizeof(snap));
+			} while (read_seqcount_retry(&c->seq, seq) &&
+				 ++tries < HP_READ_RETRIES);
+			if (cgen != gen)
+				continue;
+			for (i = 0; i < __HOTPATH_CNT_MAX; i++)
+				out[i] += snap[i];
+		}
+	}
+}
+
+void hp_stages_reset(struct net_device *dev)
+{
+	struct hp_stats *st = hp_device_stats(dev);
+
+	if (st)
+		WRITE_ONCE(st->gen, READ_ONCE(st->gen) + 1);
+}
+
+static void hp_ctx_init(struct hp_ctx *ctx)
+{
+	unsigned int s;
+
+	seqcount_init(&ctx->cnt.seq);
+	for (s = 0; s < __HOTPATH_STAGE_MAX; s++)
+		seqcount_init(&ctx->hist[s].seq);
+}
+
+struct hp_stats *hp_stages_alloc(void)
+{
+	struct hp_stats *st;
+	unsigned int cpu, x;
+
+	st = kzalloc(struct_size(st, cpu, nr_cpu_ids), GFP_KERNEL);
+	if (!st)
+		return NULL;
+	for_each_possible_cpu(cpu) {
+		st->cpu[cpu] = kvzalloc_node(sizeof(struct hp_cpu), GFP_KERNEL,
+					     cpu_to_node(cpu));
+		if (!st->cpu[cpu])
+			goto err_free_cpus;
+		for (x = 0; x < HP_NR_CTX; x++)
+			hp_ctx_init(&st->cpu[cpu]->ctx[x]);
+	}
+	/* zeroed blocks have generation 0: empty until written */
+	st->gen = 1;
+	st->enabled = true;
+	return st;
+
+err_free_cpus:
+	hp_stages_free(st);
+	return NULL;
+}
+
+void hp_stages_free(struct hp_stats *st)
+{
+	unsigned int cpu;
+
+	if (!st)
+		return;
+	for_each_possible_cpu(cpu)
+		kvfree(st->cpu[cpu]);
+	kfree(st);
+}
