@@ -172,8 +172,9 @@ static int handshake(struct run *r)
 			       &t_rx, &h, sizeof(struct hb_result)) > 0)
 			return 0;
 		if (r->server > 0 && waitpid(r->server, &status, WNOHANG) == r->server) {
-			fprintf(stderr, "hotpath-bench: the server in netns %s exited (status %d)\n",
-				r->o->server_netns, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+			fprintf(stderr, "hotpath-bench: the server in netns %s exited (%d)\n",
+				r->o->server_netns,
+				WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 			r->server = -1;
 			return -1;
 		}

@@ -195,11 +195,11 @@ static int parse(int argc, char **argv, bool server, struct bench_opts *o)
 		case OPT_MODE:
 			if (server)
 				goto role;
-			if (!strcmp(optarg, "pingpong"))
+			if (!strcmp(optarg, "pingpong")) {
 				o->mode = BENCH_PINGPONG;
-			else if (!strcmp(optarg, "stream"))
+			} else if (!strcmp(optarg, "stream")) {
 				o->mode = BENCH_STREAM;
-			else {
+			} else {
 				fprintf(stderr, "hotpath-bench: --mode: pingpong or stream\n");
 				return -1;
 			}
@@ -260,7 +260,8 @@ static int parse(int argc, char **argv, bool server, struct bench_opts *o)
 				goto role;
 			if (!*optarg || strchr(optarg, '/') || !strcmp(optarg, ".") ||
 			    !strcmp(optarg, "..")) {
-				fprintf(stderr, "hotpath-bench: --server-netns: a name, not a path\n");
+				fprintf(stderr,
+					"hotpath-bench: --server-netns: a name, not a path\n");
 				return -1;
 			}
 			o->server_netns = optarg;

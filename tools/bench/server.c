@@ -147,13 +147,15 @@ int bench_server_run(const struct bench_opts *o)
 		now = bench_now_ns();
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-				fprintf(stderr, "hotpath-bench server: recv: %s\n", strerror(errno));
+				fprintf(stderr, "hotpath-bench server: recv: %s\n",
+					strerror(errno));
 			if (linger_end && now > linger_end)
 				break;
 			if (o->idle_timeout_s &&
 			    now - last_activity > o->idle_timeout_s * 1000000000ULL) {
 				if (!o->quiet)
-					fprintf(stderr, "hotpath-bench server: idle for %u s, exiting\n",
+					fprintf(stderr,
+						"hotpath-bench server: idle %u s, exiting\n",
 						o->idle_timeout_s);
 				ret = s.finished || !o->once ? 0 : 1;
 				break;

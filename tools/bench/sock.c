@@ -44,7 +44,7 @@ static int set_busy_poll(int fd, const struct bench_opts *o)
 				"hotpath-bench: setsockopt(SO_PREFER_BUSY_POLL): %s%s\n",
 				strerror(errno),
 				errno == ENOPROTOOPT ?
-				" (this kernel refuses it: SO_PREFER_BUSY_POLL needs Linux >= 5.11)" :
+				" (this kernel refuses it: it needs Linux >= 5.11)" :
 				errno == EPERM ? " (needs CAP_NET_ADMIN)" : "");
 			return -1;
 		}

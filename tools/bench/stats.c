@@ -19,7 +19,7 @@ int bench_samples_init(struct bench_samples *s, uint64_t expect, uint64_t limit)
 	s->limit = limit;
 	s->cap = expect < limit ? expect : limit;
 	if (s->cap < 1024)
-		s->cap = 1024 < limit ? 1024 : limit;
+		s->cap = limit > 1024 ? 1024 : limit;
 	s->v = malloc(s->cap * sizeof(*s->v));
 	return s->v ? 0 : -1;
 }
