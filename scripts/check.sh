@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: install what is missing, then for each kernel build and run
+# every kselftest in QEMU (selftests/vm/run.sh).  Ends with the line
+# "N passed, N failed" summed over the kernels; exits non-zero on any failure.
+#
+#   scripts/check.sh [--kernels "6.1 6.12"] [--tests "NAME..."]
+set -uo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+KERNELS="6.1 6.12"
+TESTS=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernels) KERNELS=$2; shift 2 ;;
+	--tests) TESTS=$2; shift 2 ;;
+	*) echo "check.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+
+# shellcheck disable=SC2086
+if ! resolved=$("$TOP/scripts/deps.sh" $KERNELS); then
+	echo "check: installing dependencies failed"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+targs=()
+for t in $TESTS; do
+	targs+=(--test "$t")
+done
+
+total_pass=0 total_fail=0 total_skip=0
+summary=()
+while read -r series kver; do
+	res=$TOP/build/vm/$kver/result
+	rm -f "$res"
+	echo "==== kernel $kver ($series) ===="
+	"$TOP/selftests/vm/run.sh" --no-deps --kernel "$kver" "${targs[@]}"
+	if [ -f "$res" ]; then
+		read -r p f s secs status < "$res"
+	else
+		p=0 f=1 s=0 secs=? status=error
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	total_skip=$((total_skip + s))
+	summary+=("$(printf '%-24s %-5s %3s passed %3s failed %3s skipped  boot+test %ss' \
+		"$kver" "$status" "$p" "$f" "$s" "$secs")")
+done <<< "$resolved"
+
+echo
+echo "==== summary ===="
+printf '%s\n' "${summary[@]}"
+[ "$total_skip" = 0 ] || echo "($total_skip skipped)"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" = 0 ]

@@ -1,0 +1,469 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers for the hotpath kselftests, in the style of
+# tools/testing/selftests/net/forwarding/lib.sh.  Source it from a test:
+#
+#	source "$(dirname "$0")/lib.sh"
+#	hp_mod_load pairs=1		# fresh module: hp0 <-> hp1
+#	hp_pair_setup hp0 hp1		# hp0 in $NS_A (10.0.0.1, fd00::1), hp1 in $NS_B
+#	RET=0
+#	run_cmd ip netns exec "$NS_A" ping -c 1 -W 2 "$IP4_B"
+#	check_err $? "ping failed"
+#	log_test "ping"
+#	exit "$EXIT_STATUS"
+#
+# Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.  Namespaces are named
+# hp-<pid>-<suffix> and removed, with everything registered through
+# hp_defer, by an EXIT trap.
+
+ksft_pass=0
+ksft_fail=1
+ksft_skip=4
+
+RET=0
+EXIT_STATUS=0
+retmsg=
+HP_LIBDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+HP_TOP=$(cd "$HP_LIBDIR/.." && pwd)
+VERBOSE=${VERBOSE:-0}
+
+IP4_A=10.0.0.1
+IP4_B=10.0.0.2
+IP6_A=fd00::1
+IP6_B=fd00::2
+NS_A=
+NS_B=
+
+# The real iproute2, never busybox's ip applet.
+hp_find_ip()
+{
+	local p
+
+	for p in /usr/bin/ip /usr/sbin/ip /sbin/ip /bin/ip; do
+		if [ -x "$p" ] && [ "$(readlink -f "$p")" != "$(readlink -f /bin/busybox 2>/dev/null)" ]; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+IP=${IP:-$(hp_find_ip)}
+ip() { "$IP" "$@"; }
+
+##############################################################################
+# Verdicts (forwarding/lib.sh style)
+
+check_err()
+{
+	local err=$1
+	local msg=$2
+
+	if [[ $RET -eq 0 && $err -ne 0 ]]; then
+		RET=$err
+		retmsg=$msg
+	fi
+}
+
+check_fail()
+{
+	local err=$1
+	local msg=$2
+
+	if [[ $RET -eq 0 && $err -eq 0 ]]; then
+		RET=1
+		retmsg=$msg
+	fi
+}
+
+check_err_fail()
+{
+	local should_fail=$1; shift
+	local err=$1; shift
+	local what=$1; shift
+
+	if ((should_fail)); then
+		check_fail "$err" "$what succeeded, but should have failed"
+	else
+		check_err "$err" "$what failed"
+	fi
+}
+
+# check_eq ACTUAL EXPECTED WHAT: exact comparison with a message naming both.
+check_eq()
+{
+	local actual=$1 expected=$2 what=$3
+
+	if [[ "$actual" != "$expected" ]]; then
+		check_err 1 "$what: got '$actual', expected '$expected'"
+	fi
+}
+
+log_test()
+{
+	local test_name=$1
+	local opt_str=${2:-}
+
+	[[ -n $opt_str ]] && opt_str="($opt_str)"
+	if [[ $RET -ne 0 ]]; then
+		EXIT_STATUS=$ksft_fail
+		printf "TEST: %-60s  [FAIL]\n" "$test_name $opt_str"
+		[[ -n $retmsg ]] && printf "\t%s\n" "$retmsg"
+		RET=0
+		retmsg=
+		return 1
+	fi
+	printf "TEST: %-60s  [ OK ]\n" "$test_name $opt_str"
+	RET=0
+	retmsg=
+	return 0
+}
+
+log_test_skip()
+{
+	printf "TEST: %-60s  [SKIP]\n" "$1 ${2:-}"
+	return 0
+}
+
+log_info()
+{
+	echo "INFO: $*"
+}
+
+# Skip the whole test file (kselftest exit code 4).
+hp_skip()
+{
+	echo "SKIP: $*"
+	exit $ksft_skip
+}
+
+hp_fail()
+{
+	echo "FAIL: $*"
+	exit $ksft_fail
+}
+
+require_root()
+{
+	[ "$(id -u)" = 0 ] || hp_skip "needs root"
+}
+
+require_cmd()
+{
+	local c
+
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || hp_skip "needs $c"
+	done
+}
+
+##############################################################################
+# Commands
+
+# Print each command, then run it; the output follows unless it succeeded
+# quietly with VERBOSE=0 and HP_QUIET=1.  Returns the command's status.
+run_cmd()
+{
+	local out rc
+
+	echo "COMMAND: $*"
+	out=$("$@" 2>&1)
+	rc=$?
+	[ -n "$out" ] && [ "${HP_QUIET:-0}" != 1 -o $rc != 0 -o "$VERBOSE" = 1 ] &&
+		echo "$out" | sed 's/^/    /'
+	return $rc
+}
+
+# run_ns NS CMD...: run_cmd inside a namespace.
+run_ns()
+{
+	local ns=$1; shift
+
+	run_cmd ip netns exec "$ns" "$@"
+}
+
+# Path of a helper program built from selftests/*.c.
+hp_helper()
+{
+	local p=$HP_LIBDIR/$1
+
+	[ -x "$p" ] || hp_fail "helper $1 not built (make -C selftests)"
+	echo "$p"
+}
+
+##############################################################################
+# Polling instead of sleeping
+
+hp_now_ms()
+{
+	local t=${EPOCHREALTIME/./}
+
+	echo $((t / 1000))
+}
+
+# busywait TIMEOUT_MS CMD...: until CMD succeeds; prints CMD's last output.
+busywait()
+{
+	local timeout=$1; shift
+	local start out ret
+
+	start=$(hp_now_ms)
+	while true; do
+		out=$("$@")
+		ret=$?
+		if ((!ret)); then
+			echo -n "$out"
+			return 0
+		fi
+		if (($(hp_now_ms) - start > timeout)); then
+			echo -n "$out"
+			return 1
+		fi
+		sleep 0.01
+	done
+}
+
+# busywait_eq TIMEOUT_MS EXPECTED CMD...: until CMD prints EXPECTED.
+_hp_eq() { local want=$1; shift; local out; out=$("$@"); echo -n "$out"; [ "$out" = "$want" ]; }
+busywait_eq()
+{
+	local timeout=$1 want=$2; shift 2
+
+	busywait "$timeout" _hp_eq "$want" "$@"
+}
+
+# busywait_ge TIMEOUT_MS MIN CMD...: until CMD prints a number >= MIN.
+_hp_ge() { local min=$1; shift; local out; out=$("$@"); echo -n "$out"; [ "${out:-0}" -ge "$min" ]; }
+busywait_ge()
+{
+	local timeout=$1 min=$2; shift 2
+
+	busywait "$timeout" _hp_ge "$min" "$@"
+}
+
+##############################################################################
+# Cleanup
+
+HP_DEFERRED=()
+HP_NAMESPACES=()
+
+# hp_defer CMD...: run CMD at exit (last registered first).
+hp_defer()
+{
+	HP_DEFERRED+=("$(printf '%q ' "$@")")
+}
+
+hp_cleanup()
+{
+	local i ns
+
+	for ((i = ${#HP_DEFERRED[@]} - 1; i >= 0; i--)); do
+		eval "${HP_DEFERRED[i]}" >/dev/null 2>&1
+	done
+	HP_DEFERRED=()
+	for ns in "${HP_NAMESPACES[@]}"; do
+		ip netns del "$ns" >/dev/null 2>&1
+	done
+	HP_NAMESPACES=()
+	if [ "${HP_UNLOAD_AT_EXIT:-0}" = 1 ]; then
+		hp_mod_unload >/dev/null 2>&1
+	fi
+}
+trap hp_cleanup EXIT
+
+##############################################################################
+# The module
+
+# Where hotpath.ko is: $HOTPATH_KO (the VM sets it), the tree's kmod/, or the
+# one modprobe would load.
+hp_ko()
+{
+	if [ -n "${HOTPATH_KO:-}" ]; then
+		echo "$HOTPATH_KO"
+	elif [ -f "$HP_TOP/kmod/hotpath.ko" ]; then
+		echo "$HP_TOP/kmod/hotpath.ko"
+	else
+		modinfo -n hotpath 2>/dev/null
+	fi
+}
+
+hp_mod_loaded()
+{
+	[ -d /sys/module/hotpath ]
+}
+
+hp_mod_unload()
+{
+	local i
+
+	hp_mod_loaded || return 0
+	for i in $(seq 50); do
+		rmmod hotpath 2>/dev/null && return 0
+		sleep 0.1
+	done
+	rmmod hotpath
+}
+
+# hp_mod_load [PARAM=VALUE...]: (re)load the module fresh, wait for its ports,
+# unload it again at exit.
+hp_mod_load()
+{
+	local ko
+
+	ko=$(hp_ko)
+	[ -n "$ko" ] && [ -f "$ko" ] || hp_skip "hotpath.ko not found (set HOTPATH_KO)"
+	hp_mod_unload || hp_fail "cannot unload the running hotpath module"
+	echo "COMMAND: insmod $ko $*"
+	insmod "$ko" "$@" || return 1
+	HP_UNLOAD_AT_EXIT=1
+	busywait 5000 test -d /sys/class/net/hp0 >/dev/null || true
+	return 0
+}
+
+# Load the module (pairs=1) unless it is loaded already.
+hp_require_module()
+{
+	hp_mod_loaded && return 0
+	hp_mod_load pairs=1 || hp_skip "cannot load hotpath.ko"
+}
+
+##############################################################################
+# Namespaces and pairs
+
+# hp_ns_create SUFFIX: prints the name of a new namespace (lo up) removed at exit.
+hp_ns_create()
+{
+	local ns=hp-$$-$1
+
+	ip netns add "$ns" || return 1
+	HP_NAMESPACES+=("$ns")
+	ip -n "$ns" link set lo up
+	echo "$ns"
+}
+
+# The array append in hp_ns_create runs in a subshell under $(...), so
+# register with this instead when the name is made by the caller.
+hp_ns_add()
+{
+	local ns=$1
+
+	ip netns add "$ns" || return 1
+	HP_NAMESPACES+=("$ns")
+	ip -n "$ns" link set lo up
+}
+
+# hp_port_setup NS DEV IP4 IP6: move DEV into NS, address it and bring it up.
+# IPv6 addresses skip DAD so they are usable at once.
+hp_port_setup()
+{
+	local ns=$1 dev=$2 ip4=$3 ip6=$4
+
+	ip link set dev "$dev" netns "$ns" || return 1
+	[ -n "$ip4" ] && { ip -n "$ns" addr add "$ip4/24" dev "$dev" || return 1; }
+	[ -n "$ip6" ] && { ip -n "$ns" addr add "$ip6/64" dev "$dev" nodad || return 1; }
+	ip -n "$ns" link set dev "$dev" up
+}
+
+hp_carrier()
+{
+	local ns=$1 dev=$2
+
+	ip netns exec "$ns" cat "/sys/class/net/$dev/carrier" 2>/dev/null
+}
+
+# hp_pair_setup [DEV_A DEV_B]: DEV_A (default hp0) into $NS_A with $IP4_A and
+# $IP6_A, DEV_B (default hp1) into $NS_B with $IP4_B and $IP6_B, both up with
+# carrier.  Sets DEV_A and DEV_B.
+hp_pair_setup()
+{
+	DEV_A=${1:-hp0}
+	DEV_B=${2:-hp1}
+	NS_A=hp-$$-a
+	NS_B=hp-$$-b
+
+	hp_ns_add "$NS_A" && hp_ns_add "$NS_B" || return 1
+	hp_port_setup "$NS_A" "$DEV_A" "$IP4_A" "$IP6_A" || return 1
+	hp_port_setup "$NS_B" "$DEV_B" "$IP4_B" "$IP6_B" || return 1
+	busywait_eq 5000 1 hp_carrier "$NS_A" "$DEV_A" >/dev/null &&
+		busywait_eq 5000 1 hp_carrier "$NS_B" "$DEV_B" >/dev/null
+}
+
+# hp_quiet_link NS DEV PEER_MAC PEER_IP4: no IPv6 (no ND/MLD/RS) and a
+# permanent neighbour entry (no ARP), so the only packets on the link are
+# the test's own and counter deltas are exact.
+hp_quiet_link()
+{
+	local ns=$1 dev=$2 mac=$3 peer=$4
+
+	ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1" || return 1
+	ip -n "$ns" neigh replace "$peer" lladdr "$mac" dev "$dev" nud permanent
+}
+
+hp_mac()
+{
+	local ns=$1 dev=$2
+
+	ip netns exec "$ns" cat "/sys/class/net/$dev/address"
+}
+
+# hp_pair_quiet: hp_quiet_link both ends of the pair set up by hp_pair_setup.
+hp_pair_quiet()
+{
+	hp_quiet_link "$NS_A" "$DEV_A" "$(hp_mac "$NS_B" "$DEV_B")" "$IP4_B" &&
+		hp_quiet_link "$NS_B" "$DEV_B" "$(hp_mac "$NS_A" "$DEV_A")" "$IP4_A"
+}
+
+##############################################################################
+# Counters
+
+# hp_stat NS DEV NAME: /sys/class/net/DEV/statistics/NAME (rx_packets, ...).
+hp_stat()
+{
+	local ns=$1 dev=$2 name=$3
+
+	if [ -n "$ns" ]; then
+		ip netns exec "$ns" cat "/sys/class/net/$dev/statistics/$name"
+	else
+		cat "/sys/class/net/$dev/statistics/$name"
+	fi
+}
+
+# hp_link_stat NS DEV JQPATH: from ip -s -j link, e.g. ".rx.packets",
+# ".tx.dropped" (stats64).
+hp_link_stat()
+{
+	local ns=$1 dev=$2 path=$3
+
+	ip ${ns:+-n "$ns"} -s -j link show dev "$dev" | jq -r ".[0].stats64$path"
+}
+
+# hp_ethtool_stat NS DEV NAME: one `ethtool -S` counter; empty if absent.
+hp_ethtool_stat()
+{
+	local ns=$1 dev=$2 name=$3
+
+	if [ -n "$ns" ]; then
+		ip netns exec "$ns" ethtool -S "$dev" 2>/dev/null
+	else
+		ethtool -S "$dev" 2>/dev/null
+	fi | awk -v n="$name" -F: '{gsub(/^[ \t]+/, "", $1)} $1 == n {gsub(/[ \t]/, "", $2); print $2; exit}'
+}
+
+# hp_netstat NS FIELD: a /proc/net/netstat or /proc/net/snmp counter
+# (e.g. BusyPollRxPackets, InDatagrams as "Udp:InDatagrams").
+hp_netstat()
+{
+	local ns=$1 field=$2 sect=
+
+	case $field in
+	*:*) sect=${field%%:*}; field=${field#*:} ;;
+	esac
+	ip netns exec "$ns" cat /proc/net/netstat /proc/net/snmp |
+		awk -v s="$sect" -v f="$field" '
+		{ key = $1 }
+		seen[key] && (s == "" || key == s ":") {
+			for (i = 2; i <= NF; i++) if (hdr[key, i] == f) { print $i; found = 1; exit }
+		}
+		!seen[key] { seen[key] = 1; for (i = 2; i <= NF; i++) hdr[key, i] = $i }
+		END { if (!found) print "" }'
+}

@@ -1,0 +1,139 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the test VM's initramfs.
+#
+#   mkinitramfs.sh KVER IMAGE_DIR HOTPATH_KO OUT.cpio.gz TEST...
+#
+# IMAGE_DIR is the unpacked linux-image package (build/kernels/KVER).  Holds
+# busybox (applets in /bin), bash and the real iproute2/ethtool/coreutils
+# timeout/jq/kmod with their shared libraries, hotpath.ko, the tools, the
+# kselftests with the kselftest runner, and selftests/vm/init as /init.
+# Kernel modules named in $HP_VM_MODULES (with their dependencies) are added
+# from the image.
+set -euo pipefail
+
+KVER=$1 IMAGE_DIR=$2 KO=$3 OUT=$4
+shift 4
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+KSFT=${KSFT_DIR:-$TOP/build/src/tools/testing/selftests}
+ROOT=$(mktemp -d "${TMPDIR:-/tmp}/hp-initramfs.XXXXXX")
+trap 'rm -rf "$ROOT"' EXIT
+
+mkdir -p "$ROOT"/{bin,sbin,etc,proc,sys,dev,run,tmp,root,var,usr/bin,usr/sbin,lib,lib64}
+mkdir -p "$ROOT"/lib/x86_64-linux-gnu "$ROOT/etc/hotpath" "$ROOT/selftests/hotpath"
+ln -s ../run "$ROOT/var/run"
+
+# Copy a host file to the same path in the initramfs, following symlinks.
+put()
+{
+	local src=$1 dst=${2:-$1}
+
+	mkdir -p "$ROOT$(dirname "$dst")"
+	cp -L "$src" "$ROOT$dst"
+}
+
+# Copy a dynamic executable and the shared libraries it loads.
+put_bin()
+{
+	local src=$1 dst=${2:-$1} lib
+
+	put "$src" "$dst"
+	for lib in $(ldd "$src" 2>/dev/null | awk '/=> \// {print $3} /^\t\/.*ld-linux/ {print $1}'); do
+		[ -e "$ROOT$lib" ] || put "$lib"
+	done
+}
+
+# Host binaries, at their canonical /usr path (the host has merged /usr, the
+# initramfs does not: busybox applets live in /bin and lose to these in PATH).
+for b in bash ip ethtool timeout jq kmod setpriv nstat ss tc taskset stdbuf sha256sum \
+	 od head nproc; do
+	p=$(command -v "$b" 2>/dev/null) || { echo "mkinitramfs: no $b on host" >&2; continue; }
+	p=$(readlink -f "$p")
+	case $p in /usr/*) ;; *) p=/usr$p ;; esac
+	put_bin "$p"
+done
+ln -sf /usr/bin/bash "$ROOT/bin/bash"
+for l in insmod rmmod lsmod modprobe modinfo depmod; do
+	ln -sf /usr/bin/kmod "$ROOT/usr/sbin/$l"
+done
+# coreutils' stdbuf preloads this.
+[ -e /usr/libexec/coreutils/libstdbuf.so ] && put /usr/libexec/coreutils/libstdbuf.so
+
+put /bin/busybox /bin/busybox
+for a in $(/bin/busybox --list); do
+	[ -e "$ROOT/bin/$a" ] || ln -s busybox "$ROOT/bin/$a"
+done
+
+cat > "$ROOT/etc/passwd" <<'P'
+root:x:0:0:root:/root:/bin/bash
+nobody:x:65534:65534:nobody:/nonexistent:/bin/sh
+P
+cat > "$ROOT/etc/group" <<'P'
+root:x:0:
+nogroup:x:65534:
+P
+echo "hosts: files" > "$ROOT/etc/nsswitch.conf"
+printf '127.0.0.1 localhost\n::1 localhost\n' > "$ROOT/etc/hosts"
+: > "$ROOT/etc/fstab"
+
+# Kernel modules: hotpath.ko plus any the tests need from the image.
+MODDIR=/lib/modules/$KVER
+mkdir -p "$ROOT$MODDIR/extra"
+cp "$KO" "$ROOT$MODDIR/extra/hotpath.ko"
+for f in modules.builtin modules.builtin.modinfo modules.order; do
+	[ -e "$IMAGE_DIR$MODDIR/$f" ] && cp "$IMAGE_DIR$MODDIR/$f" "$ROOT$MODDIR/"
+done
+if [ -n "${HP_VM_MODULES:-}" ]; then
+	[ -e "$IMAGE_DIR$MODDIR/modules.dep" ] || depmod -b "$IMAGE_DIR" "$KVER"
+	for m in $HP_VM_MODULES; do
+		modprobe -d "$IMAGE_DIR" -S "$KVER" --show-depends "$m" |
+		awk '$1 == "insmod" {print $2}' | while read -r ko; do
+			mkdir -p "$ROOT$(dirname "${ko#"$IMAGE_DIR"}")"
+			cp "$ko" "$ROOT${ko#"$IMAGE_DIR"}"
+		done
+	done
+fi
+depmod -b "$ROOT" "$KVER"
+
+# Tools: every executable directly under tools/ or tools/*/.
+if [ -d "$TOP/tools" ]; then
+	find "$TOP/tools" -maxdepth 2 -type f -perm -u+x | while read -r t; do
+		case $t in *.o|*.a) continue ;; esac
+		if [ "$(head -c 4 "$t" | tail -c 3)" = ELF ]; then
+			put_bin "$t" "/usr/sbin/$(basename "$t")"
+		else
+			put "$t" "/usr/sbin/$(basename "$t")"
+		fi
+	done
+fi
+
+# Kselftests: the runner and this collection, flat in /selftests/hotpath.
+mkdir -p "$ROOT/selftests/kselftest"
+cp "$KSFT"/kselftest/runner.sh "$KSFT"/kselftest/prefix.pl "$ROOT/selftests/kselftest/"
+S=$TOP/selftests
+for f in "$S"/hotpath_*.sh "$S"/lib.sh "$S"/settings "$S"/config; do
+	[ -e "$f" ] && cp -p "$f" "$ROOT/selftests/hotpath/"
+done
+for c in "$S"/*.c; do
+	[ -e "$c" ] || continue
+	b=${c%.c}
+	[ -x "$b" ] || { echo "mkinitramfs: $b not built" >&2; exit 1; }
+	put_bin "$b" "/selftests/hotpath/$(basename "$b")"
+done
+# Extra data files a test may ship (selftests/data/ if present).
+[ -d "$S/data" ] && cp -a "$S/data" "$ROOT/selftests/hotpath/"
+
+printf '%s\n' "$@" > "$ROOT/etc/hotpath/tests"
+printf '%s\n' "${HP_VM_RUN:-}" > "$ROOT/etc/hotpath/run"
+cat > "$ROOT/etc/hotpath/env" <<E
+export HOTPATH_KO=$MODDIR/extra/hotpath.ko
+export HOTPATH_VM=1
+E
+
+cp "$S/vm/init" "$ROOT/init"
+chmod 755 "$ROOT/init"
+cp "$(dirname "$OUT")/qemu-exit" "$ROOT/usr/sbin/qemu-exit"
+
+(cd "$ROOT" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1) > "$OUT.tmp"
+mv "$OUT.tmp" "$OUT"

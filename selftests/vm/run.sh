@@ -1,0 +1,218 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build hotpath for one kernel, boot that kernel in QEMU (TCG) with an
+# initramfs holding the module, tools and kselftests, run the tests, and
+# judge the run from the KTAP stream (second serial port), the console and
+# the isa-debug-exit status.
+#
+#   selftests/vm/run.sh [--kernel 6.1|6.12|KVER] [--test NAME]... [--shell]
+#                       [--timeout SECONDS] [--ko PATH] [--no-deps] [--append ARGS]
+#                       [--run COMMAND]
+#
+# --test takes a test file name (hotpath_basic.sh, test_busy_poll) or a glob
+# ('hotpath_ctl_*'); repeat it for several.  Default: every test.
+# --shell boots to an interactive shell on the console instead.
+# --run runs COMMAND (e.g. "lab.sh") in the VM instead of the tests and prints
+# its output; the exit status is COMMAND's.
+# Logs and artefacts: build/vm/KVER/{console.log,ktap.log,initramfs.cpio.gz}.
+# Exit: 0 when every test passed and the console is clean, 1 otherwise.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=$TOP/build
+KSFT_DIR=$BUILD/src/tools/testing/selftests
+KERNEL=6.1
+TESTS=()
+SHELL_MODE=0
+WALL=${HP_VM_TIMEOUT:-1200}
+KO=
+DEPS=1
+APPEND=
+RUN_CMD=
+JOBS=${JOBS:-2}
+
+usage()
+{
+	sed -n '/^#   selftests/,/^# Exit/p' "$0" | sed 's/^# \{0,1\}//'
+	exit "${1:-2}"
+}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel|-k) KERNEL=$2; shift 2 ;;
+	--test|-t) TESTS+=($2); shift 2 ;;
+	--shell) SHELL_MODE=1; shift ;;
+	--timeout) WALL=$2; shift 2 ;;
+	--ko) KO=$(realpath "$2"); shift 2 ;;
+	--no-deps) DEPS=0; shift ;;
+	--append) APPEND=$2; shift 2 ;;
+	--run) RUN_CMD=$2; shift 2 ;;
+	-h|--help) usage 0 ;;
+	*) echo "run.sh: unknown argument $1" >&2; usage ;;
+	esac
+done
+
+say() { echo "[vm $KERNEL] $*"; }
+
+if [ $DEPS = 1 ]; then
+	read -r _ KVER < <("$TOP/scripts/deps.sh" "$KERNEL")
+else
+	read -r _ KVER < <("$TOP/scripts/deps.sh" --no-install "$KERNEL")
+fi
+KDIR=/lib/modules/$KVER/build
+IMAGE_DIR=$BUILD/kernels/$KVER
+OUT=$BUILD/vm/$KVER
+mkdir -p "$OUT"
+rm -f "$OUT/result"
+
+# --- build -----------------------------------------------------------------
+# The module is built in a per-kernel copy of the tree (kbuild writes objects
+# next to the sources), so both kernels' builds can coexist.
+if [ -z "$KO" ]; then
+	MOD=$BUILD/mod/$KVER
+	mkdir -p "$MOD"
+	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
+		--exclude='*.mod.c' --exclude='.*.cmd' --exclude='modules.order' \
+		--exclude='Module.symvers' --exclude='*.a' --exclude='.tmp*' \
+		"$TOP/Kbuild" "$TOP/kmod" "$TOP/include" "$MOD/"
+	say "building hotpath.ko against $KDIR"
+	if ! make -s -C "$KDIR" M="$MOD" -j"$JOBS" modules > "$OUT/build.log" 2>&1; then
+		cat "$OUT/build.log"
+		say "module build failed"
+		echo "0 1 0 0 build-failed" > "$OUT/result"
+		exit 1
+	fi
+	grep -v '^$' "$OUT/build.log" || true
+	KO=$MOD/kmod/hotpath.ko
+fi
+say "building tools and selftests"
+make -s -C "$TOP" tools selftests KSFT_DIR="$KSFT_DIR" -j"$JOBS"
+gcc -static -O2 -Wall -o "$OUT/qemu-exit" "$TOP/selftests/vm/qemu-exit.c"
+
+# --- tests -------------------------------------------------------------------
+# Same order as lib.mk's run_tests: generated (C) tests, then scripts.
+all_tests()
+{
+	local f
+
+	for f in "$TOP"/selftests/test_*.c; do
+		[ -e "$f" ] && basename "${f%.c}"
+	done
+	for f in "$TOP"/selftests/hotpath_*.sh; do
+		[ -e "$f" ] && basename "$f"
+	done
+	return 0
+}
+mapfile -t ALL < <(all_tests)
+RUN=()
+if [ ${#TESTS[@]} -eq 0 ]; then
+	RUN=("${ALL[@]}")
+else
+	for pat in "${TESTS[@]}"; do
+		hit=0
+		for t in "${ALL[@]}"; do
+			# shellcheck disable=SC2053
+			if [[ $t == $pat || $t == $pat.sh || $t == $pat.c ]]; then
+				RUN+=("$t")
+				hit=1
+			fi
+		done
+		[ $hit = 1 ] || { say "no test matches '$pat' (have: ${ALL[*]})"; exit 2; }
+	done
+fi
+[ ${#RUN[@]} -gt 0 ] || [ $SHELL_MODE = 1 ] || [ -n "$RUN_CMD" ] || { say "no tests"; exit 1; }
+[ -z "$RUN_CMD" ] || RUN=()
+
+HP_VM_RUN=$RUN_CMD "$TOP/selftests/vm/mkinitramfs.sh" "$KVER" "$IMAGE_DIR" "$KO" "$OUT/initramfs.cpio.gz" \
+	"${RUN[@]}"
+
+# --- boot --------------------------------------------------------------------
+# panic=-1 with -no-reboot turns a panic into QEMU exiting (status 0, which is
+# never a pass); oops=panic stops a run on the first oops rather than letting
+# later tests hang on a broken kernel.  No "quiet": WARN splats print at
+# KERN_WARNING and must reach the console log.
+CMDLINE="console=ttyS0,115200 panic=-1 oops=panic loglevel=5 nokaslr $APPEND"
+QEMU=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m 2048 -smp 2
+      -nographic -no-reboot -nic none
+      -kernel "$IMAGE_DIR/vmlinuz" -initrd "$OUT/initramfs.cpio.gz"
+      -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+
+if [ $SHELL_MODE = 1 ]; then
+	say "interactive shell; leave with 'poweroff -f' (or Ctrl-a x)"
+	exec "${QEMU[@]}" -serial mon:stdio -serial "file:$OUT/ktap.log" \
+		-append "$CMDLINE hp.shell"
+fi
+
+rm -f "$OUT/console.log" "$OUT/ktap.log"
+say "booting $KVER with ${#RUN[@]} test(s): ${RUN[*]} (wall bound ${WALL}s)"
+start=$(date +%s)
+set +e
+timeout -k 10 "$WALL" "${QEMU[@]}" -monitor none \
+	-serial "file:$OUT/console.log" -serial "file:$OUT/ktap.log" \
+	-append "$CMDLINE" < /dev/null > "$OUT/qemu.log" 2>&1
+qrc=$?
+set -e
+secs=$(( $(date +%s) - start ))
+
+if [ -n "$RUN_CMD" ]; then
+	tr -d '\r' < "$OUT/ktap.log" | grep -v '^# hotpath-vm:' || true
+	rc=$(sed -n 's/^# hotpath-vm: done rc=\([0-9]*\).*/\1/p' "$OUT/ktap.log" | tail -n1)
+	if grep -aqE 'BUG:|WARNING:|Oops|Kernel panic|Call Trace' "$OUT/console.log"; then
+		say "kernel splat, see $OUT/console.log"
+		rc=1
+	fi
+	say "'$RUN_CMD' exited ${rc:-?} after ${secs}s (QEMU status $qrc)"
+	[ "${rc:-1}" = 0 ]
+	exit
+fi
+
+# --- verdict -------------------------------------------------------------------
+touch "$OUT/console.log" "$OUT/ktap.log"
+tr -d '\r' < "$OUT/ktap.log" > "$OUT/ktap.txt"
+KTAP=$OUT/ktap.txt
+passed=$(grep -E '^ok [0-9]+ ' "$KTAP" | grep -vc '# SKIP' || true)
+skipped=$(grep -E '^ok [0-9]+ .*# SKIP' "$KTAP" -c || true)
+failed=$(grep -cE '^not ok [0-9]+ ' "$KTAP" || true)
+plan=$(sed -n 's/^1\.\.\([0-9]\+\)$/\1/p' "$KTAP" | head -n1)
+problems=()
+
+[ $qrc = 124 ] || [ $qrc = 137 ] && problems+=("timeout after ${WALL}s")
+[ $qrc = 1 ] || [ $qrc = 124 ] || [ $qrc = 137 ] ||
+	problems+=("QEMU exit status $qrc (1 = guest reported pass, 3 = fail, 0 = panic/reset)")
+[ -n "$plan" ] || problems+=("no KTAP plan")
+if [ -n "$plan" ] && [ $((passed + skipped + failed)) -ne "$plan" ]; then
+	missing=$((plan - passed - skipped - failed))
+	problems+=("KTAP plan 1..$plan but $((passed + skipped + failed)) results")
+	failed=$((failed + missing))
+fi
+[ "$failed" -eq 0 ] || problems+=("$failed test(s) failed")
+PAT='BUG:|WARNING:|Oops|Kernel panic|Call Trace|general protection fault|refcount_t:|list_(add|del) corruption|hung_task|soft lockup|rcu_.*stall'
+if grep -aqE "$PAT" "$OUT/console.log"; then
+	problems+=("kernel splat on the console")
+	# The splat belongs to no test in particular: count it as one failure.
+	[ "$failed" -gt 0 ] || failed=1
+fi
+
+echo
+say "KTAP ($KTAP):"
+grep -aE '^(ok|not ok) [0-9]+ |^1\.\.' "$KTAP" | sed 's/^/  /' || true
+if [ ${#problems[@]} -gt 0 ]; then
+	say "FAILED: $(IFS=';'; echo "${problems[*]}")"
+	if grep -aqE "$PAT" "$OUT/console.log"; then
+		say "console excerpt ($OUT/console.log):"
+		grep -anE -B5 -A40 "$PAT" "$OUT/console.log" | head -n 150 | sed 's/^/  /'
+	else
+		say "console tail ($OUT/console.log):"
+		tail -n 40 "$OUT/console.log" | sed 's/^/  /'
+	fi
+	# Output of the failing tests.
+	awk '/^# selftests: /{buf=""} {buf=buf "\n" $0} /^not ok [0-9]+ /{print buf}' "$KTAP" |
+		tail -n 200 | sed 's/^/  /'
+	status=fail
+else
+	status=pass
+fi
+say "$KVER: $passed passed, $failed failed, $skipped skipped; boot+test ${secs}s"
+echo "$passed $failed $skipped $secs $status" > "$OUT/result"
+[ $status = pass ]
