@@ -165,11 +165,12 @@ static const struct option long_opts[] = {
 static int parse(int argc, char **argv, bool server, struct bench_opts *o)
 {
 	bool count_set = false;
+	int idx = 0;
 	uint64_t v;
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "6qh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "6qh", long_opts, &idx)) != -1) {
 		switch (c) {
 		case OPT_BIND:
 			if (!server)
@@ -315,7 +316,7 @@ static int parse(int argc, char **argv, bool server, struct bench_opts *o)
 	return 0;
 
 role:
-	fprintf(stderr, "hotpath-bench: %s is a %s option\n", argv[optind - 1],
+	fprintf(stderr, "hotpath-bench: --%s is a %s option\n", long_opts[idx].name,
 		server ? "client" : "server");
 	return -1;
 }
