@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hotpath(8): shared declarations of the CLI.
+ */
+#ifndef HOTPATH_CLI_H
+#define HOTPATH_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <net/if.h>
+#include <linux/hotpath.h>
+
+struct nl_msg;
+
+/* Exit codes: 0 success, 1 operation failed, 2 usage error. */
+#define EXIT_FAIL	1
+#define EXIT_USAGE	2
+
+extern const char *prog;
+extern bool json_output;
+
+struct hp_port {
+	uint32_t ifindex;
+	char ifname[IF_NAMESIZE];
+	uint32_t peer_ifindex;
+	char peer_ifname[IF_NAMESIZE];
+	bool has_peer;
+	uint8_t rx_mode;
+	uint8_t tx_push;
+	uint32_t busy_poll_fallback_us;
+	uint8_t stats;
+	uint8_t probes;
+	uint32_t rx_ring, tx_ring;
+	uint8_t ctpio_mode;
+	uint32_t ctpio_thresh, ctpio_max_frame, ctpio_underrun_ppm;
+	uint32_t rx_usecs, rx_frames, tx_usecs, tx_frames;
+	uint8_t timing;
+	uint32_t link_mbps, pcie_rtt_ns, doorbell_ns, pcie_mbps, dma_ns;
+	uint32_t phy_ns, rx_dma_ns, desc_ns, host_pio_mbps;
+};
+
+struct hp_stage {
+	uint32_t id;
+	char name[32];
+	uint8_t source;
+	uint64_t count, sum_ns, min_ns, mean_ns, max_ns;
+	uint64_t p50_ns, p90_ns, p99_ns, p999_ns;
+};
+
+struct hp_stats {
+	uint32_t ifindex;
+	char ifname[IF_NAMESIZE];
+	unsigned int n_stages;
+	struct hp_stage stages[__HOTPATH_STAGE_MAX];
+	uint64_t counters[__HOTPATH_CNT_MAX];
+	bool has_counter[__HOTPATH_CNT_MAX];
+};
+
+/* nl.c */
+int hp_nl_open(void);
+void hp_nl_close(void);
+struct nl_msg *hp_nl_new_request(uint8_t cmd, const char *dev, bool dump);
+/* Send @msg, pass every reply to @cb; prints errors as "prog: op: ...". */
+int hp_nl_exec(struct nl_msg *msg, const char *op, int (*cb)(struct nl_msg *, void *), void *arg);
+int hp_nl_get_ports(const char *dev, const char *op, struct hp_port **ports, unsigned int *n);
+int hp_nl_get_stats(const char *dev, const char *op, struct hp_stats **stats, unsigned int *n);
+int hp_nl_parse_port(struct nl_msg *msg, struct hp_port *port);
+int hp_nl_monitor(int (*cb)(const struct hp_port *port));
+
+/* names.c */
+const char *rx_mode_name(unsigned int v);
+const char *ctpio_name(unsigned int v);
+const char *timing_name(unsigned int v);
+const char *source_name(unsigned int v);
+const char *counter_name(unsigned int id, char *buf, size_t len);
+const char *attr_key_name(int parent, int type);
+
+/* out.c: JSON and colour helpers */
+void json_str(FILE *f, const char *s);
+void print_port_json(FILE *f, const struct hp_port *p);
+void print_port_line(FILE *f, const struct hp_port *p);
+bool colour_enabled(void);
+const char *col(const char *code);
+#define COL_RESET	"0"
+#define COL_BOLD	"1"
+#define COL_GREEN	"32"
+#define COL_CYAN	"36"
+#define COL_YELLOW	"33"
+void fmt_ns(char *buf, size_t len, uint64_t ns);
+void fmt_mbps(char *buf, size_t len, uint64_t mbps);
+
+/* subcommands */
+int cmd_show(int argc, char **argv);
+int cmd_set(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_reset(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+void usage(FILE *f);
+
+#endif

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotpath monitor: print every configuration change announced on the
+ * "config" group (by `hotpath set` or ethtool), one line (or one JSON
+ * object) per change.
+ */
+#include "hotpath.h"
+
+static int print_change(const struct hp_port *p)
+{
+	if (json_output) {
+		print_port_json(stdout, p);
+		putchar('\n');
+	} else {
+		print_port_line(stdout, p);
+	}
+	fflush(stdout);
+	return 0;
+}
+
+int cmd_monitor(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (hp_nl_open() < 0)
+		return EXIT_FAIL;
+	return hp_nl_monitor(print_change) ? EXIT_FAIL : 0;
+}

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Names of the protocol's enums and attributes as the CLI and its JSON show
+ * them.
+ */
+#include <stdio.h>
+
+#include "hotpath.h"
+
+#define NAME(tbl, v) ((v) < sizeof(tbl) / sizeof((tbl)[0]) && (tbl)[v] ? (tbl)[v] : "unknown")
+
+static const char *const rx_modes[] = {
+	[HOTPATH_RX_MODE_INTERRUPT] = "interrupt",
+	[HOTPATH_RX_MODE_BUSY_POLL] = "busy-poll",
+};
+
+static const char *const ctpio_modes[] = {
+	[HOTPATH_CTPIO_OFF] = "off",
+	[HOTPATH_CTPIO_CT] = "ct",
+	[HOTPATH_CTPIO_SF] = "sf",
+	[HOTPATH_CTPIO_SF_NP] = "sf-np",
+};
+
+static const char *const timings[] = {
+	[HOTPATH_TIMING_ENFORCED] = "enforced",
+	[HOTPATH_TIMING_ACCOUNTED] = "accounted",
+};
+
+static const char *const sources[] = {
+	[HOTPATH_SOURCE_MEASURED] = "measured",
+	[HOTPATH_SOURCE_MODELLED] = "modelled",
+};
+
+/* JSON names: the lower-case suffix of the enum hotpath_counter constant. */
+static const char *const counters[] = {
+	[HOTPATH_CNT_TX_PUSH_HITS] = "tx_push_hits",
+	[HOTPATH_CNT_TX_PUSH_MISSES] = "tx_push_misses",
+	[HOTPATH_CNT_CTPIO_SUCCESS] = "ctpio_success",
+	[HOTPATH_CNT_CTPIO_POISONED] = "ctpio_poisoned",
+	[HOTPATH_CNT_CTPIO_FALLBACK_BUSY] = "ctpio_fallback_busy",
+	[HOTPATH_CNT_CTPIO_FALLBACK_LONG] = "ctpio_fallback_long",
+	[HOTPATH_CNT_CTPIO_FALLBACK_RUNT] = "ctpio_fallback_runt",
+	[HOTPATH_CNT_INTERRUPTS] = "interrupts",
+	[HOTPATH_CNT_TX_INTERRUPTS] = "tx_interrupts",
+	[HOTPATH_CNT_BUSY_POLL_PICKUPS] = "busy_poll_pickups",
+	[HOTPATH_CNT_WATCHDOG_FIRES] = "watchdog_fires",
+	[HOTPATH_CNT_NAPI_POLLS] = "napi_polls",
+	[HOTPATH_CNT_RX_PACKETS] = "rx_packets",
+	[HOTPATH_CNT_TX_PACKETS] = "tx_packets",
+	[HOTPATH_CNT_TX_COMPLETIONS] = "tx_completions",
+	[HOTPATH_CNT_RX_RING_DROPS] = "rx_ring_drops",
+	[HOTPATH_CNT_RX_CRC_ERRORS] = "rx_crc_errors",
+	[HOTPATH_CNT_TX_DROP_NO_CARRIER] = "tx_drop_no_carrier",
+	[HOTPATH_CNT_TX_DROP_TOO_BIG] = "tx_drop_too_big",
+	[HOTPATH_CNT_RX_DROP_ALLOC] = "rx_drop_alloc",
+	[HOTPATH_CNT_TX_DROP_TEARDOWN] = "tx_drop_teardown",
+};
+
+/* CLI keys of the attributes, to name the one the kernel rejected. */
+static const char *const port_keys[] = {
+	[HOTPATH_A_IFINDEX] = "ifindex",
+	[HOTPATH_A_IFNAME] = "DEV",
+	[HOTPATH_A_PEER_IFINDEX] = "peer-ifindex",
+	[HOTPATH_A_PEER_IFNAME] = "peer",
+	[HOTPATH_A_RX_MODE] = "rx-mode",
+	[HOTPATH_A_TX_PUSH] = "tx-push",
+	[HOTPATH_A_BUSY_POLL_FALLBACK_US] = "busy-poll-fallback-us",
+	[HOTPATH_A_STATS_ENABLED] = "stats",
+	[HOTPATH_A_PROBES] = "probes",
+	[HOTPATH_A_RX_RING_SIZE] = "rx-ring",
+	[HOTPATH_A_TX_RING_SIZE] = "tx-ring",
+	[HOTPATH_A_CTPIO] = "ctpio",
+	[HOTPATH_A_COALESCE] = "coalesce",
+	[HOTPATH_A_MODEL] = "model",
+};
+
+static const char *const ctpio_keys[] = {
+	[HOTPATH_CTPIO_A_MODE] = "ctpio",
+	[HOTPATH_CTPIO_A_THRESH] = "ctpio-thresh",
+	[HOTPATH_CTPIO_A_MAX_FRAME] = "ctpio-max-frame",
+	[HOTPATH_CTPIO_A_UNDERRUN_PPM] = "ctpio-underrun-ppm",
+};
+
+static const char *const coalesce_keys[] = {
+	[HOTPATH_COALESCE_A_RX_USECS] = "rx-usecs",
+	[HOTPATH_COALESCE_A_RX_FRAMES] = "rx-frames",
+	[HOTPATH_COALESCE_A_TX_USECS] = "tx-usecs",
+	[HOTPATH_COALESCE_A_TX_FRAMES] = "tx-frames",
+};
+
+static const char *const model_keys[] = {
+	[HOTPATH_MODEL_A_PROFILE] = "profile",
+	[HOTPATH_MODEL_A_TIMING] = "timing",
+	[HOTPATH_MODEL_A_LINK_MBPS] = "link-speed",
+	[HOTPATH_MODEL_A_PCIE_RTT_NS] = "pcie-rtt",
+	[HOTPATH_MODEL_A_DOORBELL_NS] = "doorbell",
+	[HOTPATH_MODEL_A_PCIE_MBPS] = "pcie-bw",
+	[HOTPATH_MODEL_A_DMA_NS] = "dma",
+	[HOTPATH_MODEL_A_PHY_NS] = "phy",
+	[HOTPATH_MODEL_A_RX_DMA_NS] = "rx-dma",
+	[HOTPATH_MODEL_A_DESC_NS] = "desc",
+	[HOTPATH_MODEL_A_HOST_PIO_MBPS] = "host-pio-bw",
+};
+
+const char *rx_mode_name(unsigned int v)
+{
+	return NAME(rx_modes, v);
+}
+
+const char *ctpio_name(unsigned int v)
+{
+	return NAME(ctpio_modes, v);
+}
+
+const char *timing_name(unsigned int v)
+{
+	return NAME(timings, v);
+}
+
+const char *source_name(unsigned int v)
+{
+	return NAME(sources, v);
+}
+
+const char *counter_name(unsigned int id, char *buf, size_t len)
+{
+	if (id < sizeof(counters) / sizeof(counters[0]) && counters[id])
+		return counters[id];
+	snprintf(buf, len, "counter_%u", id);
+	return buf;
+}
+
+const char *attr_key_name(int parent, int type)
+{
+	const char *const *tbl = port_keys;
+	size_t n = sizeof(port_keys) / sizeof(port_keys[0]);
+
+	switch (parent) {
+	case HOTPATH_A_CTPIO:
+		tbl = ctpio_keys;
+		n = sizeof(ctpio_keys) / sizeof(ctpio_keys[0]);
+		break;
+	case HOTPATH_A_COALESCE:
+		tbl = coalesce_keys;
+		n = sizeof(coalesce_keys) / sizeof(coalesce_keys[0]);
+		break;
+	case HOTPATH_A_MODEL:
+		tbl = model_keys;
+		n = sizeof(model_keys) / sizeof(model_keys[0]);
+		break;
+	}
+	return type >= 0 && (size_t)type < n ? tbl[type] : NULL;
+}

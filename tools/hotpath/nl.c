@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic netlink plumbing of the CLI: one socket to the "hotpath" family,
+ * requests with extended acks, dumps retried when the kernel flags them
+ * inconsistent, and parsing of the port and stats trees.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
+#include <netlink/netlink.h>
+#include <netlink/genl/genl.h>
+#include <netlink/genl/ctrl.h>
+
+#include "hotpath.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+static struct nl_sock *sk;
+static int family_id;
+
+int hp_nl_open(void)
+{
+	int one = 1, err;
+
+	sk = nl_socket_alloc();
+	if (!sk) {
+		fprintf(stderr, "%s: cannot allocate a netlink socket\n", prog);
+		return -ENOMEM;
+	}
+	err = genl_connect(sk);
+	if (err < 0) {
+		fprintf(stderr, "%s: netlink: %s\n", prog, nl_geterror(err));
+		return -ECONNREFUSED;
+	}
+	/* Error messages and the offending attribute come back in the ack. */
+	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	family_id = genl_ctrl_resolve(sk, HOTPATH_GENL_NAME);
+	if (family_id < 0) {
+		fprintf(stderr, "%s: generic netlink family \"%s\" not found: is hotpath.ko loaded?\n",
+			prog, HOTPATH_GENL_NAME);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+void hp_nl_close(void)
+{
+	if (sk)
+		nl_socket_free(sk);
+	sk = NULL;
+}
+
+struct nl_msg *hp_nl_new_request(uint8_t cmd, const char *dev, bool dump)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family_id, 0,
+			 dump ? NLM_F_DUMP : 0, cmd, HOTPATH_GENL_VERSION))
+		goto err;
+	if (dev && nla_put_string(msg, HOTPATH_A_IFNAME, dev) < 0)
+		goto err;
+	return msg;
+err:
+	nlmsg_free(msg);
+	return NULL;
+}
+
+struct req_state {
+	int (*cb)(struct nl_msg *, void *);
+	void *arg;
+	struct nl_msg *req;
+	bool done;
+	bool intr;
+	int error;
+	char extack[256];
+	int bad_offset;
+};
+
+/* The key of the attribute at @offset of our own request, or NULL. */
+static const char *attr_at_offset(struct nl_msg *req, int offset)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(req);
+	int hdrlen = NLMSG_HDRLEN + GENL_HDRLEN;
+	struct nlattr *attr, *inner;
+	int rem, irem;
+
+	nla_for_each_attr(attr, (struct nlattr *)((char *)nlh + hdrlen),
+			  nlh->nlmsg_len - hdrlen, rem) {
+		int aoff = (char *)attr - (char *)nlh;
+
+		if (aoff == offset)
+			return attr_key_name(0, nla_type(attr));
+		if (offset > aoff && offset < aoff + nla_len(attr) + NLA_HDRLEN) {
+			nla_for_each_nested(inner, attr, irem)
+				if ((char *)inner - (char *)nlh == offset)
+					return attr_key_name(nla_type(attr), nla_type(inner));
+			return attr_key_name(0, nla_type(attr));
+		}
+	}
+	return NULL;
+}
+
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct nlmsghdr *outer = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct req_state *st = arg;
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = { 0 };
+	struct nlattr *tlvs;
+	int len;
+
+	(void)nla;
+	st->done = true;
+	st->error = e->error;
+	if (!(outer->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NL_STOP;
+
+	tlvs = (struct nlattr *)((char *)e + sizeof(*e));
+	if (!(outer->nlmsg_flags & NLM_F_CAPPED))
+		tlvs = (struct nlattr *)((char *)tlvs + NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN);
+	len = (int)outer->nlmsg_len - (int)((char *)tlvs - (char *)outer);
+	if (len <= 0 || nla_parse(tb, NLMSGERR_ATTR_MAX, tlvs, len, NULL) < 0)
+		return NL_STOP;
+	if (tb[NLMSGERR_ATTR_MSG])
+		snprintf(st->extack, sizeof(st->extack), "%s", (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+	if (tb[NLMSGERR_ATTR_OFFS])
+		st->bad_offset = (int)nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
+	return NL_STOP;
+}
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct req_state *st = arg;
+
+	return st->cb ? st->cb(msg, st->arg) : NL_OK;
+}
+
+static int on_done(struct nl_msg *msg, void *arg)
+{
+	struct req_state *st = arg;
+
+	(void)msg;
+	st->done = true;
+	return NL_STOP;
+}
+
+static int on_intr(struct nl_msg *msg, void *arg)
+{
+	struct req_state *st = arg;
+
+	(void)msg;
+	st->intr = true;
+	return NL_OK;
+}
+
+static void report(const char *op, struct req_state *st)
+{
+	const char *key = st->bad_offset ? attr_at_offset(st->req, st->bad_offset) : NULL;
+
+	fprintf(stderr, "%s: %s: %s", prog, op, strerror(-st->error));
+	if (st->extack[0])
+		fprintf(stderr, ": %s", st->extack);
+	if (key && !strstr(st->extack, key))
+		fprintf(stderr, " (attribute %s)", key);
+	fputc('\n', stderr);
+}
+
+/* Returns 0, -EINTR for an interrupted dump, or the negative errno. */
+static int hp_nl_exec_once(struct nl_msg *msg, const char *op,
+			int (*cb)(struct nl_msg *, void *), void *arg, bool quiet_intr)
+{
+	struct req_state st = { .cb = cb, .arg = arg, .req = msg };
+	struct nl_cb *nlcb;
+	int err;
+
+	nlcb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!nlcb)
+		return -ENOMEM;
+	nl_cb_set(nlcb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &st);
+	nl_cb_set(nlcb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, &st);
+	nl_cb_set(nlcb, NL_CB_ACK, NL_CB_CUSTOM, on_done, &st);
+	nl_cb_set(nlcb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_intr, &st);
+	nl_cb_err(nlcb, NL_CB_CUSTOM, on_error, &st);
+
+	err = nl_send_auto(sk, msg);
+	if (err < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, op, nl_geterror(err));
+		nl_cb_put(nlcb);
+		return -EIO;
+	}
+	while (!st.done) {
+		err = nl_recvmsgs(sk, nlcb);
+		if (err < 0 && !st.done) {
+			fprintf(stderr, "%s: %s: %s\n", prog, op, nl_geterror(err));
+			nl_cb_put(nlcb);
+			return -EIO;
+		}
+	}
+	nl_cb_put(nlcb);
+	if (st.error) {
+		report(op, &st);
+		return st.error;
+	}
+	if (st.intr) {
+		if (!quiet_intr)
+			fprintf(stderr, "%s: %s: dump interrupted\n", prog, op);
+		return -EINTR;
+	}
+	return 0;
+}
+
+int hp_nl_exec(struct nl_msg *msg, const char *op, int (*cb)(struct nl_msg *, void *), void *arg)
+{
+	return hp_nl_exec_once(msg, op, cb, arg, false);
+}
+
+static int parse_nested_u32(struct nlattr *nest, struct nlattr **tb, int max)
+{
+	return nla_parse_nested(tb, max, nest, NULL);
+}
+
+static void get_u32(uint32_t *dst, struct nlattr *a)
+{
+	if (a && nla_len(a) >= 4)
+		*dst = nla_get_u32(a);
+}
+
+static void get_u8(uint8_t *dst, struct nlattr *a)
+{
+	if (a && nla_len(a) >= 1)
+		*dst = nla_get_u8(a);
+}
+
+static void get_str(char *dst, size_t len, struct nlattr *a)
+{
+	if (a)
+		snprintf(dst, len, "%.*s", nla_len(a), (char *)nla_data(a));
+}
+
+int hp_nl_parse_port(struct nl_msg *msg, struct hp_port *p)
+{
+	struct nlattr *tb[HOTPATH_A_MAX + 1];
+	struct nlattr *ct[HOTPATH_CTPIO_A_MAX + 1];
+	struct nlattr *co[HOTPATH_COALESCE_A_MAX + 1];
+	struct nlattr *mo[HOTPATH_MODEL_A_MAX + 1];
+
+	memset(p, 0, sizeof(*p));
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, HOTPATH_A_MAX, NULL) < 0)
+		return -EINVAL;
+	get_u32(&p->ifindex, tb[HOTPATH_A_IFINDEX]);
+	get_str(p->ifname, sizeof(p->ifname), tb[HOTPATH_A_IFNAME]);
+	p->has_peer = tb[HOTPATH_A_PEER_IFINDEX] != NULL;
+	get_u32(&p->peer_ifindex, tb[HOTPATH_A_PEER_IFINDEX]);
+	get_str(p->peer_ifname, sizeof(p->peer_ifname), tb[HOTPATH_A_PEER_IFNAME]);
+	get_u8(&p->rx_mode, tb[HOTPATH_A_RX_MODE]);
+	get_u8(&p->tx_push, tb[HOTPATH_A_TX_PUSH]);
+	get_u32(&p->busy_poll_fallback_us, tb[HOTPATH_A_BUSY_POLL_FALLBACK_US]);
+	get_u8(&p->stats, tb[HOTPATH_A_STATS_ENABLED]);
+	get_u8(&p->probes, tb[HOTPATH_A_PROBES]);
+	get_u32(&p->rx_ring, tb[HOTPATH_A_RX_RING_SIZE]);
+	get_u32(&p->tx_ring, tb[HOTPATH_A_TX_RING_SIZE]);
+	if (tb[HOTPATH_A_CTPIO] &&
+	    !parse_nested_u32(tb[HOTPATH_A_CTPIO], ct, HOTPATH_CTPIO_A_MAX)) {
+		get_u8(&p->ctpio_mode, ct[HOTPATH_CTPIO_A_MODE]);
+		get_u32(&p->ctpio_thresh, ct[HOTPATH_CTPIO_A_THRESH]);
+		get_u32(&p->ctpio_max_frame, ct[HOTPATH_CTPIO_A_MAX_FRAME]);
+		get_u32(&p->ctpio_underrun_ppm, ct[HOTPATH_CTPIO_A_UNDERRUN_PPM]);
+	}
+	if (tb[HOTPATH_A_COALESCE] &&
+	    !parse_nested_u32(tb[HOTPATH_A_COALESCE], co, HOTPATH_COALESCE_A_MAX)) {
+		get_u32(&p->rx_usecs, co[HOTPATH_COALESCE_A_RX_USECS]);
+		get_u32(&p->rx_frames, co[HOTPATH_COALESCE_A_RX_FRAMES]);
+		get_u32(&p->tx_usecs, co[HOTPATH_COALESCE_A_TX_USECS]);
+		get_u32(&p->tx_frames, co[HOTPATH_COALESCE_A_TX_FRAMES]);
+	}
+	if (tb[HOTPATH_A_MODEL] &&
+	    !parse_nested_u32(tb[HOTPATH_A_MODEL], mo, HOTPATH_MODEL_A_MAX)) {
+		get_u8(&p->timing, mo[HOTPATH_MODEL_A_TIMING]);
+		get_u32(&p->link_mbps, mo[HOTPATH_MODEL_A_LINK_MBPS]);
+		get_u32(&p->pcie_rtt_ns, mo[HOTPATH_MODEL_A_PCIE_RTT_NS]);
+		get_u32(&p->doorbell_ns, mo[HOTPATH_MODEL_A_DOORBELL_NS]);
+		get_u32(&p->pcie_mbps, mo[HOTPATH_MODEL_A_PCIE_MBPS]);
+		get_u32(&p->dma_ns, mo[HOTPATH_MODEL_A_DMA_NS]);
+		get_u32(&p->phy_ns, mo[HOTPATH_MODEL_A_PHY_NS]);
+		get_u32(&p->rx_dma_ns, mo[HOTPATH_MODEL_A_RX_DMA_NS]);
+		get_u32(&p->desc_ns, mo[HOTPATH_MODEL_A_DESC_NS]);
+		get_u32(&p->host_pio_mbps, mo[HOTPATH_MODEL_A_HOST_PIO_MBPS]);
+	}
+	return 0;
+}
+
+static uint64_t get_u64(struct nlattr *a)
+{
+	return a && nla_len(a) >= 8 ? nla_get_u64(a) : 0;
+}
+
+static int parse_stats(struct nl_msg *msg, struct hp_stats *s)
+{
+	struct nlattr *tb[HOTPATH_A_MAX + 1];
+	struct nlattr *st[HOTPATH_STAGE_A_MAX + 1];
+	struct nlattr *a;
+	int rem;
+
+	memset(s, 0, sizeof(*s));
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, HOTPATH_A_MAX, NULL) < 0)
+		return -EINVAL;
+	get_u32(&s->ifindex, tb[HOTPATH_A_IFINDEX]);
+	get_str(s->ifname, sizeof(s->ifname), tb[HOTPATH_A_IFNAME]);
+	if (tb[HOTPATH_A_STAGES]) {
+		nla_for_each_nested(a, tb[HOTPATH_A_STAGES], rem) {
+			struct hp_stage *g;
+
+			if (nla_type(a) != HOTPATH_A_STAGE || s->n_stages >= __HOTPATH_STAGE_MAX)
+				continue;
+			if (nla_parse_nested(st, HOTPATH_STAGE_A_MAX, a, NULL) < 0)
+				continue;
+			g = &s->stages[s->n_stages++];
+			get_u32(&g->id, st[HOTPATH_STAGE_A_ID]);
+			get_str(g->name, sizeof(g->name), st[HOTPATH_STAGE_A_NAME]);
+			get_u8(&g->source, st[HOTPATH_STAGE_A_SOURCE]);
+			g->count = get_u64(st[HOTPATH_STAGE_A_COUNT]);
+			g->sum_ns = get_u64(st[HOTPATH_STAGE_A_SUM_NS]);
+			g->min_ns = get_u64(st[HOTPATH_STAGE_A_MIN_NS]);
+			g->mean_ns = get_u64(st[HOTPATH_STAGE_A_MEAN_NS]);
+			g->max_ns = get_u64(st[HOTPATH_STAGE_A_MAX_NS]);
+			g->p50_ns = get_u64(st[HOTPATH_STAGE_A_P50_NS]);
+			g->p90_ns = get_u64(st[HOTPATH_STAGE_A_P90_NS]);
+			g->p99_ns = get_u64(st[HOTPATH_STAGE_A_P99_NS]);
+			g->p999_ns = get_u64(st[HOTPATH_STAGE_A_P999_NS]);
+		}
+	}
+	if (tb[HOTPATH_A_COUNTERS]) {
+		nla_for_each_nested(a, tb[HOTPATH_A_COUNTERS], rem) {
+			int t = nla_type(a);
+
+			/* type 0 is padding */
+			if (t <= HOTPATH_CNT_UNSPEC || t >= __HOTPATH_CNT_MAX)
+				continue;
+			s->counters[t] = get_u64(a);
+			s->has_counter[t] = true;
+		}
+	}
+	return 0;
+}
+
+struct collect {
+	void *items;
+	size_t size;
+	unsigned int n;
+	int (*parse)(struct nl_msg *, void *);
+};
+
+static int collect_cb(struct nl_msg *msg, void *arg)
+{
+	struct collect *c = arg;
+	void *items = realloc(c->items, (c->n + 1) * c->size);
+
+	if (!items)
+		return NL_STOP;
+	c->items = items;
+	if (c->parse(msg, (char *)items + c->n * c->size) == 0)
+		c->n++;
+	return NL_OK;
+}
+
+static int parse_port_cb(struct nl_msg *msg, void *p)
+{
+	return hp_nl_parse_port(msg, p);
+}
+
+static int parse_stats_cb(struct nl_msg *msg, void *s)
+{
+	return parse_stats(msg, s);
+}
+
+/* A get for one port, or a dump retried until the kernel says consistent. */
+static int get_all(uint8_t cmd, const char *dev, const char *op, struct collect *c)
+{
+	int tries, err = 0;
+
+	for (tries = 0; tries < 32; tries++) {
+		struct nl_msg *msg = hp_nl_new_request(cmd, dev, !dev);
+
+		if (!msg)
+			return -ENOMEM;
+		c->n = 0;
+		err = hp_nl_exec_once(msg, op, collect_cb, c, tries < 31);
+		nlmsg_free(msg);
+		if (err != -EINTR)
+			break;
+	}
+	return err;
+}
+
+int hp_nl_get_ports(const char *dev, const char *op, struct hp_port **ports, unsigned int *n)
+{
+	struct collect c = { .size = sizeof(struct hp_port), .parse = parse_port_cb };
+	int err = get_all(HOTPATH_CMD_PORT_GET, dev, op, &c);
+
+	*ports = c.items;
+	*n = c.n;
+	return err;
+}
+
+int hp_nl_get_stats(const char *dev, const char *op, struct hp_stats **stats, unsigned int *n)
+{
+	struct collect c = { .size = sizeof(struct hp_stats), .parse = parse_stats_cb };
+	int err = get_all(HOTPATH_CMD_STATS_GET, dev, op, &c);
+
+	*stats = c.items;
+	*n = c.n;
+	return err;
+}
+
+static int (*monitor_fn)(const struct hp_port *port);
+
+static int monitor_cb(struct nl_msg *msg, void *arg)
+{
+	struct genlmsghdr *g = genlmsg_hdr(nlmsg_hdr(msg));
+	struct hp_port p;
+
+	if (g->cmd != HOTPATH_CMD_PORT_NTF || hp_nl_parse_port(msg, &p))
+		return NL_OK;
+	(void)arg;
+	return monitor_fn(&p) ? NL_STOP : NL_OK;
+}
+
+int hp_nl_monitor(int (*cb)(const struct hp_port *port))
+{
+	int grp, err;
+
+	grp = genl_ctrl_resolve_grp(sk, HOTPATH_GENL_NAME, HOTPATH_MCGRP_CONFIG);
+	if (grp < 0) {
+		fprintf(stderr, "%s: monitor: multicast group \"%s\": %s\n", prog,
+			HOTPATH_MCGRP_CONFIG, nl_geterror(grp));
+		return -ENOENT;
+	}
+	err = nl_socket_add_membership(sk, grp);
+	if (err < 0) {
+		fprintf(stderr, "%s: monitor: %s\n", prog, nl_geterror(err));
+		return -EIO;
+	}
+	nl_socket_disable_seq_check(sk);
+	monitor_fn = cb;
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, monitor_cb, NULL);
+	for (;;) {
+		err = nl_recvmsgs_default(sk);
+		if (err < 0 && err != -NLE_INTR && err != -NLE_AGAIN) {
+			fprintf(stderr, "%s: monitor: %s\n", prog, nl_geterror(err));
+			return -EIO;
+		}
+	}
+	return 0;
+}

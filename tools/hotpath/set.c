@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotpath set DEV KEY VALUE [KEY VALUE ...]: one PORT_SET request carrying
+ * every pair, so the kernel applies all of them or none.  Values are only
+ * parsed here; ranges are the kernel's to check, so its message is the one
+ * the user sees.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netlink/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+#include "hotpath.h"
+
+enum val_kind {
+	V_RX_MODE, V_ONOFF, V_CTPIO, V_TIMING, V_PROFILE,
+	V_UINT, V_USECS, V_NS, V_MBPS, V_LINK,
+};
+
+static const struct set_key {
+	const char *key;
+	int nest;	/* 0: top level, else HOTPATH_A_CTPIO/COALESCE/MODEL */
+	int attr;
+	enum val_kind kind;
+} set_keys[] = {
+	{ "rx-mode", 0, HOTPATH_A_RX_MODE, V_RX_MODE },
+	{ "tx-push", 0, HOTPATH_A_TX_PUSH, V_ONOFF },
+	{ "busy-poll-fallback-us", 0, HOTPATH_A_BUSY_POLL_FALLBACK_US, V_USECS },
+	{ "stats", 0, HOTPATH_A_STATS_ENABLED, V_ONOFF },
+	{ "probes", 0, HOTPATH_A_PROBES, V_ONOFF },
+	{ "ctpio", HOTPATH_A_CTPIO, HOTPATH_CTPIO_A_MODE, V_CTPIO },
+	{ "ctpio-thresh", HOTPATH_A_CTPIO, HOTPATH_CTPIO_A_THRESH, V_UINT },
+	{ "ctpio-max-frame", HOTPATH_A_CTPIO, HOTPATH_CTPIO_A_MAX_FRAME, V_UINT },
+	{ "ctpio-underrun-ppm", HOTPATH_A_CTPIO, HOTPATH_CTPIO_A_UNDERRUN_PPM, V_UINT },
+	{ "rx-usecs", HOTPATH_A_COALESCE, HOTPATH_COALESCE_A_RX_USECS, V_USECS },
+	{ "rx-frames", HOTPATH_A_COALESCE, HOTPATH_COALESCE_A_RX_FRAMES, V_UINT },
+	{ "tx-usecs", HOTPATH_A_COALESCE, HOTPATH_COALESCE_A_TX_USECS, V_USECS },
+	{ "tx-frames", HOTPATH_A_COALESCE, HOTPATH_COALESCE_A_TX_FRAMES, V_UINT },
+	{ "profile", HOTPATH_A_MODEL, HOTPATH_MODEL_A_PROFILE, V_PROFILE },
+	{ "timing", HOTPATH_A_MODEL, HOTPATH_MODEL_A_TIMING, V_TIMING },
+	{ "link-speed", HOTPATH_A_MODEL, HOTPATH_MODEL_A_LINK_MBPS, V_LINK },
+	{ "pcie-rtt", HOTPATH_A_MODEL, HOTPATH_MODEL_A_PCIE_RTT_NS, V_NS },
+	{ "doorbell", HOTPATH_A_MODEL, HOTPATH_MODEL_A_DOORBELL_NS, V_NS },
+	{ "pcie-bw", HOTPATH_A_MODEL, HOTPATH_MODEL_A_PCIE_MBPS, V_MBPS },
+	{ "dma", HOTPATH_A_MODEL, HOTPATH_MODEL_A_DMA_NS, V_NS },
+	{ "phy", HOTPATH_A_MODEL, HOTPATH_MODEL_A_PHY_NS, V_NS },
+	{ "rx-dma", HOTPATH_A_MODEL, HOTPATH_MODEL_A_RX_DMA_NS, V_NS },
+	{ "desc", HOTPATH_A_MODEL, HOTPATH_MODEL_A_DESC_NS, V_NS },
+	{ "host-pio-bw", HOTPATH_A_MODEL, HOTPATH_MODEL_A_HOST_PIO_MBPS, V_MBPS },
+};
+
+#define N_KEYS (sizeof(set_keys) / sizeof(set_keys[0]))
+
+static int word(const char *s, const char *const *words, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (words[i] && !strcmp(s, words[i]))
+			return i;
+	return -1;
+}
+
+/* A non-negative number with an optional unit; @units lists suffix/scale. */
+static int scaled(const char *s, const char *const *suffix, const double *scale,
+		  unsigned int n, uint64_t *out)
+{
+	char *end;
+	double v;
+	unsigned int i;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	v = strtod(s, &end);
+	if (end == s || !isfinite(v))
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (!strcmp(end, suffix[i]))
+			break;
+	if (i == n)
+		return -EINVAL;
+	v = v * scale[i];
+	if (v > UINT32_MAX || v != floor(v))
+		return -ERANGE;
+	*out = (uint64_t)v;
+	return 0;
+}
+
+static int parse_value(const struct set_key *k, const char *s, uint64_t *out)
+{
+	static const char *const rx_modes[] = { "interrupt", "busy-poll" };
+	static const char *const onoff[] = { "off", "on" };
+	static const char *const ctpio[] = { "off", "ct", "sf", "sf-np" };
+	static const char *const timing[] = { "enforced", "accounted" };
+	static const char *const profile[] = { "realistic", "seed" };
+	static const char *const ns_sfx[] = { "", "ns", "us", "ms" };
+	static const double ns_scale[] = { 1, 1, 1e3, 1e6 };
+	static const char *const us_sfx[] = { "", "us", "ms", "s" };
+	static const double us_scale[] = { 1, 1, 1e3, 1e6 };
+	static const char *const bw_sfx[] = { "", "m", "M", "g", "G", "mbit", "gbit" };
+	static const double bw_scale[] = { 1, 1, 1, 1e3, 1e3, 1, 1e3 };
+	static const char *const int_sfx[] = { "" };
+	static const double int_scale[] = { 1 };
+	int v;
+
+#define WORD(tbl) (v = word(s, tbl, sizeof(tbl) / sizeof(tbl[0])), v < 0 ? -EINVAL : (*out = v, 0))
+	switch (k->kind) {
+	case V_RX_MODE:
+		return WORD(rx_modes);
+	case V_ONOFF:
+		return WORD(onoff);
+	case V_CTPIO:
+		return WORD(ctpio);
+	case V_TIMING:
+		return WORD(timing);
+	case V_PROFILE:
+		return WORD(profile);
+	case V_UINT:
+		return scaled(s, int_sfx, int_scale, 1, out);
+	case V_USECS:
+		return scaled(s, us_sfx, us_scale, 4, out);
+	case V_NS:
+		return scaled(s, ns_sfx, ns_scale, 4, out);
+	case V_MBPS:
+	case V_LINK:
+		return scaled(s, bw_sfx, bw_scale, 7, out);
+	}
+#undef WORD
+	return -EINVAL;
+}
+
+static const char *expected(enum val_kind kind)
+{
+	switch (kind) {
+	case V_RX_MODE: return "interrupt|busy-poll";
+	case V_ONOFF: return "on|off";
+	case V_CTPIO: return "off|ct|sf|sf-np";
+	case V_TIMING: return "enforced|accounted";
+	case V_PROFILE: return "realistic|seed";
+	case V_UINT: return "a number";
+	case V_USECS: return "microseconds, e.g. 50 or 50us";
+	case V_NS: return "nanoseconds, e.g. 300, 300ns or 1.5us";
+	case V_MBPS: return "Mb/s or with a unit, e.g. 26g or 500m";
+	case V_LINK: return "1g|10g|25g|40g|100g or Mb/s";
+	}
+	return "";
+}
+
+static int put(struct nl_msg *msg, const struct set_key *k, uint64_t v)
+{
+	switch (k->kind) {
+	case V_RX_MODE: case V_ONOFF: case V_CTPIO: case V_TIMING: case V_PROFILE:
+		return nla_put_u8(msg, k->attr, (uint8_t)v);
+	default:
+		return nla_put_u32(msg, k->attr, (uint32_t)v);
+	}
+}
+
+int cmd_set(int argc, char **argv)
+{
+	static const int nests[] = { 0, HOTPATH_A_CTPIO, HOTPATH_A_COALESCE, HOTPATH_A_MODEL };
+	const struct set_key *keys[N_KEYS];
+	uint64_t vals[N_KEYS];
+	struct nl_msg *msg;
+	unsigned int i, j, n = 0;
+	int err;
+
+	if (argc < 4 || (argc - 2) % 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (i = 2; i < (unsigned int)argc; i += 2) {
+		const struct set_key *k = NULL;
+
+		for (j = 0; j < N_KEYS; j++)
+			if (!strcmp(argv[i], set_keys[j].key))
+				k = &set_keys[j];
+		if (!k) {
+			fprintf(stderr, "%s: set: %s: unknown key '%s'\n", prog,
+				strerror(EINVAL), argv[i]);
+			return EXIT_USAGE;
+		}
+		err = parse_value(k, argv[i + 1], &vals[n]);
+		if (err) {
+			fprintf(stderr, "%s: set: %s: %s: '%s' is not valid (expected %s)\n", prog,
+				strerror(-err), k->key, argv[i + 1], expected(k->kind));
+			return EXIT_USAGE;
+		}
+		/* a repeated key: the last one wins */
+		for (j = 0; j < n; j++)
+			if (keys[j] == k)
+				break;
+		keys[j] = k;
+		vals[j] = vals[n];
+		if (j == n)
+			n++;
+	}
+
+	if (hp_nl_open() < 0)
+		return EXIT_FAIL;
+	msg = hp_nl_new_request(HOTPATH_CMD_PORT_SET, argv[1], false);
+	if (!msg)
+		return EXIT_FAIL;
+	for (i = 0; i < sizeof(nests) / sizeof(nests[0]); i++) {
+		struct nlattr *nest = NULL;
+		bool any = false;
+
+		for (j = 0; j < n; j++)
+			any |= keys[j]->nest == nests[i];
+		if (!any)
+			continue;
+		if (nests[i]) {
+			nest = nla_nest_start(msg, nests[i]);
+			if (!nest)
+				goto err_size;
+		}
+		for (j = 0; j < n; j++)
+			if (keys[j]->nest == nests[i] && put(msg, keys[j], vals[j]) < 0)
+				goto err_size;
+		if (nest)
+			nla_nest_end(msg, nest);
+	}
+	err = hp_nl_exec(msg, "set", NULL, NULL);
+	nlmsg_free(msg);
+	return err ? EXIT_FAIL : 0;
+
+err_size:
+	nlmsg_free(msg);
+	fprintf(stderr, "%s: set: %s\n", prog, strerror(EMSGSIZE));
+	return EXIT_FAIL;
+}
