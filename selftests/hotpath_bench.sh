@@ -126,11 +126,12 @@ test_pingpong_busy_poll()
 {
 	RET=0
 	bench "$NS_A" client "$IP4_B" --server-netns "$NS_B" --count $PP_COUNT \
-		--warmup 10 --timeout 2000 --busy-poll 50 --json
+		--warmup 10 --timeout 2000 --busy-poll 50 --prefer-busy-poll --json
 	check_err $? "hotpath-bench failed"
 	check_pingpong "busy-poll ping-pong"
 	check_eq "$(jqv .busy_poll_us)" 50 "busy_poll_us"
-	log_test "ping-pong with SO_BUSY_POLL: zero loss"
+	check_eq "$(jqv .prefer_busy_poll)" true "prefer_busy_poll"
+	log_test "ping-pong with SO_BUSY_POLL, SO_PREFER_BUSY_POLL: zero loss"
 }
 
 test_pingpong_ipv6()
