@@ -1,38 +1,470 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Kernel-path probes (stub: being written). */
+/*
+ * Kernel-path probes: the stages that happen outside the driver.
+ *
+ *   tx_stack   send() entry to the device queue: raw_syscalls:sys_enter of
+ *              the send family (sendto, sendmsg, sendmmsg, write, writev)
+ *              stamps the task and time in a per-CPU slot; net:net_dev_queue
+ *              of an skb of a hotpath port, in the same task on the same
+ *              CPU, ends it.
+ *   tx_qdisc   device queue to ndo_start_xmit: net:net_dev_queue stamps the
+ *              skb, the datapath's xmit ends it (hp_probes_tx_xmit()).
+ *   rx_wakeup  socket queue to the application's recv() copy: the datapath
+ *              stamps the frame when its handoff to the stack returned
+ *              (hp_probes_rx_queued(), the end of rx_stack); the first of
+ *              skb:skb_copy_datagram_iovec (TCP, raw, ping sockets) or
+ *              skb:consume_skb (linear UDP copies without a tracepoint and
+ *              frees the skb in recvmsg) in the receiving task ends it.
+ *
+ * The stamps between two probes live in small global tables indexed by a
+ * hash of a pointer that identifies the packet at both ends: the skb itself
+ * on TX (queue and xmit see the same skb, possibly on different CPUs), its
+ * data buffer skb->head on RX, because raw and ICMP (ping) sockets receive
+ * clones and TCP may coalesce, but clones share the buffer.  Entries are
+ * written and consumed with plain stores (no locks, no atomics); the key is
+ * written last and checked again after the payload was read, so a reader
+ * never uses a half-written entry of another packet, and an entry is
+ * consumed once, so a packet read in several recv() calls counts once.  A
+ * collision overwrites an older entry: that packet's stage is then not
+ * recorded (the tables are sized for the packets in flight of a lab, 1024).
+ * Only packets of hotpath ports are stamped (skb->dev on TX; on RX only
+ * the datapath stamps, and the copy probe finds the port from skb_iif in
+ * the reader's netns), only while the port's probes (tx_stack, rx_wakeup)
+ * or stats (tx_qdisc) are on.
+ *
+ * Registration: under RTNL, net_dev_queue is registered while any port has
+ * stats or probes on (tx_qdisc needs it), sys_enter,
+ * skb_copy_datagram_iovec and consume_skb while any port has probes on: with probes off
+ * they are not registered at all (and sys_enter's slow syscall path is
+ * off).  The core tracepoints are not exported to modules, so they are
+ * found by name with for_each_kernel_tracepoint(); the probes' prototypes
+ * are checked against the kernel's TP_PROTO at build time.
+ */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/hash.h>
+#include <linux/moduleparam.h>
+#include <linux/percpu.h>
 #include <linux/rtnetlink.h>
+#include <linux/sched.h>
+#include <linux/tracepoint.h>
+#include <linux/unistd.h>
+#include <linux/compat.h>
+#include <net/net_namespace.h>
+
+#include <trace/events/net.h>
+#include <trace/events/skb.h>
+#include <trace/events/syscalls.h>
 
 #include "config.h"
+#include "device.h"
 #include "stages.h"
 #include "probes.h"
+
+#define HP_PROBES_HASH_BITS	10
+
+/* A send() whose first packet is queued later than this is not timed. */
+#define HP_TX_STACK_MAX_NS	NSEC_PER_SEC
+
+struct hp_stamp {
+	const void *key;
+	u64 t;		/* hp_stages_now(); RX: 0 while the handoff runs */
+	u64 t_sys;	/* TX: send() entry, 0 if unknown */
+	u32 seq;	/* RX: the frame's sequence number */
+};
+
+static struct hp_stamp hp_tx_table[1 << HP_PROBES_HASH_BITS];
+static struct hp_stamp hp_rx_table[1 << HP_PROBES_HASH_BITS];
+
+/* The send-family syscall the task on this CPU is in. */
+struct hp_sys_slot {
+	const struct task_struct *task;
+	u64 t;
+};
+
+static DEFINE_PER_CPU(struct hp_sys_slot, hp_sys_slot);
+
+enum hp_probe_id {
+	HP_PROBE_SYS_ENTER,
+	HP_PROBE_NET_DEV_QUEUE,
+	HP_PROBE_SKB_COPY,
+	HP_PROBE_CONSUME,
+	HP_NR_PROBES
+};
+
+struct hp_probe {
+	const char *name;
+	void *func;
+	struct tracepoint *tp;
+	bool registered;
+};
+
+static void hp_probe_sys_enter(void *data, struct pt_regs *regs, long id);
+static void hp_probe_net_dev_queue(void *data, struct sk_buff *skb);
+static void hp_probe_skb_copy(void *data, const struct sk_buff *skb, int len);
+static void hp_probe_consume(void *data, struct sk_buff *skb);
+static void hp_probe_consume_loc(void *data, struct sk_buff *skb, void *loc);
+
+#define HP_CONSUME_PROBE						\
+	__builtin_choose_expr(__same_type(&register_trace_consume_skb,	\
+			int (*)(void (*)(void *, struct sk_buff *), void *)),	\
+		hp_probe_consume, hp_probe_consume_loc)
+
+static struct hp_probe hp_probes[HP_NR_PROBES] = {
+	[HP_PROBE_SYS_ENTER]	 = { "sys_enter", hp_probe_sys_enter },
+	[HP_PROBE_NET_DEV_QUEUE] = { "net_dev_queue", hp_probe_net_dev_queue },
+	[HP_PROBE_SKB_COPY]	 = { "skb_copy_datagram_iovec", hp_probe_skb_copy },
+	[HP_PROBE_CONSUME]	 = { "consume_skb", HP_CONSUME_PROBE },
+};
+
+/* Ports with stats on, with probes on; RTNL. */
+static unsigned int hp_probes_nr_stats, hp_probes_nr_probes;
+
+static struct hp_stamp *hp_stamp_slot(struct hp_stamp *table, const void *key)
+{
+	return &table[hash_ptr(key, HP_PROBES_HASH_BITS)];
+}
+
+static void hp_stamp_put(struct hp_stamp *e, const void *key, u64 t, u64 t_sys,
+			 u32 seq)
+{
+	WRITE_ONCE(e->key, NULL);
+	smp_wmb();	/* hide the entry while it changes */
+	WRITE_ONCE(e->t, t);
+	WRITE_ONCE(e->t_sys, t_sys);
+	WRITE_ONCE(e->seq, seq);
+	smp_wmb();	/* payload before key */
+	WRITE_ONCE(e->key, key);
+}
+
+/* Consume @key's entry into @out; false if there is none. */
+static bool hp_stamp_take(struct hp_stamp *e, const void *key,
+			  struct hp_stamp *out)
+{
+	if (READ_ONCE(e->key) != key)
+		return false;
+	smp_rmb();
+	out->t = READ_ONCE(e->t);
+	out->t_sys = READ_ONCE(e->t_sys);
+	out->seq = READ_ONCE(e->seq);
+	smp_rmb();	/* payload read before the key is checked again */
+	if (READ_ONCE(e->key) != key)
+		return false;
+	WRITE_ONCE(e->key, NULL);
+	return true;
+}
+
+static bool hp_is_send_syscall(long id)
+{
+	switch (id) {
+	case __NR_sendto:
+	case __NR_sendmsg:
+	case __NR_sendmmsg:
+	case __NR_write:
+	case __NR_writev:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void hp_probe_sys_enter(void *data, struct pt_regs *regs, long id)
+{
+	struct hp_sys_slot *slot;
+
+	/* other ABIs number their syscalls differently */
+	if (in_compat_syscall())
+		return;
+
+	slot = get_cpu_ptr(&hp_sys_slot);
+	if (hp_is_send_syscall(id)) {
+		slot->task = current;
+		slot->t = hp_stages_now();
+	} else if (slot->task == current) {
+		/* the task's send is over: do not credit it to later packets */
+		slot->task = NULL;
+	}
+	put_cpu_ptr(&hp_sys_slot);
+}
+
+static void hp_probe_net_dev_queue(void *data, struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	struct hp_sys_slot *slot;
+	struct hp_stats *st;
+	u64 now, t_sys = 0;
+
+	if (!dev || !hp_device_is_port(dev))
+		return;
+	st = hp_device_stats(dev);
+	if (!st || !hp_stages_enabled(st))
+		return;
+
+	now = hp_stages_now();
+	/* __dev_queue_xmit() runs with BH off: no migration, no softirq */
+	if (hp_stages_probes(st) && in_task()) {
+		slot = this_cpu_ptr(&hp_sys_slot);
+		if (slot->task == current && now - slot->t < HP_TX_STACK_MAX_NS)
+			t_sys = slot->t;
+	}
+	hp_stamp_put(hp_stamp_slot(hp_tx_table, skb), skb, now, t_sys, 0);
+}
+
+/* Consume @skb's TX entry: its queue time, or 0 if that was not seen. */
+u64 hp_probes_tx_queued(const struct sk_buff *skb, u64 *syscall_ns)
+{
+	struct hp_stamp s;
+	u64 now;
+
+	*syscall_ns = 0;
+	if (!hp_stamp_take(hp_stamp_slot(hp_tx_table, skb), skb, &s))
+		return 0;
+	/* a stale entry of a freed skb whose address was reused */
+	now = hp_stages_now();
+	if (now - s.t > HP_TX_STACK_MAX_NS)
+		return 0;
+	if (s.t_sys && s.t_sys <= s.t)
+		*syscall_ns = s.t_sys;
+	return s.t;
+}
+
+void hp_probes_tx_xmit(struct hp_stats *st, const struct net_device *dev,
+		       const struct sk_buff *skb, u32 seq, u64 now)
+{
+	u64 queued, t_sys;
+
+	queued = hp_probes_tx_queued(skb, &t_sys);
+	if (!queued)
+		return;
+	if (t_sys)
+		hp_stages_record(st, dev, HOTPATH_STAGE_TX_STACK, queued - t_sys,
+				 seq, skb->len);
+	hp_stages_record(st, dev, HOTPATH_STAGE_TX_QDISC,
+			 now > queued ? now - queued : 0, seq, skb->len);
+}
+
+/* The skb this CPU's NAPI is handing to the stack, and its buffer. */
+struct hp_rx_slot {
+	const void *skb;
+	const void *head;
+};
+
+static DEFINE_PER_CPU(struct hp_rx_slot, hp_rx_slot);
+
+static bool hp_probes_port_on(const struct net_device *dev)
+{
+	struct hp_stats *st = hp_device_stats(dev);
+
+	return st && hp_stages_probes(st) && hp_stages_enabled(st);
+}
+
+void hp_probes_rx_handoff(const struct net_device *dev, struct sk_buff *skb)
+{
+	struct hp_rx_slot *slot;
+
+	if (!hp_probes_port_on(dev))
+		return;
+	slot = this_cpu_ptr(&hp_rx_slot);
+	slot->skb = skb;
+	slot->head = skb->head;
+	/* t = 0: queued "now" if a reader beats hp_probes_rx_queued() */
+	hp_stamp_put(hp_stamp_slot(hp_rx_table, skb->head), skb->head, 0, 0, 0);
+}
+
+void hp_probes_rx_queued(const struct net_device *dev, const void *skb,
+			 u32 seq, u64 now)
+{
+	struct hp_rx_slot *slot;
+	struct hp_stamp *e;
+
+	if (!hp_probes_port_on(dev))
+		return;
+	slot = this_cpu_ptr(&hp_rx_slot);
+	if (slot->skb != skb)
+		return;
+	slot->skb = NULL;
+	e = hp_stamp_slot(hp_rx_table, slot->head);
+	if (READ_ONCE(e->key) != slot->head)
+		return;
+	WRITE_ONCE(e->seq, seq);
+	WRITE_ONCE(e->t, now);
+}
+
+/*
+ * The end of rx_wakeup, in the receiving task: the first copy of the
+ * frame's data to user space (skb_copy_datagram_iovec: TCP, raw, ping,
+ * non-linear UDP) or, for linear UDP, which copies without that
+ * tracepoint, the frame being freed by recvmsg (consume_skb).  Softirq and
+ * BH-disabled contexts (busy polling running the stack) are not the
+ * application's copy.
+ */
+static void hp_rx_copied(const struct sk_buff *skb)
+{
+	struct hp_stamp *e = hp_stamp_slot(hp_rx_table, skb->head);
+	struct net_device *dev;
+	struct hp_stamp s;
+	struct hp_stats *st;
+	u64 now;
+
+	/* the common case, any skb of any device: one load and out */
+	if (READ_ONCE(e->key) != skb->head || in_interrupt() ||
+	    !skb->skb_iif || !current->nsproxy)
+		return;
+	now = hp_stages_now();
+	if (!hp_stamp_take(e, skb->head, &s))
+		return;
+
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(current->nsproxy->net_ns, skb->skb_iif);
+	if (dev && hp_device_is_port(dev)) {
+		st = hp_device_stats(dev);
+		/* recorders run with BH off; this is task context */
+		local_bh_disable();
+		if (st && hp_stages_probes(st))
+			hp_stages_record(st, dev, HOTPATH_STAGE_RX_WAKEUP,
+					 s.t && now > s.t ? now - s.t : 0,
+					 s.seq, skb->len);
+		local_bh_enable();
+	}
+	rcu_read_unlock();
+}
+
+static void hp_probe_skb_copy(void *data, const struct sk_buff *skb, int len)
+{
+	hp_rx_copied(skb);
+}
+
+/* consume_skb gained a "location" argument in 6.3 */
+static void hp_probe_consume(void *data, struct sk_buff *skb)
+{
+	hp_rx_copied(skb);
+}
+
+static void hp_probe_consume_loc(void *data, struct sk_buff *skb, void *loc)
+{
+	hp_rx_copied(skb);
+}
+
+/* The prototypes must be the kernel's: these fail to build otherwise. */
+static inline void hp_probes_check_prototypes(void)
+{
+	check_trace_callback_type_sys_enter(hp_probe_sys_enter);
+	check_trace_callback_type_net_dev_queue(hp_probe_net_dev_queue);
+	check_trace_callback_type_skb_copy_datagram_iovec(hp_probe_skb_copy);
+	check_trace_callback_type_consume_skb(HP_CONSUME_PROBE);
+}
+
+static void hp_probes_find(struct tracepoint *tp, void *priv)
+{
+	unsigned int i;
+
+	for (i = 0; i < HP_NR_PROBES; i++)
+		if (!strcmp(tp->name, hp_probes[i].name))
+			hp_probes[i].tp = tp;
+}
+
+static int hp_probe_set(struct hp_probe *p, bool on)
+{
+	int err;
+
+	if (p->registered == on)
+		return 0;
+	if (!p->tp)
+		for_each_kernel_tracepoint(hp_probes_find, NULL);
+	if (!p->tp) {
+		pr_warn("core tracepoint %s not found\n", p->name);
+		return -ENOENT;
+	}
+	if (on)
+		err = tracepoint_probe_register(p->tp, p->func, NULL);
+	else
+		err = tracepoint_probe_unregister(p->tp, p->func, NULL);
+	if (err) {
+		pr_warn("%s probe on %s failed: %d\n",
+			on ? "registering" : "unregistering", p->name, err);
+		return err;
+	}
+	p->registered = on;
+	return 0;
+}
+
+static void hp_probes_sync(void)
+{
+	bool probes = hp_probes_nr_probes > 0;
+	bool queue = probes || hp_probes_nr_stats > 0;
+	bool removed = false;
+	unsigned int i;
+
+	ASSERT_RTNL();
+	hp_probes_check_prototypes();
+
+	/* register in path order, unregister in reverse */
+	if (probes) {
+		hp_probe_set(&hp_probes[HP_PROBE_NET_DEV_QUEUE], true);
+		hp_probe_set(&hp_probes[HP_PROBE_SYS_ENTER], true);
+		hp_probe_set(&hp_probes[HP_PROBE_SKB_COPY], true);
+		hp_probe_set(&hp_probes[HP_PROBE_CONSUME], true);
+		return;
+	}
+	for (i = HP_NR_PROBES; i-- > 0;) {
+		bool want = i == HP_PROBE_NET_DEV_QUEUE && queue;
+
+		if (hp_probes[i].registered && !want) {
+			hp_probe_set(&hp_probes[i], false);
+			removed = true;
+		} else if (!hp_probes[i].registered && want) {
+			hp_probe_set(&hp_probes[i], true);
+		}
+	}
+	/* no probe may still run (module text, ports) once we return */
+	if (removed)
+		tracepoint_synchronize_unregister();
+}
 
 void hp_probes_config(struct net_device *dev, const struct hp_config *old,
 		      const struct hp_config *new)
 {
 	struct hp_stats *st = hp_device_stats(dev);
 
-	if (st && new) {
-		hp_stages_set_enabled(st, new->stats_enabled);
-		hp_stages_set_probes(st, new->probes);
+	ASSERT_RTNL();
+	if (st) {
+		hp_stages_set_enabled(st, new && new->stats_enabled);
+		hp_stages_set_probes(st, new && new->probes);
 	}
+	hp_probes_nr_stats += (new && new->stats_enabled) - (old && old->stats_enabled);
+	hp_probes_nr_probes += (new && new->probes) - (old && old->probes);
+	hp_probes_sync();
 }
 
 void hp_probes_exit(void)
 {
+	rtnl_lock();
+	hp_probes_nr_stats = 0;
+	hp_probes_nr_probes = 0;
+	hp_probes_sync();
+	rtnl_unlock();
 }
 
-void hp_probes_tx_xmit(struct hp_stats *st, const struct net_device *dev,
-		       const struct sk_buff *skb, u32 seq, u64 now)
+/* /sys/module/hotpath/parameters/probes_registered: which are registered */
+static int hp_probes_registered_get(char *buf, const struct kernel_param *kp)
 {
+	int n = 0;
+	unsigned int i;
+
+	for (i = 0; i < HP_NR_PROBES; i++)
+		if (READ_ONCE(hp_probes[i].registered))
+			n += scnprintf(buf + n, PAGE_SIZE - n, "%s%s",
+				       n ? "," : "", hp_probes[i].name);
+	if (!n)
+		n = scnprintf(buf, PAGE_SIZE, "none");
+	n += scnprintf(buf + n, PAGE_SIZE - n, "\n");
+	return n;
 }
 
-void hp_probes_rx_handoff(struct hp_stats *st, const struct sk_buff *skb,
-			  u32 seq)
-{
-}
+static const struct kernel_param_ops hp_probes_registered_ops = {
+	.get = hp_probes_registered_get,
+};
 
-void hp_probes_rx_queued(struct hp_stats *st, const void *head, u64 now)
-{
-}
+module_param_cb(probes_registered, &hp_probes_registered_ops, NULL, 0444);
+MODULE_PARM_DESC(probes_registered,
+		 "core tracepoints the module's probes are registered on (read only)");

@@ -28,28 +28,40 @@ void hp_probes_config(struct net_device *dev, const struct hp_config *old,
 void hp_probes_exit(void);
 
 /*
- * TX, in ndo_start_xmit once the frame has its sequence number, when the
- * port's stats are on: records tx_qdisc (the skb reaching the device
- * queue, net_dev_queue, until @now) and, with probes on, tx_stack (its
- * send() syscall entry until the device queue).  Records nothing for skbs
- * whose queueing was not seen.  BH disabled.
+ * TX, in ndo_start_xmit, when the port's stats are on.  Either
+ *
+ *   hp_probes_tx_xmit(st, dev, skb, seq, now);
+ *
+ * once the frame has its sequence number: records tx_qdisc (net_dev_queue
+ * until @now) and, with probes on, tx_stack (send() entry until
+ * net_dev_queue); or, equivalently,
+ *
+ *   queued = hp_probes_tx_queued(skb, &syscall_ns);
+ *   if (queued && queued <= now)
+ *           record tx_qdisc = now - queued;
+ *   if (syscall_ns && syscall_ns <= queued)
+ *           record tx_stack = queued - syscall_ns;
+ *
+ * hp_probes_tx_queued() returns the hp_stages_now() time the skb reached
+ * the device queue, 0 if that was not seen, and sets *@syscall_ns to its
+ * send() syscall entry (0 if unknown, not a send() or probes off).  Both
+ * consume the skb's entry.  BH disabled.
  */
 void hp_probes_tx_xmit(struct hp_stats *st, const struct net_device *dev,
 		       const struct sk_buff *skb, u32 seq, u64 now);
+u64 hp_probes_tx_queued(const struct sk_buff *skb, u64 *syscall_ns);
 
 /*
- * RX: call right before handing @skb to the stack (napi_gro_receive,
- * netif_receive_skb), with the frame's sequence number ...
+ * RX, in NAPI poll: call hp_probes_rx_handoff() right before handing @skb
+ * to the stack (netif_receive_skb; not GRO, which may hold it) and
+ * hp_probes_rx_queued() right after that call returned, with the same
+ * pointer (not dereferenced: the stack owns the skb now), the frame's
+ * sequence number and hp_stages_now(): the moment rx_stack ends (the frame
+ * is on its socket queue) and rx_wakeup starts.  No-ops unless the port's
+ * stats and probes are on.  BH disabled, same CPU for both calls.
  */
-void hp_probes_rx_handoff(struct hp_stats *st, const struct sk_buff *skb,
-			  u32 seq);
-/*
- * ... and right after that call returned, with the value of skb->head read
- * BEFORE the handoff (never dereferenced: the stack owns the skb now) and
- * hp_stages_now(), the moment rx_stack ends (the frame is on the socket
- * queue) and rx_wakeup starts.  Both are no-ops unless the port's probes
- * are on.  BH disabled.
- */
-void hp_probes_rx_queued(struct hp_stats *st, const void *head, u64 now);
+void hp_probes_rx_handoff(const struct net_device *dev, struct sk_buff *skb);
+void hp_probes_rx_queued(const struct net_device *dev, const void *skb,
+			 u32 seq, u64 now);
 
 #endif /* _HP_PROBES_H */
