@@ -33,6 +33,13 @@ void hp_device_ring_sizes(const struct net_device *dev, u32 *rx, u32 *tx);
 int hp_device_set_ring_sizes(struct net_device *dev, u32 rx, u32 tx,
 			     struct netlink_ext_ack *extack);
 
+/*
+ * The port's stage accounting object (stages.c allocates it, the port owns
+ * it).  Valid while the net_device is.
+ */
+struct hp_stats;
+struct hp_stats *hp_device_stats(const struct net_device *dev);
+
 #define HP_RING_MIN	64
 #define HP_RING_MAX	4096
 

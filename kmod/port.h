@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * struct hp_port: the private data of a hotpath net_device, shared by the
+ * datapath files (device.c, tx.c, rx.c, irq.c) and by nothing else; the
+ * rest of the module goes through device.h.
+ *
+ * Who writes what (the datapath takes no locks of its own):
+ *  - TX ring: descriptors and @prod are written by this port's xmit, which
+ *    runs under the device's single TX queue lock; the NIC engine runs
+ *    inline in that xmit (see tx.c) and writes @fetched, the completion
+ *    ring and @done; this port's NAPI reaps completions and writes @reaped.
+ *  - RX ring: this port's NAPI posts buffers (@posted) and reaps frames
+ *    (@reaped); the *peer's* engine, under the peer's TX queue lock, is the
+ *    single producer of frames and RX completions (@filled).
+ *  Indices are free running u32, published with smp_store_release() and
+ *  read with smp_load_acquire().
+ */
+#ifndef _HP_PORT_H
+#define _HP_PORT_H
+
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <linux/hrtimer.h>
+#include <linux/irq_work.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/atomic.h>
+#include <linux/rtnetlink.h>
+
+#include "config.h"
+#include "stages.h"
+
+/* A TX descriptor as the driver writes it into host memory. */
+struct hp_tx_desc {
+	struct sk_buff *skb;	/* the "buffer address" the NIC reads from */
+	u32 len;
+	u32 seq;		/* per-port sequence number, for the stages */
+	u64 xmit_ns;		/* driver entry, 0 when accounting is off */
+};
+
+#define HP_TXC_OK		0
+#define HP_TXC_DROPPED		1	/* not sent: reason already counted */
+
+/* A TX completion as the NIC writes it. */
+struct hp_tx_cmpl {
+	u32 status;		/* HP_TXC_* */
+	u32 seq;
+	u64 done_ns;
+};
+
+struct hp_tx_ring {
+	u32 size;		/* power of two */
+	struct hp_tx_desc *desc;
+	struct hp_tx_cmpl *cmpl;	/* completion i belongs to descriptor i */
+
+	/* written by xmit (driver + inline engine) */
+	u32 prod ____cacheline_aligned_in_smp;
+	u32 fetched;		/* NIC: descriptors taken */
+	u32 done;		/* NIC: completions written */
+	u32 seq;
+
+	/* written by NAPI */
+	u32 reaped ____cacheline_aligned_in_smp;
+};
+
+#define HP_RXC_BAD_FCS		BIT(0)	/* poisoned frame (CTPIO underrun) */
+
+/* An RX completion as the NIC writes it. */
+struct hp_rx_cmpl {
+	u32 len;
+	u32 status;		/* HP_RXC_* */
+	u32 seq;
+	u64 done_ns;		/* frame complete in host memory */
+};
+
+/* A posted RX buffer: a page fragment the stack gets with build_skb. */
+struct hp_rx_buf {
+	void *data;
+	u32 truesize;
+	u32 cap;		/* frame bytes it can take */
+};
+
+struct hp_rx_ring {
+	u32 size;		/* power of two */
+	struct hp_rx_buf *buf;
+	struct hp_rx_cmpl *cmpl;	/* completion i fills buffer i */
+
+	/* written by NAPI */
+	u32 posted ____cacheline_aligned_in_smp;
+	u32 reaped;
+
+	/* written by the peer's engine */
+	u32 filled ____cacheline_aligned_in_smp;
+};
+
+enum {
+	HP_IRQ_RX,
+	HP_IRQ_TX,
+	HP_IRQ_NUM
+};
+
+/* One emulated MSI-X vector. */
+struct hp_irq {
+	struct hp_port *port;
+	unsigned int vec;	/* HP_IRQ_RX or HP_IRQ_TX */
+	int irq;		/* Linux IRQ number, 0: handler run from irq_work */
+	bool requested;
+	/*
+	 * The event queue's "primed" bit: the vector may fire.  Cleared by
+	 * whoever fires it (xchg, so it fires once), set again by NAPI when
+	 * it completes.  A cleared bit is the masked interrupt.
+	 */
+	bool armed;
+	struct irq_work work;	/* self-IPI: the hard-IRQ delivery */
+	struct hrtimer timer;	/* coalescing: rx-usecs / tx-usecs */
+	char name[IFNAMSIZ + 4];
+};
+
+struct hp_pcpu_stats {
+	u64_stats_t rx_packets;
+	u64_stats_t rx_bytes;
+	u64_stats_t tx_packets;
+	u64_stats_t tx_bytes;
+	u64_stats_t rx_dropped;
+	u64_stats_t tx_dropped;
+	u64_stats_t rx_crc_errors;
+	struct u64_stats_sync syncp;
+};
+
+struct hp_port {
+	struct net_device *dev;
+	struct hp_port __rcu *peer;
+	struct hp_config __rcu *cfg;
+	/* The peer's engine may write our RX ring (set at open, RCU). */
+	bool rx_enabled;
+
+	struct napi_struct napi;
+	/* first interrupt/watchdog entry since NAPI last completed, ns */
+	u64 napi_entry_ns;
+
+	struct hp_tx_ring tx;
+	struct hp_rx_ring rx;
+	u32 rx_ring_size;	/* configured (ethtool -G) */
+	u32 tx_ring_size;
+
+	struct hp_irq irq[HP_IRQ_NUM];
+	struct hrtimer watchdog;	/* busy-poll fallback */
+	u64 watchdog_ns;		/* its bound, from the config */
+
+	struct hp_pcpu_stats __percpu *stats;	/* ndo_get_stats64 */
+	struct hp_stats *acct;			/* stages + counters (stages.c) */
+};
+
+static inline struct hp_port *hp_port(const struct net_device *dev)
+{
+	return netdev_priv(dev);
+}
+
+/* Datapath view of the configuration: BH (softirq, xmit) or RCU held. */
+static inline const struct hp_config *hp_port_cfg(const struct hp_port *port)
+{
+	return rcu_dereference_bh(port->cfg);
+}
+
+/* Stage and counter recording, owned by stages.c. */
+static inline void hp_port_stage(struct hp_port *port, unsigned int stage,
+				 u64 ns, u32 seq, u32 len)
+{
+	hp_stages_record(port->acct, port->dev, stage, ns, seq, len);
+}
+
+static inline void hp_port_count_pkt(struct hp_port *port, unsigned int counter,
+				     u32 seq, u32 len)
+{
+	hp_stages_count(port->acct, port->dev, counter, seq, len);
+}
+
+static inline void hp_port_count(struct hp_port *port, unsigned int counter)
+{
+	hp_stages_count(port->acct, port->dev, counter, 0, 0);
+}
+
+/* Module-wide leak accounting (slow paths only), see main.c. */
+extern atomic_long_t hp_ports_alive;
+extern atomic_long_t hp_buffers_alive;
+
+/* device.c */
+extern struct rtnl_link_ops hp_device_link_ops;
+int hp_device_create_pair(struct net *net);
+
+/* tx.c */
+netdev_tx_t hp_tx_xmit(struct sk_buff *skb, struct net_device *dev);
+int hp_tx_ring_alloc(struct hp_port *port, u32 size);
+void hp_tx_ring_free(struct hp_port *port);
+void hp_tx_ring_reset(struct hp_port *port);
+void hp_tx_reap(struct hp_port *port, int budget);
+void hp_tx_drain(struct hp_port *port);
+
+/* rx.c */
+int hp_rx_poll(struct napi_struct *napi, int budget);
+int hp_rx_ring_alloc(struct hp_port *port, u32 size);
+void hp_rx_ring_free(struct hp_port *port);
+int hp_rx_ring_open(struct hp_port *port);
+void hp_rx_drain(struct hp_port *port);
+struct hp_rx_buf *hp_rx_nic_claim(struct hp_port *port, u32 len);
+void hp_rx_nic_complete(struct hp_port *port, const struct hp_config *cfg,
+			u32 len, u32 status, u32 seq, u64 done_ns);
+
+/* irq.c */
+void hp_irq_init(struct hp_port *port);
+int hp_irq_open(struct hp_port *port);
+void hp_irq_stop(struct hp_port *port);
+void hp_irq_event(struct hp_port *port, const struct hp_config *cfg,
+		  unsigned int vec, u32 pending);
+void hp_irq_rearm(struct hp_port *port);
+void hp_irq_config_changed(struct hp_port *port, const struct hp_config *cfg);
+
+static inline void hp_stats_rx_drop(struct hp_port *port)
+{
+	struct hp_pcpu_stats *s = this_cpu_ptr(port->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->rx_dropped);
+	u64_stats_update_end(&s->syncp);
+}
+
+static inline void hp_stats_tx_drop(struct hp_port *port)
+{
+	struct hp_pcpu_stats *s = this_cpu_ptr(port->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->tx_dropped);
+	u64_stats_update_end(&s->syncp);
+}
+
+#endif /* _HP_PORT_H */

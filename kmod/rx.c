@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Receive: a ring of buffers the driver posts (page fragments sized for the
+ * MTU, handed to the stack with build_skb, so RX is zero-copy past the
+ * "DMA"), filled by the peer's NIC engine, which writes one RX completion
+ * per frame.  NAPI reaps TX completions, turns RX completions into skbs,
+ * hands them to the stack and posts fresh buffers.
+ *
+ * Single producer (the peer's engine, under the peer's TX queue lock),
+ * single consumer (this port's NAPI or a busy poller owning it), so the
+ * ring is lock free: indices are published with release/acquire.  A frame
+ * that finds no posted buffer is dropped and counted, as on hardware.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <net/busy_poll.h>
+
+#include "port.h"
+#include "probes.h"
+
+#define HP_RX_HEADROOM		(NET_SKB_PAD + NET_IP_ALIGN)
+
+static u32 hp_rx_buf_cap(const struct hp_port *port)
+{
+	const struct net_device *dev = port->dev;
+
+	return READ_ONCE(dev->mtu) + dev->hard_header_len + VLAN_HLEN;
+}
+
+static bool hp_rx_buf_alloc(struct hp_rx_buf *b, u32 cap, bool napi)
+{
+	u32 truesize = SKB_DATA_ALIGN(HP_RX_HEADROOM + cap) +
+		       SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+	void *data;
+
+	data = napi ? napi_alloc_frag(truesize) : netdev_alloc_frag(truesize);
+	if (!data)
+		return false;
+	b->data = data;
+	b->truesize = truesize;
+	b->cap = cap;
+	return true;
+}
+
+/* Post buffers up to a full ring.  Returns the number of posted buffers. */
+static u32 hp_rx_refill(struct hp_port *port, bool napi)
+{
+	struct hp_rx_ring *rx = &port->rx;
+	u32 mask = rx->size - 1;
+	u32 posted = rx->posted, limit = rx->reaped + rx->size;
+	u32 cap = hp_rx_buf_cap(port);
+
+	for (; posted != limit; posted++) {
+		struct hp_rx_buf *b = &rx->buf[posted & mask];
+
+		/* a recycled buffer too small for a raised MTU is replaced */
+		if (b->data && b->cap < cap) {
+			skb_free_frag(b->data);
+			b->data = NULL;
+		}
+		if (!b->data && !hp_rx_buf_alloc(b, cap, napi))
+			break;
+	}
+	/* pairs with smp_load_acquire() in hp_rx_nic_claim() */
+	smp_store_release(&rx->posted, posted);
+	return posted - READ_ONCE(rx->filled);
+}
+
+/*
+ * NIC side, in the peer's engine: the next posted buffer for a frame, or
+ * NULL (counted) when the ring is exhausted.  The caller copies the frame
+ * in and calls hp_rx_nic_complete(), or leaves the buffer posted.
+ */
+struct hp_rx_buf *hp_rx_nic_claim(struct hp_port *port, u32 len)
+{
+	struct hp_rx_ring *rx = &port->rx;
+	struct hp_rx_buf *b;
+
+	if (rx->filled == smp_load_acquire(&rx->posted)) {
+		hp_port_count_pkt(port, HOTPATH_CNT_RX_RING_DROPS, 0, len);
+		hp_stats_rx_drop(port);
+		return NULL;
+	}
+	b = &rx->buf[rx->filled & (rx->size - 1)];
+	if (unlikely(len > b->cap)) {
+		/* posted before an MTU change: too small, like a length error */
+		hp_port_count_pkt(port, HOTPATH_CNT_RX_RING_DROPS, 0, len);
+		hp_stats_rx_drop(port);
+		return NULL;
+	}
+	return b;
+}
+
+/* NIC side: write the RX completion of the claimed buffer, raise RX. */
+void hp_rx_nic_complete(struct hp_port *port, const struct hp_config *cfg,
+			u32 len, u32 status, u32 seq, u64 done_ns)
+{
+	struct hp_rx_ring *rx = &port->rx;
+	u32 filled = rx->filled;
+	struct hp_rx_cmpl *c = &rx->cmpl[filled & (rx->size - 1)];
+
+	c->len = len;
+	c->status = status;
+	c->seq = seq;
+	c->done_ns = done_ns;
+	/* pairs with smp_load_acquire() in hp_rx_receive() */
+	smp_store_release(&rx->filled, filled + 1);
+	hp_irq_event(port, cfg, HP_IRQ_RX, filled + 1 - READ_ONCE(rx->reaped));
+}
+
+static void hp_rx_stats(struct hp_port *port, u32 len)
+{
+	struct hp_pcpu_stats *s = this_cpu_ptr(port->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->rx_packets);
+	u64_stats_add(&s->rx_bytes, len);
+	u64_stats_update_end(&s->syncp);
+}
+
+static void hp_rx_stats_crc(struct hp_port *port)
+{
+	struct hp_pcpu_stats *s = this_cpu_ptr(port->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->rx_crc_errors);
+	u64_stats_update_end(&s->syncp);
+}
+
+/*
+ * Stage accounting of a picked-up frame: from a busy poller (also the last
+ * poll of busy_poll_stop(), which runs without an interrupt), or after an
+ * interrupt/watchdog entered at @entry.
+ */
+static void hp_rx_account(struct hp_port *port, const struct hp_rx_cmpl *c,
+			  bool busy, u64 entry, u64 pick)
+{
+	u64 done = c->done_ns;
+
+	if (!done || pick < done)
+		return;
+	if (busy) {
+		hp_port_stage(port, HOTPATH_STAGE_RX_BUSY_POLL, pick - done, c->seq, c->len);
+		return;
+	}
+	hp_port_stage(port, HOTPATH_STAGE_RX_IRQ, entry > done ? entry - done : 0,
+		      c->seq, c->len);
+	hp_port_stage(port, HOTPATH_STAGE_RX_NAPI, pick - max(entry, done), c->seq, c->len);
+}
+
+static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
+			 int budget)
+{
+	struct napi_struct *napi = &port->napi;
+	struct hp_rx_ring *rx = &port->rx;
+	u32 mask = rx->size - 1;
+	u32 filled = smp_load_acquire(&rx->filled);
+	u32 r = rx->reaped;
+	u64 entry = READ_ONCE(port->napi_entry_ns);
+	bool busy = test_bit(NAPI_STATE_IN_BUSY_POLL, &napi->state) || !entry;
+	bool account = cfg->stats_enabled;
+	int work = 0;
+
+	for (; r != filled && work < budget; r++, work++) {
+		const struct hp_rx_cmpl *c = &rx->cmpl[r & mask];
+		struct hp_rx_buf *b = &rx->buf[r & mask];
+		struct sk_buff *skb;
+		u64 pick = 0, now;
+
+		if (account)
+			pick = hp_stages_now();
+		if (busy)
+			hp_port_count_pkt(port, HOTPATH_CNT_BUSY_POLL_PICKUPS, c->seq, c->len);
+
+		if (unlikely(c->status & HP_RXC_BAD_FCS)) {
+			/* the buffer stays: it is posted again */
+			hp_port_count_pkt(port, HOTPATH_CNT_RX_CRC_ERRORS, c->seq, c->len);
+			hp_rx_stats_crc(port);
+			continue;
+		}
+		skb = napi_build_skb(b->data, b->truesize);
+		if (unlikely(!skb)) {
+			hp_port_count_pkt(port, HOTPATH_CNT_RX_DROP_ALLOC, c->seq, c->len);
+			hp_stats_rx_drop(port);
+			continue;
+		}
+		b->data = NULL;
+		skb_reserve(skb, HP_RX_HEADROOM);
+		skb_put(skb, c->len);
+		skb->protocol = eth_type_trans(skb, port->dev);
+		skb_mark_napi_id(skb, napi);
+		hp_rx_stats(port, c->len);
+		hp_port_count_pkt(port, HOTPATH_CNT_RX_PACKETS, c->seq, c->len);
+
+		if (!account) {
+			netif_receive_skb(skb);
+			continue;
+		}
+		hp_rx_account(port, c, busy, entry, pick);
+		/*
+		 * Not GRO: delivery is synchronous in this softirq, so when
+		 * netif_receive_skb() returns the frame sits on its socket.
+		 */
+		hp_probes_rx_handoff(port->dev, skb);
+		pick = hp_stages_now();
+		netif_receive_skb(skb);
+		now = hp_stages_now();
+		hp_port_stage(port, HOTPATH_STAGE_RX_STACK, now - pick, c->seq, c->len);
+		hp_probes_rx_queued(port->dev, skb, c->seq, now);
+	}
+	/* pairs with the NIC reading it for ring space and moderation */
+	smp_store_release(&rx->reaped, r);
+	return work;
+}
+
+int hp_rx_poll(struct napi_struct *napi, int budget)
+{
+	struct hp_port *port = container_of(napi, struct hp_port, napi);
+	const struct hp_config *cfg = hp_port_cfg(port);
+	int work;
+
+	hp_stages_add(port->acct, HOTPATH_CNT_NAPI_POLLS, 1);
+	hp_tx_reap(port, budget);
+	if (unlikely(!budget))
+		return 0;	/* netpoll: TX completions only */
+
+	work = hp_rx_receive(port, cfg, budget);
+	/* an empty ring cannot recover by itself: poll again to refill */
+	if (!hp_rx_refill(port, true) && work < budget)
+		return budget;
+
+	if (work < budget) {
+		/* before completing: an interrupt racing with it stamps anew */
+		WRITE_ONCE(port->napi_entry_ns, 0);
+		/* false while a busy poller owns us: it keeps polling */
+		if (napi_complete_done(napi, work))
+			hp_irq_rearm(port);
+	}
+	return work;
+}
+
+/* ndo_open: empty ring, every buffer posted. */
+int hp_rx_ring_open(struct hp_port *port)
+{
+	struct hp_rx_ring *rx = &port->rx;
+
+	rx->posted = 0;
+	rx->reaped = 0;
+	rx->filled = 0;
+	if (!hp_rx_refill(port, false))
+		return -ENOMEM;
+	return 0;
+}
+
+/*
+ * ndo_stop, after the peer's engine can no longer reach the ring and NAPI is
+ * disabled: frames never reaped are dropped (counted), buffers freed.
+ */
+void hp_rx_drain(struct hp_port *port)
+{
+	struct hp_rx_ring *rx = &port->rx;
+	u32 i;
+
+	local_bh_disable();
+	for (; rx->reaped != rx->filled; rx->reaped++) {
+		hp_port_count(port, HOTPATH_CNT_TX_DROP_TEARDOWN);
+		hp_stats_rx_drop(port);
+	}
+	local_bh_enable();
+
+	for (i = 0; i < rx->size; i++) {
+		if (rx->buf[i].data) {
+			skb_free_frag(rx->buf[i].data);
+			rx->buf[i].data = NULL;
+		}
+	}
+	rx->posted = 0;
+	rx->reaped = 0;
+	rx->filled = 0;
+}
+
+int hp_rx_ring_alloc(struct hp_port *port, u32 size)
+{
+	struct hp_rx_ring *rx = &port->rx;
+
+	rx->buf = kvcalloc(size, sizeof(*rx->buf), GFP_KERNEL);
+	if (!rx->buf)
+		return -ENOMEM;
+	rx->cmpl = kvcalloc(size, sizeof(*rx->cmpl), GFP_KERNEL);
+	if (!rx->cmpl) {
+		kvfree(rx->buf);
+		rx->buf = NULL;
+		return -ENOMEM;
+	}
+	rx->size = size;
+	rx->posted = 0;
+	rx->reaped = 0;
+	rx->filled = 0;
+	atomic_long_add(2, &hp_buffers_alive);
+	return 0;
+}
+
+/* The port is down: no buffer is posted any more. */
+void hp_rx_ring_free(struct hp_port *port)
+{
+	struct hp_rx_ring *rx = &port->rx;
+
+	if (!rx->buf)
+		return;
+	kvfree(rx->cmpl);
+	kvfree(rx->buf);
+	rx->cmpl = NULL;
+	rx->buf = NULL;
+	atomic_long_sub(2, &hp_buffers_alive);
+}

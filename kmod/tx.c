@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transmit: the driver half (ndo_start_xmit writes a TX descriptor and rings
+ * the doorbell) and the NIC engine behind the doorbell.
+ *
+ * The engine runs inline, on the CPU that wrote the doorbell, inside the
+ * xmit call.  That keeps the model deterministic: no cross-CPU scheduling
+ * noise (large under TCG) between the doorbell and the wire, and the single
+ * TX queue lock the stack already holds makes this port's engine the only
+ * writer of the peer's RX ring, so that ring needs no lock.  The engine
+ * fetches the descriptor (skipped by TX push), "DMAs" the payload, puts it
+ * on the wire and has the peer's NIC write it into a posted RX buffer: one
+ * real memcpy, since both NICs sit in the same host.  In "enforced" timing
+ * it busy-waits each modelled deadline so that the application sees them.
+ *
+ * Completions go to a TX completion ring, reported through the (coalesced)
+ * TX vector to NAPI, which frees the skbs: never in xmit.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/ktime.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "model.h"
+#include "port.h"
+#include "probes.h"
+
+/* Longest single busy-wait: a bad figure must not hang the CPU. */
+#define HP_TX_MAX_WAIT_NS	(200 * NSEC_PER_USEC)
+
+/* The engine's view of one doorbell. */
+struct hp_engine {
+	struct hp_port *port;
+	const struct hp_config *cfg;
+	const struct hp_model *m;
+	bool enforce;		/* busy-wait the modelled deadlines */
+	bool account;		/* record the stages */
+	u64 base_ns;		/* the doorbell write started; 0: no clock */
+	u64 t_ps;		/* modelled time since base_ns */
+};
+
+static void hp_tx_wait(const struct hp_engine *e)
+{
+	u64 deadline, now;
+
+	if (!e->enforce)
+		return;
+	deadline = e->base_ns + hp_model_ps_to_ns(e->t_ps);
+	now = ktime_get_ns();
+	if (now >= deadline)
+		return;
+	if (deadline - now > HP_TX_MAX_WAIT_NS)
+		deadline = now + HP_TX_MAX_WAIT_NS;
+	while (ktime_get_ns() < deadline)
+		cpu_relax();
+}
+
+static void hp_tx_stage(const struct hp_engine *e, unsigned int stage, u64 ps,
+			const struct hp_tx_desc *d)
+{
+	if (e->account)
+		hp_port_stage(e->port, stage, hp_model_ps_to_ns(ps), d->seq, d->len);
+}
+
+static void hp_tx_stats_sent(struct hp_port *port, u32 len)
+{
+	struct hp_pcpu_stats *s = this_cpu_ptr(port->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->tx_packets);
+	u64_stats_add(&s->tx_bytes, len);
+	u64_stats_update_end(&s->syncp);
+}
+
+/*
+ * The frame is on the wire until @wire_end_ps; the peer's NIC writes it into
+ * its next posted buffer (rx_dma, the peer's figures) and completes it.
+ */
+static void hp_tx_deliver(struct hp_engine *e, struct hp_port *peer,
+			  const struct hp_tx_desc *d, u32 status, u64 wire_end_ps)
+{
+	const struct hp_config *pcfg = hp_port_cfg(peer);
+	struct hp_rx_buf *buf;
+	u64 rx_ps, done_ns = 0;
+
+	buf = hp_rx_nic_claim(peer, d->len);
+	/* the copy is DMA, wire and RX DMA at once: both NICs are in this host */
+	if (buf)
+		skb_copy_bits(d->skb, 0, buf->data + NET_SKB_PAD + NET_IP_ALIGN, d->len);
+
+	e->t_ps = wire_end_ps;
+	hp_tx_wait(e);
+	if (!buf)
+		return;		/* no posted buffer: the peer counted the drop */
+
+	rx_ps = hp_model_rx_dma_ps(&pcfg->model, d->len);
+	e->t_ps += rx_ps;
+	hp_tx_wait(e);
+	if (pcfg->stats_enabled)
+		hp_port_stage(peer, HOTPATH_STAGE_RX_DMA, hp_model_ps_to_ns(rx_ps),
+			      d->seq, d->len);
+
+	if (e->base_ns || pcfg->stats_enabled ||
+	    pcfg->rx_mode == HOTPATH_RX_MODE_BUSY_POLL)
+		done_ns = ktime_get_ns();
+	hp_rx_nic_complete(peer, pcfg, d->len, status, d->seq, done_ns);
+}
+
+/* The normal path: fetch (unless pushed), DMA, wire. */
+static void hp_tx_dma_path(struct hp_engine *e, struct hp_port *peer,
+			   const struct hp_tx_desc *d, bool sole)
+{
+	u64 fetch_ps = hp_model_fetch_ps(e->m);
+	u64 dma_ps, wire_ps;
+
+	if (e->cfg->tx_push) {
+		/* sfc efx_nic_may_push_tx_desc(): empty ring, one descriptor */
+		if (sole) {
+			fetch_ps = 0;
+			hp_port_count_pkt(e->port, HOTPATH_CNT_TX_PUSH_HITS, d->seq, d->len);
+		} else {
+			hp_port_count_pkt(e->port, HOTPATH_CNT_TX_PUSH_MISSES, d->seq, d->len);
+		}
+	}
+	e->t_ps += fetch_ps;
+	hp_tx_stage(e, HOTPATH_STAGE_TX_FETCH, fetch_ps, d);
+	hp_tx_wait(e);
+
+	dma_ps = hp_model_tx_dma_ps(e->m, d->len);
+	wire_ps = hp_model_tx_wire_ps(e->m, d->len);
+	hp_tx_stage(e, HOTPATH_STAGE_TX_DMA, dma_ps, d);
+	hp_tx_stage(e, HOTPATH_STAGE_TX_WIRE, wire_ps, d);
+	hp_tx_deliver(e, peer, d, 0, e->t_ps + dma_ps + wire_ps);
+}
+
+/*
+ * CTPIO: the CPU writes descriptor and frame through the write-combining
+ * aperture (replacing fetch and DMA).  In ct the wire starts once @thresh
+ * bytes are in, so the write and the wire overlap and the path takes
+ * max(pio(len), pio(thresh) + wire); sf and sf-np buffer the whole frame.
+ * Returns true when the frame went out poisoned and must be sent again.
+ */
+static bool hp_tx_ctpio_path(struct hp_engine *e, struct hp_port *peer,
+			     const struct hp_tx_desc *d)
+{
+	const struct hp_config *cfg = e->cfg;
+	u32 thresh = min(cfg->ctpio_thresh, d->len);
+	u64 pio_ps = hp_model_pio_ps(e->m, d->len);
+	u64 wire_ps = hp_model_tx_wire_ps(e->m, d->len);
+	bool injected = false, poison = false;
+	u64 path_ps;
+
+	if (cfg->ctpio_underrun_ppm && cfg->ctpio_mode != HOTPATH_CTPIO_SF_NP)
+		injected = hp_random_below(1000000) < cfg->ctpio_underrun_ppm;
+
+	if (cfg->ctpio_mode == HOTPATH_CTPIO_CT) {
+		path_ps = max(pio_ps, hp_model_pio_ps(e->m, thresh) + wire_ps);
+		poison = injected || hp_model_ct_underruns(e->m, d->len, cfg->ctpio_thresh);
+	} else {
+		path_ps = pio_ps + wire_ps;
+		poison = injected;	/* sf-np never computed one */
+	}
+
+	hp_tx_stage(e, HOTPATH_STAGE_TX_DMA, pio_ps, d);
+	hp_tx_stage(e, HOTPATH_STAGE_TX_WIRE, wire_ps, d);
+	hp_tx_deliver(e, peer, d, poison ? HP_RXC_BAD_FCS : 0, e->t_ps + path_ps);
+	hp_port_count_pkt(e->port, poison ? HOTPATH_CNT_CTPIO_POISONED :
+				   HOTPATH_CNT_CTPIO_SUCCESS, d->seq, d->len);
+	return poison;
+}
+
+/* One descriptor through the NIC.  Returns its completion status. */
+static u32 hp_tx_frame(struct hp_engine *e, const struct hp_tx_desc *d, bool sole)
+{
+	const struct hp_config *cfg = e->cfg;
+	struct hp_port *port = e->port;
+	struct hp_port *peer;
+	bool pio = false;
+
+	peer = rcu_dereference_bh(port->peer);
+	/* pairs with smp_store_release() in hp_device_open() */
+	if (!peer || !smp_load_acquire(&peer->rx_enabled)) {
+		hp_port_count_pkt(port, HOTPATH_CNT_TX_DROP_NO_CARRIER, d->seq, d->len);
+		return HP_TXC_DROPPED;
+	}
+	if (d->len > READ_ONCE(peer->dev->mtu) + peer->dev->hard_header_len + VLAN_HLEN) {
+		hp_port_count_pkt(port, HOTPATH_CNT_TX_DROP_TOO_BIG, d->seq, d->len);
+		return HP_TXC_DROPPED;
+	}
+
+	if (cfg->ctpio_mode != HOTPATH_CTPIO_OFF) {
+		if (d->len < HP_CTPIO_MIN_FRAME)
+			hp_port_count_pkt(port, HOTPATH_CNT_CTPIO_FALLBACK_RUNT, d->seq, d->len);
+		else if (d->len > cfg->ctpio_max_frame)
+			hp_port_count_pkt(port, HOTPATH_CNT_CTPIO_FALLBACK_LONG, d->seq, d->len);
+		else if (!sole)
+			hp_port_count_pkt(port, HOTPATH_CNT_CTPIO_FALLBACK_BUSY, d->seq, d->len);
+		else
+			pio = true;
+	}
+
+	/* a poisoned CTPIO send is followed by the fallback DMA of the same frame */
+	if (!pio || hp_tx_ctpio_path(e, peer, d))
+		hp_tx_dma_path(e, peer, d, sole);
+
+	hp_tx_stats_sent(port, d->len);
+	hp_port_count_pkt(port, HOTPATH_CNT_TX_PACKETS, d->seq, d->len);
+	return HP_TXC_OK;
+}
+
+/*
+ * The doorbell: the NIC learns of the descriptors [fetched, prod) and runs
+ * them.  TX queue lock held, BH disabled.
+ */
+static void hp_tx_doorbell(struct hp_port *port, const struct hp_config *cfg)
+{
+	struct hp_tx_ring *tx = &port->tx;
+	u32 mask = tx->size - 1;
+	u32 first = tx->fetched, prod = tx->prod, i;
+	/* the NIC's view: nothing outstanding (every completion reaped) */
+	bool sole = first == smp_load_acquire(&tx->reaped) && prod - first == 1;
+	struct hp_engine e = {
+		.port = port,
+		.cfg = cfg,
+		.m = &cfg->model,
+		.enforce = cfg->model.timing == HOTPATH_TIMING_ENFORCED,
+		.account = cfg->stats_enabled,
+	};
+
+	if (e.enforce || e.account)
+		e.base_ns = ktime_get_ns();
+	e.t_ps = hp_model_doorbell_ps(e.m);
+	hp_tx_stage(&e, HOTPATH_STAGE_TX_DOORBELL, e.t_ps, &tx->desc[first & mask]);
+	hp_tx_wait(&e);
+
+	for (i = first; i != prod; i++) {
+		struct hp_tx_desc *d = &tx->desc[i & mask];
+		struct hp_tx_cmpl *c = &tx->cmpl[i & mask];
+
+		c->status = hp_tx_frame(&e, d, sole);
+		c->seq = d->seq;
+		c->done_ns = e.base_ns ? ktime_get_ns() : 0;
+		tx->fetched = i + 1;
+		/* pairs with smp_load_acquire() in hp_tx_reap() */
+		smp_store_release(&tx->done, i + 1);
+	}
+	hp_irq_event(port, cfg, HP_IRQ_TX, prod - READ_ONCE(tx->reaped));
+}
+
+static u32 hp_tx_in_use(const struct hp_tx_ring *tx)
+{
+	return tx->prod - smp_load_acquire(&tx->reaped);
+}
+
+netdev_tx_t hp_tx_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct hp_port *port = hp_port(dev);
+	const struct hp_config *cfg = hp_port_cfg(port);
+	struct hp_tx_ring *tx = &port->tx;
+	struct hp_tx_desc *d;
+	u64 now = 0;
+
+	if (cfg->stats_enabled) {
+		now = hp_stages_now();
+		/* tx_qdisc (and tx_stack with probes on) end here */
+		hp_probes_tx_xmit(port->acct, dev, skb, tx->seq, now);
+	}
+
+	if (unlikely(hp_tx_in_use(tx) >= tx->size)) {
+		/* the queue should have been stopped: the stack requeues */
+		netif_stop_queue(dev);
+		return NETDEV_TX_BUSY;
+	}
+
+	d = &tx->desc[tx->prod & (tx->size - 1)];
+	d->skb = skb;
+	d->len = skb->len;
+	d->seq = tx->seq++;
+	d->xmit_ns = now;
+	tx->prod++;
+	if (now)
+		hp_port_stage(port, HOTPATH_STAGE_TX_DESC, hp_stages_now() - now,
+			      d->seq, d->len);
+	skb_tx_timestamp(skb);
+
+	if (hp_tx_in_use(tx) >= tx->size) {
+		netif_stop_queue(dev);
+		/* pairs with smp_mb() in hp_tx_reap(): see its wake check */
+		smp_mb();
+		if (hp_tx_in_use(tx) < tx->size)
+			netif_start_queue(dev);
+	}
+
+	if (!netdev_xmit_more() || netif_queue_stopped(dev))
+		hp_tx_doorbell(port, cfg);
+	return NETDEV_TX_OK;
+}
+
+/* NAPI: reap TX completions and free their skbs.  Also with budget 0. */
+void hp_tx_reap(struct hp_port *port, int budget)
+{
+	struct hp_tx_ring *tx = &port->tx;
+	u32 mask = tx->size - 1;
+	u32 done = smp_load_acquire(&tx->done);
+	u32 r = tx->reaped, n = 0;
+
+	for (; r != done; r++, n++) {
+		struct hp_tx_desc *d = &tx->desc[r & mask];
+
+		if (tx->cmpl[r & mask].status == HP_TXC_OK) {
+			napi_consume_skb(d->skb, budget);
+		} else {
+			hp_stats_tx_drop(port);
+			dev_kfree_skb_any(d->skb);
+		}
+		d->skb = NULL;
+	}
+	if (!n)
+		return;
+	hp_stages_add(port->acct, HOTPATH_CNT_TX_COMPLETIONS, n);
+	/* pairs with smp_load_acquire() in hp_tx_in_use() */
+	smp_store_release(&tx->reaped, r);
+
+	/* pairs with smp_mb() in hp_tx_xmit() after stopping the queue */
+	smp_mb();
+	if (unlikely(netif_queue_stopped(port->dev)) &&
+	    READ_ONCE(tx->prod) - r < tx->size)
+		netif_wake_queue(port->dev);
+}
+
+/*
+ * ndo_stop, NAPI disabled and xmit quiesced: free what the NIC completed
+ * and drop (counted) what it never ran.
+ */
+void hp_tx_drain(struct hp_port *port)
+{
+	struct hp_tx_ring *tx = &port->tx;
+	u32 mask = tx->size - 1;
+
+	local_bh_disable();
+	hp_tx_reap(port, 0);
+	for (; tx->reaped != tx->prod; tx->reaped++) {
+		struct hp_tx_desc *d = &tx->desc[tx->reaped & mask];
+
+		hp_port_count(port, HOTPATH_CNT_TX_DROP_TEARDOWN);
+		hp_stats_tx_drop(port);
+		dev_kfree_skb_any(d->skb);
+		d->skb = NULL;
+	}
+	local_bh_enable();
+}
+
+void hp_tx_ring_reset(struct hp_port *port)
+{
+	struct hp_tx_ring *tx = &port->tx;
+
+	tx->prod = 0;
+	tx->fetched = 0;
+	tx->done = 0;
+	tx->reaped = 0;
+}
+
+int hp_tx_ring_alloc(struct hp_port *port, u32 size)
+{
+	struct hp_tx_ring *tx = &port->tx;
+
+	tx->desc = kvcalloc(size, sizeof(*tx->desc), GFP_KERNEL);
+	if (!tx->desc)
+		return -ENOMEM;
+	tx->cmpl = kvcalloc(size, sizeof(*tx->cmpl), GFP_KERNEL);
+	if (!tx->cmpl) {
+		kvfree(tx->desc);
+		tx->desc = NULL;
+		return -ENOMEM;
+	}
+	tx->size = size;
+	hp_tx_ring_reset(port);
+	atomic_long_add(2, &hp_buffers_alive);
+	return 0;
+}
+
+void hp_tx_ring_free(struct hp_port *port)
+{
+	struct hp_tx_ring *tx = &port->tx;
+
+	if (!tx->desc)
+		return;
+	kvfree(tx->cmpl);
+	kvfree(tx->desc);
+	tx->cmpl = NULL;
+	tx->desc = NULL;
+	atomic_long_sub(2, &hp_buffers_alive);
+}
