@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Dumps of 64 pairs (128 ports, several netlink messages) are complete, and
+# stay complete while another process keeps changing settings (the kernel
+# flags a dump that straddles a change, the CLI retries it).
+source "$(dirname "$0")/lib.sh"
+
+require_root
+require_cmd hotpath jq
+
+PAIRS=64
+PORTS=$((2 * PAIRS))
+FLIP_PID=
+
+flip_stop()
+{
+	[ -n "$FLIP_PID" ] && kill "$FLIP_PID" 2>/dev/null && wait "$FLIP_PID" 2>/dev/null
+	FLIP_PID=
+}
+hp_defer flip_stop
+
+# The names every dump must list: hp0 .. hp127.
+expected_names()
+{
+	seq 0 $((PORTS - 1)) | sed 's/^/hp/' | sort | jq -R . | jq -s -c .
+}
+
+check_dumps()
+{
+	local what=$1 rounds=$2 want i names
+
+	want=$(expected_names)
+	for ((i = 0; i < rounds; i++)); do
+		names=$(hotpath -j show | jq -c 'map(.ifname) | sort')
+		check_eq "$names" "$want" "$what: show dump $i"
+		names=$(hotpath -j stats | jq -c 'map(.ifname) | sort')
+		check_eq "$names" "$want" "$what: stats dump $i"
+		[ $RET -ne 0 ] && break
+	done
+}
+
+test_dump()
+{
+	RET=0
+	check_eq "$(hotpath -j show | jq length)" $PORTS "ports in one dump"
+	check_dumps "idle" 3
+	check_eq "$(hotpath -j stats | jq '[.[].stages | length] | unique')" "[13]" \
+		"stages per port"
+	log_test "dump of $PAIRS pairs is complete"
+}
+
+test_dump_under_changes()
+{
+	local n=0 push
+
+	RET=0
+	(
+		while :; do
+			if ((n % 2)); then push=on; else push=off; fi
+			hotpath set hp5 rx-usecs $((n % 100)) tx-push $push >/dev/null 2>&1
+			hotpath set hp77 ctpio-thresh $((n % 4000)) >/dev/null 2>&1
+			n=$((n + 1))
+		done
+	) &
+	FLIP_PID=$!
+	check_dumps "under changes" 20
+	kill -0 "$FLIP_PID" 2>/dev/null
+	check_err $? "the flipper died"
+	flip_stop
+	log_test "dump of $PAIRS pairs stays complete while settings change"
+}
+
+hp_mod_load pairs=$PAIRS || hp_fail "cannot load hotpath.ko pairs=$PAIRS"
+busywait 20000 test -d /sys/class/net/hp$((PORTS - 1)) >/dev/null ||
+	hp_fail "hp$((PORTS - 1)) did not appear"
+test_dump
+test_dump_under_changes
+exit "$EXIT_STATUS"
