@@ -32,8 +32,8 @@ IP4_A=10.0.0.1
 IP4_B=10.0.0.2
 IP6_A=fd00::1
 IP6_B=fd00::2
-NS_A=
-NS_B=
+NS_A=${NS_A:-}
+NS_B=${NS_B:-}
 
 # The real iproute2, never busybox's ip applet.
 hp_find_ip()
@@ -320,10 +320,11 @@ hp_mod_load()
 	return 0
 }
 
-# Load the module (pairs=1) unless it is loaded already.
+# Make sure the module is loaded and hp0/hp1 sit in this namespace; reload
+# it (pairs=1) otherwise.
 hp_require_module()
 {
-	hp_mod_loaded && return 0
+	hp_mod_loaded && [ -e /sys/class/net/hp0 ] && [ -e /sys/class/net/hp1 ] && return 0
 	hp_mod_load pairs=1 || hp_skip "cannot load hotpath.ko"
 }
 
@@ -378,8 +379,8 @@ hp_pair_setup()
 {
 	DEV_A=${1:-hp0}
 	DEV_B=${2:-hp1}
-	NS_A=hp-$$-a
-	NS_B=hp-$$-b
+	NS_A=${NS_A:-hp-$$-a}
+	NS_B=${NS_B:-hp-$$-b}
 
 	hp_ns_add "$NS_A" && hp_ns_add "$NS_B" || return 1
 	hp_port_setup "$NS_A" "$DEV_A" "$IP4_A" "$IP6_A" || return 1
