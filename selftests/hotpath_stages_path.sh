@@ -1,0 +1,212 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Per-stage accounting along the path (issue 4):
+# - after N ping-pong datagrams every stage on the path has exactly N counts
+#   on the right port, stages off the path 0;
+# - busy polling moves the counts from rx_irq/rx_napi to rx_busy_poll;
+# - the hotpath tracepoints exist, fire once per packet per stage;
+# - reset zeroes every stage and counter;
+# - probes off: tx_stack/rx_wakeup stay 0 and the core probes are
+#   unregistered.
+
+source "$(dirname "$0")/lib.sh"
+
+require_root
+require_cmd jq hotpath
+
+N=50
+PORT=7001
+SIZE=18		# 42 + 18 = 60 B frame, 64 B with FCS
+PP=$(hp_helper stages_pingpong)
+TRACEFS=/sys/kernel/tracing
+PARAM=/sys/module/hotpath/parameters/probes_registered
+
+TX_STAGES="tx_stack tx_qdisc tx_desc tx_doorbell tx_fetch tx_dma tx_wire"
+RX_IRQ_STAGES="rx_dma rx_irq rx_napi rx_stack rx_wakeup"
+RX_BUSY_STAGES="rx_dma rx_busy_poll rx_stack rx_wakeup"
+
+# stage NS DEV NAME [FIELD]: one stage's field (count) from `hotpath -j stats`
+stage()
+{
+	ip netns exec "$1" hotpath -j stats "$2" |
+		jq -r --arg n "$3" ".[0].stages[] | select(.name == \$n) | .${4:-count}"
+}
+
+# counter NS DEV NAME
+counter()
+{
+	ip netns exec "$1" hotpath -j stats "$2" | jq -r ".[0].counters.$3"
+}
+
+hp_set()
+{
+	local ns=$1; shift
+
+	run_cmd ip netns exec "$ns" hotpath set "$@"
+}
+
+# pingpong COUNT [BUSY_POLL_US]: WARMUP round trips, a reset of both
+# ports' stats, then COUNT round trips hp0 -> hp1 -> hp0
+WARMUP=3
+RESET_CMD=
+pingpong()
+{
+	local count=$1 busy=${2:-0} rc
+
+	ip netns exec "$NS_B" "$PP" server $PORT "$count" "$busy" $WARMUP >"$TMP/server" 2>&1 &
+	SERVER=$!
+	busywait 5000 sh -c "ip netns exec $NS_B ss -Hlun | grep -q ':$PORT '" >/dev/null
+	run_cmd ip netns exec "$NS_A" "$PP" client "$IP4_B" $PORT "$count" $SIZE "$busy" \
+		$WARMUP "$RESET_CMD"
+	rc=$?
+	wait $SERVER || rc=1
+	echo "    server: $(cat "$TMP/server")"
+	return $rc
+}
+
+# expect_counts NS DEV EXPECTED STAGES...
+expect_counts()
+{
+	local ns=$1 dev=$2 want=$3 s; shift 3
+
+	for s in "$@"; do
+		check_eq "$(stage "$ns" "$dev" "$s")" "$want" "$dev $s count"
+	done
+}
+
+reset_both()
+{
+	run_cmd ip netns exec "$NS_A" hotpath reset "$DEV_A"
+	run_cmd ip netns exec "$NS_B" hotpath reset "$DEV_B"
+}
+
+show_stats()
+{
+	ip netns exec "$NS_A" hotpath stats "$DEV_A" | sed 's/^/    /'
+	ip netns exec "$NS_B" hotpath stats "$DEV_B" | sed 's/^/    /'
+}
+
+TMP=$(mktemp -d)
+hp_defer rm -rf "$TMP"
+
+hp_mod_load pairs=1 || hp_fail "insmod failed"
+hp_pair_setup || hp_fail "pair setup failed"
+hp_pair_quiet || hp_fail "quiet link setup failed"
+hp_set "$NS_A" "$DEV_A" probes on
+hp_set "$NS_B" "$DEV_B" probes on
+HOTPATH=$(command -v hotpath)
+RESET_CMD="$IP netns exec $NS_A $HOTPATH reset $DEV_A && $IP netns exec $NS_B $HOTPATH reset $DEV_B"
+
+##############################################################################
+# interrupt mode: every stage on the path counts N, rx_busy_poll 0
+
+pingpong $N
+check_err $? "ping-pong failed"
+show_stats
+for d in "$NS_A $DEV_A" "$NS_B $DEV_B"; do
+	set -- $d
+	expect_counts "$1" "$2" $N $TX_STAGES $RX_IRQ_STAGES
+	expect_counts "$1" "$2" 0 rx_busy_poll
+done
+log_test "interrupt mode: $N counts per stage on the path, 0 off it"
+
+##############################################################################
+# busy polling: rx_irq/rx_napi counts move to rx_busy_poll
+
+hp_set "$NS_A" "$DEV_A" rx-mode busy-poll
+hp_set "$NS_B" "$DEV_B" rx-mode busy-poll
+pingpong $N 100000
+check_err $? "busy-poll ping-pong failed"
+show_stats
+for d in "$NS_A $DEV_A" "$NS_B $DEV_B"; do
+	set -- $d
+	fires=$(counter "$1" "$2" watchdog_fires)
+	check_eq "$fires" 0 "$2 watchdog fires (busy pollers present)"
+	expect_counts "$1" "$2" $N $TX_STAGES $RX_BUSY_STAGES
+	expect_counts "$1" "$2" 0 rx_irq rx_napi
+	check_eq "$(counter "$1" "$2" busy_poll_pickups)" $N "$2 busy_poll_pickups"
+done
+log_test "busy-poll mode: rx_irq/rx_napi counts move to rx_busy_poll"
+hp_set "$NS_A" "$DEV_A" rx-mode interrupt
+hp_set "$NS_B" "$DEV_B" rx-mode interrupt
+
+##############################################################################
+# tracepoints: exist, once per packet per stage
+
+[ -d $TRACEFS/events/hotpath ] || mount -t tracefs nodev $TRACEFS 2>/dev/null
+for s in $TX_STAGES rx_dma rx_irq rx_napi rx_busy_poll rx_stack rx_wakeup \
+	 tx_push_hit tx_push_miss ctpio_success ctpio_poison ctpio_fallback_busy \
+	 ctpio_fallback_long ctpio_fallback_runt rx_interrupt busy_poll_pickup \
+	 watchdog_fire rx_ring_drop; do
+	[ -d $TRACEFS/events/hotpath/$s ]
+	check_err $? "no tracepoint hotpath:$s in tracefs"
+done
+log_test "tracepoints: hotpath:<stage> and technique events in tracefs"
+
+IFX_A=$(ip netns exec "$NS_A" cat /sys/class/net/$DEV_A/ifindex)
+IFX_B=$(ip netns exec "$NS_B" cat /sys/class/net/$DEV_B/ifindex)
+echo 0 >$TRACEFS/tracing_on
+echo >$TRACEFS/trace
+echo 4096 >$TRACEFS/buffer_size_kb
+echo 1 >$TRACEFS/events/hotpath/enable
+hp_defer sh -c "echo 0 > $TRACEFS/events/hotpath/enable"
+echo 1 >$TRACEFS/tracing_on
+SAVED_RESET=$RESET_CMD
+RESET_CMD="$RESET_CMD && echo > $TRACEFS/trace"
+pingpong $N
+check_err $? "ping-pong failed"
+RESET_CMD=$SAVED_RESET
+echo 0 >$TRACEFS/tracing_on
+cp $TRACEFS/trace "$TMP/trace"
+echo 0 >$TRACEFS/events/hotpath/enable
+echo "    $(grep -c ': ' "$TMP/trace") trace lines, e.g.:"
+grep -m 3 ' tx_wire: ' "$TMP/trace" | sed 's/^/    /'
+for ifx in $IFX_A $IFX_B; do
+	for s in $TX_STAGES $RX_IRQ_STAGES; do
+		n=$(grep -c " $s: ifindex=$ifx " "$TMP/trace")
+		check_eq "$n" $N "hotpath:$s events on ifindex $ifx"
+	done
+	n=$(grep -c " rx_busy_poll: ifindex=$ifx " "$TMP/trace")
+	check_eq "$n" 0 "hotpath:rx_busy_poll events on ifindex $ifx"
+done
+# every packet's timeline: the seq numbers of tx_wire events are distinct
+n=$(grep " tx_wire: ifindex=$IFX_A " "$TMP/trace" | sed 's/.* seq=\([0-9]*\) .*/\1/' | sort -u | wc -l)
+check_eq "$n" $N "distinct seq in hotpath:tx_wire on ifindex $IFX_A"
+n=$(grep -c " rx_interrupt: ifindex=$IFX_A " "$TMP/trace")
+check_eq "$n" "$(counter "$NS_A" "$DEV_A" interrupts)" "hotpath:rx_interrupt events vs interrupts counter"
+log_test "tracepoints: one event per packet per stage"
+
+##############################################################################
+# reset zeroes every stage and every counter
+
+run_cmd ip netns exec "$NS_A" hotpath reset "$DEV_A"
+nonzero=$(ip netns exec "$NS_A" hotpath -j stats "$DEV_A" |
+	  jq '[.[0].stages[] | .count, .min_ns, .mean_ns, .max_ns, .p50_ns, .p999_ns] +
+	      [.[0].counters[]] | map(select(. != 0)) | length')
+check_eq "$nonzero" 0 "non-zero stage fields and counters after reset"
+log_test "reset zeroes every stage and counter"
+
+##############################################################################
+# probes off: tx_stack/rx_wakeup 0, core probes unregistered
+
+echo "    probes_registered: $(cat $PARAM)"
+grep -q sys_enter $PARAM
+check_err $? "sys_enter probe not registered with probes on"
+hp_set "$NS_A" "$DEV_A" probes off
+hp_set "$NS_B" "$DEV_B" probes off
+echo "    probes_registered: $(cat $PARAM)"
+check_eq "$(cat $PARAM)" net_dev_queue "registered core probes with probes off"
+pingpong $N
+check_err $? "ping-pong failed"
+for d in "$NS_A $DEV_A" "$NS_B $DEV_B"; do
+	set -- $d
+	expect_counts "$1" "$2" 0 tx_stack rx_wakeup
+	expect_counts "$1" "$2" $N tx_qdisc tx_desc tx_wire rx_irq rx_stack
+done
+hp_set "$NS_A" "$DEV_A" stats off
+hp_set "$NS_B" "$DEV_B" stats off
+check_eq "$(cat $PARAM)" none "registered core probes with stats and probes off"
+log_test "probes off: tx_stack/rx_wakeup 0, probes unregistered"
+
+exit "$EXIT_STATUS"
