@@ -11,6 +11,8 @@ source "$(dirname "$0")/lib.sh"
 require_root
 require_cmd hotpath jq ethtool
 
+ERANGE_MSG="Numerical result out of range"
+
 # show_key DEV JQ: one value of `hotpath -j show DEV`.
 show_key()
 {
@@ -266,31 +268,32 @@ test_invalid()
 	local rx_ring
 
 	hp_mod_load >/dev/null || return
-	# kernel policy and validation: EINVAL, exit 1, attribute named
-	refuse 1 "Invalid argument" rx-usecs hotpath set hp0 rx-usecs 10001
-	refuse 1 "Invalid argument" tx-usecs hotpath set hp0 tx-usecs 20ms
-	refuse 1 "Invalid argument" busy-poll-fallback-us hotpath set hp0 busy-poll-fallback-us 0
-	refuse 1 "Invalid argument" ctpio-thresh hotpath set hp0 ctpio-thresh 4093
-	refuse 1 "Invalid argument" ctpio-max-frame hotpath set hp0 ctpio-max-frame 28
-	refuse 1 "Invalid argument" ctpio-max-frame hotpath set hp0 ctpio-max-frame 4093
-	refuse 1 "Invalid argument" ctpio-underrun-ppm hotpath set hp0 ctpio-underrun-ppm 1000001
-	refuse 1 "Invalid argument" rx-frames hotpath set hp0 rx-frames 4097
+	# the policy's ranges (core netlink validation): ERANGE, exit 1,
+	# attribute named by the extack offset; checks in the family: EINVAL
+	refuse 1 "$ERANGE_MSG" rx-usecs hotpath set hp0 rx-usecs 10001
+	refuse 1 "$ERANGE_MSG" tx-usecs hotpath set hp0 tx-usecs 20ms
+	refuse 1 "$ERANGE_MSG" busy-poll-fallback-us hotpath set hp0 busy-poll-fallback-us 0
+	refuse 1 "$ERANGE_MSG" ctpio-thresh hotpath set hp0 ctpio-thresh 4093
+	refuse 1 "$ERANGE_MSG" ctpio-max-frame hotpath set hp0 ctpio-max-frame 28
+	refuse 1 "$ERANGE_MSG" ctpio-max-frame hotpath set hp0 ctpio-max-frame 4093
+	refuse 1 "$ERANGE_MSG" ctpio-underrun-ppm hotpath set hp0 ctpio-underrun-ppm 1000001
+	refuse 1 "$ERANGE_MSG" rx-frames hotpath set hp0 rx-frames 4097
 	refuse 1 "Invalid argument" link-speed hotpath set hp0 link-speed 2g
-	refuse 1 "Invalid argument" link-speed hotpath set hp0 link-speed 200g
-	refuse 1 "Invalid argument" pcie-rtt hotpath set hp0 pcie-rtt 100001
-	refuse 1 "Invalid argument" doorbell hotpath set hp0 doorbell 101us
-	refuse 1 "Invalid argument" pcie-bw hotpath set hp0 pcie-bw 500m
-	refuse 1 "Invalid argument" host-pio-bw hotpath set hp0 host-pio-bw 2000g
-	refuse 1 "Invalid argument" phy hotpath set hp0 phy 100001
-	refuse 1 "Invalid argument" dma hotpath set hp0 dma 100001
-	refuse 1 "Invalid argument" rx-dma hotpath set hp0 rx-dma 100001
-	refuse 1 "Invalid argument" desc hotpath set hp0 desc 100001
+	refuse 1 "$ERANGE_MSG" link-speed hotpath set hp0 link-speed 200g
+	refuse 1 "$ERANGE_MSG" pcie-rtt hotpath set hp0 pcie-rtt 100001
+	refuse 1 "$ERANGE_MSG" doorbell hotpath set hp0 doorbell 101us
+	refuse 1 "$ERANGE_MSG" pcie-bw hotpath set hp0 pcie-bw 500m
+	refuse 1 "$ERANGE_MSG" host-pio-bw hotpath set hp0 host-pio-bw 2000g
+	refuse 1 "$ERANGE_MSG" phy hotpath set hp0 phy 100001
+	refuse 1 "$ERANGE_MSG" dma hotpath set hp0 dma 100001
+	refuse 1 "$ERANGE_MSG" rx-dma hotpath set hp0 rx-dma 100001
+	refuse 1 "$ERANGE_MSG" desc hotpath set hp0 desc 100001
 	rx_ring=$(show_key hp0 .rings.rx)
 	if [ "$rx_ring" -lt 4096 ]; then
 		refuse 1 "Invalid argument" rx-frames hotpath set hp0 rx-frames $((rx_ring + 1))
 	fi
 	# all or nothing: the valid first pair is not applied either
-	refuse 1 "Invalid argument" tx-usecs hotpath set hp0 rx-usecs 30 tx-usecs 99999
+	refuse 1 "$ERANGE_MSG" tx-usecs hotpath set hp0 rx-usecs 30 tx-usecs 99999
 	refuse 1 "Invalid argument" link-speed hotpath set hp0 profile seed link-speed 3g
 	# ethtool goes through the same validation
 	refuse nz "" "" ethtool -C hp0 rx-usecs 10001

@@ -59,7 +59,7 @@ static const char *const counters[] = {
 /* CLI keys of the attributes, to name the one the kernel rejected. */
 static const char *const port_keys[] = {
 	[HOTPATH_A_IFINDEX] = "ifindex",
-	[HOTPATH_A_IFNAME] = "DEV",
+	[HOTPATH_A_IFNAME] = "device",
 	[HOTPATH_A_PEER_IFINDEX] = "peer-ifindex",
 	[HOTPATH_A_PEER_IFNAME] = "peer",
 	[HOTPATH_A_RX_MODE] = "rx-mode",

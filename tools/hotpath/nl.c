@@ -82,28 +82,48 @@ struct req_state {
 	int bad_offset;
 };
 
-/* The key of the attribute at @offset of our own request, or NULL. */
-static const char *attr_at_offset(struct nl_msg *req, int offset)
+/*
+ * Describe the attribute at @offset of our own request ("rx-usecs", or
+ * "device 'eth9'" for the port name) into @buf; false if none is there.
+ */
+static bool attr_at_offset(struct nl_msg *req, int offset, char *buf, size_t len)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(req);
 	int hdrlen = NLMSG_HDRLEN + GENL_HDRLEN;
-	struct nlattr *attr, *inner;
-	int rem, irem;
+	struct nlattr *attr, *inner, *hit = NULL;
+	const char *key;
+	int rem, irem, parent = 0;
 
 	nla_for_each_attr(attr, (struct nlattr *)((char *)nlh + hdrlen),
 			  nlh->nlmsg_len - hdrlen, rem) {
 		int aoff = (char *)attr - (char *)nlh;
 
-		if (aoff == offset)
-			return attr_key_name(0, nla_type(attr));
+		if (aoff == offset) {
+			hit = attr;
+			break;
+		}
 		if (offset > aoff && offset < aoff + nla_len(attr) + NLA_HDRLEN) {
-			nla_for_each_nested(inner, attr, irem)
-				if ((char *)inner - (char *)nlh == offset)
-					return attr_key_name(nla_type(attr), nla_type(inner));
-			return attr_key_name(0, nla_type(attr));
+			hit = attr;
+			nla_for_each_nested(inner, attr, irem) {
+				if ((char *)inner - (char *)nlh == offset) {
+					parent = nla_type(attr);
+					hit = inner;
+				}
+			}
+			break;
 		}
 	}
-	return NULL;
+	if (!hit)
+		return false;
+	key = attr_key_name(parent, nla_type(hit));
+	if (!key)
+		return false;
+	if (!parent && nla_type(hit) == HOTPATH_A_IFNAME)
+		snprintf(buf, len, "%s '%.*s'", key, nla_len(hit) ? nla_len(hit) - 1 : 0,
+			 (char *)nla_data(hit));
+	else
+		snprintf(buf, len, "%s", key);
+	return true;
 }
 
 static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
@@ -160,13 +180,15 @@ static int on_intr(struct nl_msg *msg, void *arg)
 
 static void report(const char *op, struct req_state *st)
 {
-	const char *key = st->bad_offset ? attr_at_offset(st->req, st->bad_offset) : NULL;
+	char what[64];
 
 	fprintf(stderr, "%s: %s: %s", prog, op, strerror(-st->error));
 	if (st->extack[0])
 		fprintf(stderr, ": %s", st->extack);
-	if (key && !strstr(st->extack, key))
-		fprintf(stderr, " (attribute %s)", key);
+	/* name the offending attribute as the user wrote it */
+	if (st->bad_offset && attr_at_offset(st->req, st->bad_offset, what, sizeof(what)) &&
+	    !strstr(st->extack, what))
+		fprintf(stderr, " (%s)", what);
 	fputc('\n', stderr);
 }
 

@@ -61,6 +61,9 @@
  *   ENODEV      no hotpath port with that IFINDEX/IFNAME in the caller's netns
  *   EINVAL      a value outside its policy or an inconsistent combination; the
  *               extack message and offset name the attribute
+ *   ERANGE      an integer outside its policy range (rejected by the core
+ *               netlink validation before the command runs; the extack
+ *               offset points at the attribute)
  *   EOPNOTSUPP  a read-only attribute was given to SET
  *   EPERM       SET/STATS_RESET without CAP_NET_ADMIN
  *   EMSGSIZE    reply does not fit (never expected)
@@ -263,7 +266,7 @@ enum hotpath_model_attr {
 	HOTPATH_MODEL_A_RX_DMA_NS,
 	/* u32, ns, write of a TX descriptor by the driver (PIO path), 0..100000 */
 	HOTPATH_MODEL_A_DESC_NS,
-	/* u32, Mb/s, host PIO (write-combining) bandwidth for CTPIO */
+	/* u32, Mb/s, host PIO (write-combining) bandwidth for CTPIO, 1000..1000000 */
 	HOTPATH_MODEL_A_HOST_PIO_MBPS,
 
 	__HOTPATH_MODEL_A_MAX,
