@@ -79,11 +79,24 @@ test_pairs3()
 
 test_bound()
 {
-	local n rc
+	local n rc bound
+
+	# The bound as the module states it ("0..64" in the parameter's text).
+	bound=$(modinfo -p "$(hp_ko)" | sed -n 's/^pairs:.*0\.\.\([0-9][0-9]*\).*/\1/p')
+	if [ -n "$bound" ]; then
+		RET=0
+		hp_mod_load "pairs=$bound"
+		check_err $? "pairs=$bound (the bound) rejected"
+		[ -e "/sys/class/net/hp$((2 * bound - 1))" ] && [ ! -e "/sys/class/net/hp$((2 * bound))" ]
+		check_err $? "pairs=$bound did not give hp0..hp$((2 * bound - 1))"
+		hp_mod_unload
+		check_err $? "rmmod with $bound pairs failed"
+		log_test "pairs=$bound (the bound) gives $((2 * bound)) ports"
+	fi
 
 	RET=0
 	hp_mod_unload
-	for n in 100000 4294967295; do
+	for n in ${bound:+$((bound + 1))} 100000 4294967295; do
 		echo "COMMAND: insmod $(hp_ko) pairs=$n"
 		insmod "$(hp_ko)" "pairs=$n" 2>&1 | sed 's/^/    /'
 		rc=${PIPESTATUS[0]}

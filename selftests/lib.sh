@@ -400,6 +400,41 @@ hp_quiet_link()
 	ip -n "$ns" neigh replace "$peer" lladdr "$mac" dev "$dev" nud permanent
 }
 
+# hp_pin_neigh NS DEV PEER_MAC ADDR...: permanent neighbour entries (no ARP/ND).
+hp_pin_neigh()
+{
+	local ns=$1 dev=$2 mac=$3 a
+	shift 3
+
+	for a in "$@"; do
+		ip -n "$ns" neigh replace "$a" lladdr "$mac" dev "$dev" nud permanent || return 1
+	done
+}
+
+# hp_wait_quiet NS DEV [WINDOW_MS] [MAX_MS]: until DEV's packet counters
+# stay still for WINDOW_MS (default 1500): IPv6's MLD/RS after link up are
+# over, so counter deltas that follow are the test's own.
+_hp_pkts() { echo $(($(hp_stat "$1" "$2" tx_packets) + $(hp_stat "$1" "$2" rx_packets))); }
+hp_wait_quiet()
+{
+	local ns=$1 dev=$2 window=${3:-1500} max=${4:-15000} start last now since
+
+	start=$(hp_now_ms)
+	last=$(_hp_pkts "$ns" "$dev")
+	since=$start
+	while true; do
+		sleep 0.1
+		now=$(_hp_pkts "$ns" "$dev")
+		if [ "$now" != "$last" ]; then
+			last=$now
+			since=$(hp_now_ms)
+		elif (($(hp_now_ms) - since >= window)); then
+			return 0
+		fi
+		(($(hp_now_ms) - start > max)) && return 1
+	done
+}
+
 hp_mac()
 {
 	local ns=$1 dev=$2

@@ -83,7 +83,7 @@ if [ -z "$KO" ]; then
 		echo "0 1 0 0 build-failed" > "$OUT/result"
 		exit 1
 	fi
-	grep -v '^$' "$OUT/build.log" || true
+	grep -v -e '^$' -e 'Skipping BTF generation' "$OUT/build.log" || true
 	KO=$MOD/kmod/hotpath.ko
 fi
 say "building tools and selftests"
