@@ -193,7 +193,8 @@ int hp_config_validate(const struct hp_config *cfg, u32 rx_ring, u32 tx_ring,
 		return -EINVAL;
 	}
 	if (cfg->ctpio_thresh > 4092) {
-		NL_SET_ERR_MSG_MOD(extack, "ctpio-thresh (HOTPATH_CTPIO_A_THRESH): must be 0..4092");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "ctpio-thresh (HOTPATH_CTPIO_A_THRESH): must be 0..4092");
 		return -EINVAL;
 	}
 	if (cfg->ctpio_max_frame < 29 || cfg->ctpio_max_frame > 4092) {
@@ -207,11 +208,13 @@ int hp_config_validate(const struct hp_config *cfg, u32 rx_ring, u32 tx_ring,
 		return -EINVAL;
 	}
 	if (cfg->rx_usecs > 10000) {
-		NL_SET_ERR_MSG_MOD(extack, "rx-usecs (HOTPATH_COALESCE_A_RX_USECS): must be 0..10000");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "rx-usecs (HOTPATH_COALESCE_A_RX_USECS): must be 0..10000");
 		return -EINVAL;
 	}
 	if (cfg->tx_usecs > 10000) {
-		NL_SET_ERR_MSG_MOD(extack, "tx-usecs (HOTPATH_COALESCE_A_TX_USECS): must be 0..10000");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "tx-usecs (HOTPATH_COALESCE_A_TX_USECS): must be 0..10000");
 		return -EINVAL;
 	}
 	if (cfg->rx_frames > rx_ring) {
