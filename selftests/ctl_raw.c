@@ -81,7 +81,8 @@ static int transact(struct req *r, char *msg, size_t msglen, int *offs, char *re
 			perror("recv");
 			exit(2);
 		}
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (unsigned int)n); h = NLMSG_NEXT(h, n)) {
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (unsigned int)n);
+		     h = NLMSG_NEXT(h, n)) {
 			struct nlmsgerr *e;
 			struct nlattr *a;
 			int off, rem;

@@ -17,6 +17,10 @@ struct nl_msg;
 #define EXIT_FAIL	1
 #define EXIT_USAGE	2
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+typedef int (*hp_msg_cb)(struct nl_msg *msg, void *arg);
+
 extern const char *prog;
 extern bool json_output;
 
@@ -62,7 +66,7 @@ int hp_nl_open(void);
 void hp_nl_close(void);
 struct nl_msg *hp_nl_new_request(uint8_t cmd, const char *dev, bool dump);
 /* Send @msg, pass every reply to @cb; prints errors as "prog: op: ...". */
-int hp_nl_exec(struct nl_msg *msg, const char *op, int (*cb)(struct nl_msg *, void *), void *arg);
+int hp_nl_exec(struct nl_msg *msg, const char *op, hp_msg_cb cb, void *arg);
 int hp_nl_get_ports(const char *dev, const char *op, struct hp_port **ports, unsigned int *n);
 int hp_nl_get_stats(const char *dev, const char *op, struct hp_stats **stats, unsigned int *n);
 int hp_nl_parse_port(struct nl_msg *msg, struct hp_port *port);

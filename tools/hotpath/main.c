@@ -43,24 +43,23 @@ int main(int argc, char **argv)
 	int ret;
 
 	argc--, argv++;
-	while (argc && argv[0][0] == '-') {
-		if (!strcmp(argv[0], "-j") || !strcmp(argv[0], "--json")) {
-			json_output = true;
-		} else if (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help")) {
-			return cmd_help(0, NULL);
-		} else {
-			fprintf(stderr, "%s: unknown option '%s'\n", prog, argv[0]);
-			usage(stderr);
-			return EXIT_USAGE;
-		}
+	while (argc && (!strcmp(argv[0], "-j") || !strcmp(argv[0], "--json"))) {
+		json_output = true;
 		argc--, argv++;
+	}
+	if (argc && (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help")))
+		return cmd_help(0, NULL);
+	if (argc && argv[0][0] == '-') {
+		fprintf(stderr, "%s: unknown option '%s'\n", prog, argv[0]);
+		usage(stderr);
+		return EXIT_USAGE;
 	}
 	if (!argc) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 
-	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(subcommands); i++) {
 		if (strcmp(argv[0], subcommands[i].name))
 			continue;
 		ret = subcommands[i].fn(argc, argv);

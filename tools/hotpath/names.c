@@ -7,7 +7,10 @@
 
 #include "hotpath.h"
 
-#define NAME(tbl, v) ((v) < sizeof(tbl) / sizeof((tbl)[0]) && (tbl)[v] ? (tbl)[v] : "unknown")
+static const char *name(const char *const *tbl, size_t n, unsigned int v)
+{
+	return v < n && tbl[v] ? tbl[v] : "unknown";
+}
 
 static const char *const rx_modes[] = {
 	[HOTPATH_RX_MODE_INTERRUPT] = "interrupt",
@@ -104,27 +107,27 @@ static const char *const model_keys[] = {
 
 const char *rx_mode_name(unsigned int v)
 {
-	return NAME(rx_modes, v);
+	return name(rx_modes, ARRAY_SIZE(rx_modes), v);
 }
 
 const char *ctpio_name(unsigned int v)
 {
-	return NAME(ctpio_modes, v);
+	return name(ctpio_modes, ARRAY_SIZE(ctpio_modes), v);
 }
 
 const char *timing_name(unsigned int v)
 {
-	return NAME(timings, v);
+	return name(timings, ARRAY_SIZE(timings), v);
 }
 
 const char *source_name(unsigned int v)
 {
-	return NAME(sources, v);
+	return name(sources, ARRAY_SIZE(sources), v);
 }
 
 const char *counter_name(unsigned int id, char *buf, size_t len)
 {
-	if (id < sizeof(counters) / sizeof(counters[0]) && counters[id])
+	if (id < ARRAY_SIZE(counters) && counters[id])
 		return counters[id];
 	snprintf(buf, len, "counter_%u", id);
 	return buf;
@@ -133,20 +136,20 @@ const char *counter_name(unsigned int id, char *buf, size_t len)
 const char *attr_key_name(int parent, int type)
 {
 	const char *const *tbl = port_keys;
-	size_t n = sizeof(port_keys) / sizeof(port_keys[0]);
+	size_t n = ARRAY_SIZE(port_keys);
 
 	switch (parent) {
 	case HOTPATH_A_CTPIO:
 		tbl = ctpio_keys;
-		n = sizeof(ctpio_keys) / sizeof(ctpio_keys[0]);
+		n = ARRAY_SIZE(ctpio_keys);
 		break;
 	case HOTPATH_A_COALESCE:
 		tbl = coalesce_keys;
-		n = sizeof(coalesce_keys) / sizeof(coalesce_keys[0]);
+		n = ARRAY_SIZE(coalesce_keys);
 		break;
 	case HOTPATH_A_MODEL:
 		tbl = model_keys;
-		n = sizeof(model_keys) / sizeof(model_keys[0]);
+		n = ARRAY_SIZE(model_keys);
 		break;
 	}
 	return type >= 0 && (size_t)type < n ? tbl[type] : NULL;

@@ -40,8 +40,8 @@ int hp_nl_open(void)
 	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	family_id = genl_ctrl_resolve(sk, HOTPATH_GENL_NAME);
 	if (family_id < 0) {
-		fprintf(stderr, "%s: generic netlink family \"%s\" not found: is hotpath.ko loaded?\n",
-			prog, HOTPATH_GENL_NAME);
+		fprintf(stderr, "%s: family \"%s\" not found: is hotpath.ko loaded?\n", prog,
+			HOTPATH_GENL_NAME);
 		return -ENOENT;
 	}
 	return 0;
@@ -72,7 +72,7 @@ err:
 }
 
 struct req_state {
-	int (*cb)(struct nl_msg *, void *);
+	hp_msg_cb cb;
 	void *arg;
 	struct nl_msg *req;
 	bool done;
@@ -142,12 +142,14 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 
 	tlvs = (struct nlattr *)((char *)e + sizeof(*e));
 	if (!(outer->nlmsg_flags & NLM_F_CAPPED))
-		tlvs = (struct nlattr *)((char *)tlvs + NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN);
+		tlvs = (struct nlattr *)((char *)tlvs + NLMSG_ALIGN(e->msg.nlmsg_len) -
+					 NLMSG_HDRLEN);
 	len = (int)outer->nlmsg_len - (int)((char *)tlvs - (char *)outer);
 	if (len <= 0 || nla_parse(tb, NLMSGERR_ATTR_MAX, tlvs, len, NULL) < 0)
 		return NL_STOP;
 	if (tb[NLMSGERR_ATTR_MSG])
-		snprintf(st->extack, sizeof(st->extack), "%s", (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+		snprintf(st->extack, sizeof(st->extack), "%s",
+			 (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
 	if (tb[NLMSGERR_ATTR_OFFS])
 		st->bad_offset = (int)nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
 	return NL_STOP;
@@ -193,8 +195,8 @@ static void report(const char *op, struct req_state *st)
 }
 
 /* Returns 0, -EINTR for an interrupted dump, or the negative errno. */
-static int hp_nl_exec_once(struct nl_msg *msg, const char *op,
-			int (*cb)(struct nl_msg *, void *), void *arg, bool quiet_intr)
+static int hp_nl_exec_once(struct nl_msg *msg, const char *op, hp_msg_cb cb, void *arg,
+			   bool quiet_intr)
 {
 	struct req_state st = { .cb = cb, .arg = arg, .req = msg };
 	struct nl_cb *nlcb;
@@ -236,7 +238,7 @@ static int hp_nl_exec_once(struct nl_msg *msg, const char *op,
 	return 0;
 }
 
-int hp_nl_exec(struct nl_msg *msg, const char *op, int (*cb)(struct nl_msg *, void *), void *arg)
+int hp_nl_exec(struct nl_msg *msg, const char *op, hp_msg_cb cb, void *arg)
 {
 	return hp_nl_exec_once(msg, op, cb, arg, false);
 }
@@ -276,7 +278,7 @@ int hp_nl_parse_port(struct nl_msg *msg, struct hp_port *p)
 		return -EINVAL;
 	get_u32(&p->ifindex, tb[HOTPATH_A_IFINDEX]);
 	get_str(p->ifname, sizeof(p->ifname), tb[HOTPATH_A_IFNAME]);
-	p->has_peer = tb[HOTPATH_A_PEER_IFINDEX] != NULL;
+	p->has_peer = !!tb[HOTPATH_A_PEER_IFINDEX];
 	get_u32(&p->peer_ifindex, tb[HOTPATH_A_PEER_IFINDEX]);
 	get_str(p->peer_ifname, sizeof(p->peer_ifname), tb[HOTPATH_A_PEER_IFNAME]);
 	get_u8(&p->rx_mode, tb[HOTPATH_A_RX_MODE]);
@@ -374,7 +376,7 @@ struct collect {
 	void *items;
 	size_t size;
 	unsigned int n;
-	int (*parse)(struct nl_msg *, void *);
+	hp_msg_cb parse;
 };
 
 static int collect_cb(struct nl_msg *msg, void *arg)

@@ -52,7 +52,7 @@ static const struct set_key {
 	{ "host-pio-bw", HOTPATH_A_MODEL, HOTPATH_MODEL_A_HOST_PIO_MBPS, V_MBPS },
 };
 
-#define N_KEYS (sizeof(set_keys) / sizeof(set_keys[0]))
+#define N_KEYS (ARRAY_SIZE(set_keys))
 
 static int word(const char *s, const char *const *words, unsigned int n)
 {
@@ -62,6 +62,16 @@ static int word(const char *s, const char *const *words, unsigned int n)
 		if (words[i] && !strcmp(s, words[i]))
 			return i;
 	return -1;
+}
+
+static int pick(const char *s, const char *const *words, unsigned int n, uint64_t *out)
+{
+	int v = word(s, words, n);
+
+	if (v < 0)
+		return -EINVAL;
+	*out = v;
+	return 0;
 }
 
 /* A non-negative number with an optional unit; @units lists suffix/scale. */
@@ -104,20 +114,18 @@ static int parse_value(const struct set_key *k, const char *s, uint64_t *out)
 	static const double bw_scale[] = { 1, 1, 1, 1e3, 1e3, 1, 1e3 };
 	static const char *const int_sfx[] = { "" };
 	static const double int_scale[] = { 1 };
-	int v;
 
-#define WORD(tbl) (v = word(s, tbl, sizeof(tbl) / sizeof(tbl[0])), v < 0 ? -EINVAL : (*out = v, 0))
 	switch (k->kind) {
 	case V_RX_MODE:
-		return WORD(rx_modes);
+		return pick(s, rx_modes, ARRAY_SIZE(rx_modes), out);
 	case V_ONOFF:
-		return WORD(onoff);
+		return pick(s, onoff, ARRAY_SIZE(onoff), out);
 	case V_CTPIO:
-		return WORD(ctpio);
+		return pick(s, ctpio, ARRAY_SIZE(ctpio), out);
 	case V_TIMING:
-		return WORD(timing);
+		return pick(s, timing, ARRAY_SIZE(timing), out);
 	case V_PROFILE:
-		return WORD(profile);
+		return pick(s, profile, ARRAY_SIZE(profile), out);
 	case V_UINT:
 		return scaled(s, int_sfx, int_scale, 1, out);
 	case V_USECS:
@@ -128,7 +136,6 @@ static int parse_value(const struct set_key *k, const char *s, uint64_t *out)
 	case V_LINK:
 		return scaled(s, bw_sfx, bw_scale, 7, out);
 	}
-#undef WORD
 	return -EINVAL;
 }
 
@@ -204,7 +211,7 @@ int cmd_set(int argc, char **argv)
 	msg = hp_nl_new_request(HOTPATH_CMD_PORT_SET, argv[1], false);
 	if (!msg)
 		return EXIT_FAIL;
-	for (i = 0; i < sizeof(nests) / sizeof(nests[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(nests); i++) {
 		struct nlattr *nest = NULL;
 		bool any = false;
 

@@ -20,19 +20,19 @@ static void print_port(const struct hp_port *p)
 		printf(" peer %s (ifindex %u)", p->peer_ifname, p->peer_ifindex);
 	printf("\n");
 	printf("  rx-mode %s%s%s  busy-poll-fallback-us %u  tx-push %s%s%s  stats %s  probes %s\n",
-		col(COL_GREEN), rx_mode_name(p->rx_mode), col(COL_RESET),
-		p->busy_poll_fallback_us, col(COL_GREEN), p->tx_push ? "on" : "off",
-		col(COL_RESET), p->stats ? "on" : "off", p->probes ? "on" : "off");
+	       col(COL_GREEN), rx_mode_name(p->rx_mode), col(COL_RESET),
+	       p->busy_poll_fallback_us, col(COL_GREEN), p->tx_push ? "on" : "off",
+	       col(COL_RESET), p->stats ? "on" : "off", p->probes ? "on" : "off");
 	printf("  rings rx %u tx %u\n", p->rx_ring, p->tx_ring);
 	printf("  ctpio %s%s%s  ctpio-thresh %u  ctpio-max-frame %u  ctpio-underrun-ppm %u\n",
-		col(COL_GREEN), ctpio_name(p->ctpio_mode), col(COL_RESET), p->ctpio_thresh,
-		p->ctpio_max_frame, p->ctpio_underrun_ppm);
+	       col(COL_GREEN), ctpio_name(p->ctpio_mode), col(COL_RESET), p->ctpio_thresh,
+	       p->ctpio_max_frame, p->ctpio_underrun_ppm);
 	printf("  coalesce rx-usecs %u  rx-frames %u  tx-usecs %u  tx-frames %u\n",
-		p->rx_usecs, p->rx_frames, p->tx_usecs, p->tx_frames);
+	       p->rx_usecs, p->rx_frames, p->tx_usecs, p->tx_frames);
 	printf("  model timing %s  link-speed %s  pcie-rtt %uns  doorbell %uns  pcie-bw %s\n"
 	       "        dma %uns  phy %uns  rx-dma %uns  desc %uns  host-pio-bw %s\n",
-		timing_name(p->timing), link, p->pcie_rtt_ns, p->doorbell_ns, pcie,
-		p->dma_ns, p->phy_ns, p->rx_dma_ns, p->desc_ns, pio);
+	       timing_name(p->timing), link, p->pcie_rtt_ns, p->doorbell_ns, pcie,
+	       p->dma_ns, p->phy_ns, p->rx_dma_ns, p->desc_ns, pio);
 }
 
 int cmd_show(int argc, char **argv)

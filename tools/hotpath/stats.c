@@ -6,7 +6,6 @@
  * percentiles; then the technique counters.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -14,14 +13,6 @@
 #include <unistd.h>
 
 #include "hotpath.h"
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 static unsigned int term_width(void)
 {
@@ -33,6 +24,11 @@ static unsigned int term_width(void)
 	if (cols && atoi(cols) > 0)
 		return atoi(cols);
 	return 100;
+}
+
+static void jnum(const char *key, uint64_t v)
+{
+	printf(",\"%s\":%llu", key, (unsigned long long)v);
 }
 
 static void print_stats_json(const struct hp_stats *s)
@@ -49,14 +45,17 @@ static void print_stats_json(const struct hp_stats *s)
 
 		printf("%s{\"name\":", i ? "," : "");
 		json_str(stdout, g->name);
-		printf(",\"id\":%u,\"source\":\"%s\",\"count\":%llu,\"sum_ns\":%llu,\"min_ns\":%llu,"
-		       "\"mean_ns\":%llu,\"p50_ns\":%llu,\"p90_ns\":%llu,\"p99_ns\":%llu,"
-		       "\"p999_ns\":%llu,\"max_ns\":%llu}",
-		       g->id, source_name(g->source), (unsigned long long)g->count,
-		       (unsigned long long)g->sum_ns, (unsigned long long)g->min_ns,
-		       (unsigned long long)g->mean_ns, (unsigned long long)g->p50_ns,
-		       (unsigned long long)g->p90_ns, (unsigned long long)g->p99_ns,
-		       (unsigned long long)g->p999_ns, (unsigned long long)g->max_ns);
+		printf(",\"id\":%u,\"source\":\"%s\"", g->id, source_name(g->source));
+		jnum("count", g->count);
+		jnum("sum_ns", g->sum_ns);
+		jnum("min_ns", g->min_ns);
+		jnum("mean_ns", g->mean_ns);
+		jnum("p50_ns", g->p50_ns);
+		jnum("p90_ns", g->p90_ns);
+		jnum("p99_ns", g->p99_ns);
+		jnum("p999_ns", g->p999_ns);
+		jnum("max_ns", g->max_ns);
+		printf("}");
 	}
 	printf("],\"counters\":{");
 	for (i = 1; i < __HOTPATH_CNT_MAX; i++) {
@@ -160,7 +159,7 @@ int cmd_stats(int argc, char **argv)
 				goto usage;
 			watch = strtol(argv[++i], &end, 10);
 			if (*end || watch <= 0) {
-				fprintf(stderr, "%s: stats: %s: --watch: '%s' is not a number of seconds\n",
+				fprintf(stderr, "%s: stats: %s: --watch: '%s' is not seconds\n",
 					prog, strerror(EINVAL), argv[i]);
 				return EXIT_USAGE;
 			}
@@ -175,9 +174,8 @@ int cmd_stats(int argc, char **argv)
 	if (!watch)
 		return show_once(dev);
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	while (!stop) {
+	/* until interrupted: SIGINT ends the process */
+	for (;;) {
 		if (!json_output && isatty(STDOUT_FILENO))
 			printf("\033[H\033[2J");
 		ret = show_once(dev);
@@ -185,7 +183,6 @@ int cmd_stats(int argc, char **argv)
 			return ret;
 		sleep(watch);
 	}
-	return 0;
 
 usage:
 	usage(stderr);
