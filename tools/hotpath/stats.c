@@ -82,8 +82,8 @@ static void print_stats_plain(const struct hp_stats *s)
 			top = s->stages[i].mean_ns;
 
 	printf("%s%s%s (ifindex %u)\n", col(COL_BOLD), s->ifname, col(COL_RESET), s->ifindex);
-	printf("  %-12s %-8s %-*s %8s %10s %7s %7s %7s %7s\n", "stage", "source", bar_max, "mean",
-	       "", "count", "p50", "p90", "p99", "p99.9");
+	printf("  %-12s %-8s %-*s %8s %10s %7s %7s %7s %7s\n", "stage", "source", bar_max, "",
+	       "mean", "count", "p50", "p90", "p99", "p99.9");
 	for (i = 0; i < s->n_stages; i++) {
 		const struct hp_stage *g = &s->stages[i];
 		unsigned int len = top ? (unsigned int)((g->mean_ns * bar_max + top / 2) / top) : 0;
