@@ -56,7 +56,7 @@ pingpong()
 
 	ip netns exec "$NS_B" "$PP" server $PORT "$count" "$busy" $WARMUP >"$TMP/server" 2>&1 &
 	SERVER=$!
-	busywait 5000 sh -c "ip netns exec $NS_B ss -Hlun | grep -q ':$PORT '" >/dev/null
+	busywait 5000 sh -c "$IP netns exec $NS_B ss -Hlun | grep -q ':$PORT '" >/dev/null
 	run_cmd ip netns exec "$NS_A" "$PP" client "$IP4_B" $PORT "$count" $SIZE "$busy" \
 		$WARMUP "$RESET_CMD"
 	rc=$?
@@ -114,8 +114,9 @@ log_test "interrupt mode: $N counts per stage on the path, 0 off it"
 ##############################################################################
 # busy polling: rx_irq/rx_napi counts move to rx_busy_poll
 
-hp_set "$NS_A" "$DEV_A" rx-mode busy-poll
-hp_set "$NS_B" "$DEV_B" rx-mode busy-poll
+# a watchdog bound (1 s) far above any busy poller's pickup time in TCG
+hp_set "$NS_A" "$DEV_A" rx-mode busy-poll busy-poll-fallback-us 1000000
+hp_set "$NS_B" "$DEV_B" rx-mode busy-poll busy-poll-fallback-us 1000000
 pingpong $N 100000
 check_err $? "busy-poll ping-pong failed"
 show_stats
@@ -151,12 +152,11 @@ echo >$TRACEFS/trace
 echo 4096 >$TRACEFS/buffer_size_kb
 echo 1 >$TRACEFS/events/hotpath/enable
 hp_defer sh -c "echo 0 > $TRACEFS/events/hotpath/enable"
+# no warm-up here: the trace must hold exactly the measured packets
+reset_both
 echo 1 >$TRACEFS/tracing_on
-SAVED_RESET=$RESET_CMD
-RESET_CMD="$RESET_CMD && echo > $TRACEFS/trace"
-pingpong $N
+WARMUP=0 pingpong $N
 check_err $? "ping-pong failed"
-RESET_CMD=$SAVED_RESET
 echo 0 >$TRACEFS/tracing_on
 cp $TRACEFS/trace "$TMP/trace"
 echo 0 >$TRACEFS/events/hotpath/enable

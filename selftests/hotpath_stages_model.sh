@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Modelled stages equal the hardware model, and the stages add up (issue 4):
+# - timing accounted, known link speed, frame length and PCIe figures:
+#   tx_wire, tx_fetch, tx_doorbell, rx_dma means (and p50s) match the
+#   formula within the histogram's bound (1/32);
+# - for the same datagrams, the application's one-way latency (sender and
+#   receiver share CLOCK_MONOTONIC) and the sum of the stage means of that
+#   direction agree within 20%.
+
+source "$(dirname "$0")/lib.sh"
+
+require_root
+require_cmd jq hotpath
+
+PORT=7002
+PP=$(hp_helper stages_pingpong)
+
+stage()
+{
+	ip netns exec "$1" hotpath -j stats "$2" |
+		jq -r --arg n "$3" ".[0].stages[] | select(.name == \$n) | .${4:-count}"
+}
+
+hp_set()
+{
+	local ns=$1; shift
+
+	run_cmd ip netns exec "$ns" hotpath set "$@"
+}
+
+# pingpong COUNT SIZE: COUNT round trips hp0 -> hp1 -> hp0 after a reset
+pingpong()
+{
+	local count=$1 size=$2 rc
+
+	ip netns exec "$NS_B" "$PP" server $PORT "$count" 0 1 >"$TMP/server" 2>&1 &
+	SERVER=$!
+	busywait 5000 sh -c "$IP netns exec $NS_B ss -Hlun | grep -q ':$PORT '" >/dev/null
+	run_cmd ip netns exec "$NS_A" "$PP" client "$IP4_B" $PORT "$count" "$size" 0 1 "$RESET_CMD"
+	rc=$?
+	wait $SERVER || rc=1
+	echo "    server: $(cat "$TMP/server")"
+	return $rc
+}
+
+# within ACTUAL EXPECTED PERMILLE WHAT: |actual - expected| <= expected * permille / 1000
+within()
+{
+	local actual=$1 expected=$2 pm=$3 what=$4
+
+	awk -v a="$actual" -v e="$expected" -v p="$pm" \
+		'BEGIN { d = a - e; if (d < 0) d = -d; exit !(d <= e * p / 1000) }'
+	check_err $? "$what: $actual, expected $expected within $pm permille"
+	echo "    $what: $actual (model $expected)"
+}
+
+TMP=$(mktemp -d)
+hp_defer rm -rf "$TMP"
+
+hp_mod_load pairs=1 || hp_fail "insmod failed"
+hp_pair_setup || hp_fail "pair setup failed"
+hp_pair_quiet || hp_fail "quiet link setup failed"
+HOTPATH=$(command -v hotpath)
+RESET_CMD="$IP netns exec $NS_A $HOTPATH reset $DEV_A && $IP netns exec $NS_B $HOTPATH reset $DEV_B"
+
+##############################################################################
+# modelled stages against the formula
+
+PHY=80
+DOORBELL=60
+RTT=300
+RXDMA=200
+for d in "$NS_A $DEV_A" "$NS_B $DEV_B"; do
+	set -- $d
+	hp_set "$1" "$2" timing accounted link-speed 10g phy $PHY doorbell $DOORBELL \
+		pcie-rtt $RTT rx-dma $RXDMA
+done
+
+# UDP payload -> frame without FCS: 14 + 20 + 8 + payload
+for size in 18 1000; do
+	frame=$((42 + size))
+	pingpong 20 $size
+	check_err $? "ping-pong failed"
+	# slot: max(frame + FCS, 64) + preamble/SFD + IFG = 20, at 10 bit/ns
+	slot=$(( frame + 4 > 64 ? frame + 4 : 64 ))
+	wire=$(awk -v s=$slot -v p=$PHY 'BEGIN { printf "%.1f", (s + 20) * 8 / 10 + p }')
+	for f in mean_ns p50_ns; do
+		within "$(stage "$NS_A" "$DEV_A" tx_wire $f)" "$wire" 32 "tx_wire $f, $frame B frame"
+		within "$(stage "$NS_A" "$DEV_A" tx_fetch $f)" $RTT 32 "tx_fetch $f"
+		within "$(stage "$NS_A" "$DEV_A" tx_doorbell $f)" $DOORBELL 32 "tx_doorbell $f"
+	done
+	check_eq "$(stage "$NS_A" "$DEV_A" tx_wire)" 20 "tx_wire count"
+done
+log_test "modelled stages match the model (timing accounted, 10G)"
+
+##############################################################################
+# the stages add up to the application's one-way latency
+
+for d in "$NS_A $DEV_A" "$NS_B $DEV_B"; do
+	set -- $d
+	hp_set "$1" "$2" timing enforced probes on
+done
+N=200
+pingpong $N 18
+check_err $? "ping-pong failed"
+oneway=$(sed -n 's/.*oneway_mean_ns=\([0-9]*\).*/\1/p' "$TMP/server")
+sum=0
+for s in tx_stack tx_qdisc tx_desc tx_doorbell tx_fetch tx_dma tx_wire; do
+	m=$(stage "$NS_A" "$DEV_A" $s mean_ns)
+	echo "    $DEV_A $s mean $m"
+	sum=$((sum + m))
+done
+for s in rx_dma rx_irq rx_napi rx_busy_poll rx_stack rx_wakeup; do
+	m=$(stage "$NS_B" "$DEV_B" $s mean_ns)
+	echo "    $DEV_B $s mean $m"
+	sum=$((sum + m))
+done
+within "$sum" "$oneway" 200 "sum of $DEV_A->$DEV_B stage means vs application one-way"
+log_test "stage means add up to the one-way latency within 20%"
+
+exit "$EXIT_STATUS"
