@@ -143,7 +143,7 @@ static bool hp_stamp_take(struct hp_stamp *e, const void *key,
 {
 	if (READ_ONCE(e->key) != key)
 		return false;
-	smp_rmb();
+	smp_rmb();	/* key before payload: pairs with hp_stamp_put() */
 	out->t = READ_ONCE(e->t);
 	out->t_sys = READ_ONCE(e->t_sys);
 	out->seq = READ_ONCE(e->seq);

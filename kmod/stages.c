@@ -45,7 +45,7 @@
  * width of any value in it, i.e. within 1 / (2 * HP_HIST_SUB) = 3.125%.
  */
 #define HP_HIST_SUB_BITS	4
-#define HP_HIST_SUB		(1U << HP_HIST_SUB_BITS)
+#define HP_HIST_SUB		BIT(HP_HIST_SUB_BITS)
 #define HP_HIST_MAX_BITS	34	/* 2^34 ns = 17 s; beyond: last bucket */
 #define HP_HIST_BUCKETS		(HP_HIST_SUB + \
 				 (HP_HIST_MAX_BITS - HP_HIST_SUB_BITS) * HP_HIST_SUB)
@@ -503,7 +503,7 @@ struct hp_stats *hp_stages_alloc(void)
 	if (!st)
 		return NULL;
 	for_each_possible_cpu(cpu) {
-		st->cpu[cpu] = kvzalloc_node(sizeof(struct hp_cpu), GFP_KERNEL,
+		st->cpu[cpu] = kvzalloc_node(sizeof(*st->cpu[cpu]), GFP_KERNEL,
 					     cpu_to_node(cpu));
 		if (!st->cpu[cpu])
 			goto err_free_cpus;

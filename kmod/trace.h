@@ -18,25 +18,21 @@
 #include <linux/tracepoint.h>
 
 DECLARE_EVENT_CLASS(hotpath_pkt,
-	TP_PROTO(int ifindex, u16 queue, u32 seq, u32 len, u64 ns),
-	TP_ARGS(ifindex, queue, seq, len, ns),
-	TP_STRUCT__entry(
-		__field(int, ifindex)
-		__field(u16, queue)
-		__field(u32, seq)
-		__field(u32, len)
-		__field(u64, ns)
-	),
-	TP_fast_assign(
-		__entry->ifindex = ifindex;
-		__entry->queue = queue;
-		__entry->seq = seq;
-		__entry->len = len;
-		__entry->ns = ns;
-	),
-	TP_printk("ifindex=%d queue=%u seq=%u len=%u ns=%llu",
-		  __entry->ifindex, __entry->queue, __entry->seq, __entry->len,
-		  (unsigned long long)__entry->ns)
+		    TP_PROTO(int ifindex, u16 queue, u32 seq, u32 len, u64 ns),
+		    TP_ARGS(ifindex, queue, seq, len, ns),
+		    TP_STRUCT__entry(__field(int, ifindex)
+				     __field(u16, queue)
+				     __field(u32, seq)
+				     __field(u32, len)
+				     __field(u64, ns)),
+		    TP_fast_assign(__entry->ifindex = ifindex;
+				   __entry->queue = queue;
+				   __entry->seq = seq;
+				   __entry->len = len;
+				   __entry->ns = ns;),
+		    TP_printk("ifindex=%d queue=%u seq=%u len=%u ns=%llu",
+			      __entry->ifindex, __entry->queue, __entry->seq,
+			      __entry->len, (unsigned long long)__entry->ns)
 );
 
 #define HP_TRACE_EVENT(name)						\
