@@ -12,6 +12,7 @@
 #include <linux/types.h>
 #include <linux/rcupdate.h>
 #include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 #include <uapi/linux/hotpath.h>
 
 struct netlink_ext_ack;
