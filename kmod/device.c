@@ -292,6 +292,16 @@ static void hp_device_free(struct net_device *dev)
 	port->stats = NULL;
 }
 
+static int hp_device_change_mtu(struct net_device *dev, int new_mtu)
+{
+	int old_mtu = dev->mtu;
+
+	WRITE_ONCE(dev->mtu, new_mtu);
+	if (new_mtu > old_mtu && netif_running(dev))
+		return hp_rx_ring_restart(hp_port(dev));
+	return 0;
+}
+
 static int hp_device_get_iflink(const struct net_device *dev)
 {
 	struct hp_port *peer;
@@ -311,6 +321,7 @@ static const struct net_device_ops hp_netdev_ops = {
 	.ndo_stop		= hp_device_stop,
 	.ndo_start_xmit		= hp_tx_xmit,
 	.ndo_get_stats64	= hp_device_get_stats64,
+	.ndo_change_mtu		= hp_device_change_mtu,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_get_iflink		= hp_device_get_iflink,

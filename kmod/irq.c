@@ -2,7 +2,7 @@
 /*
  * The emulated MSI-X: one RX and one TX vector per port.
  *
- * Each vector owns a real IRQ descriptor (dummy chip, simple flow handler)
+ * Each vector owns a real IRQ descriptor (dummy chip, edge flow handler)
  * with a handler requested under the name "<dev>-rx"/"<dev>-tx", so it shows
  * in /proc/interrupts.  The NIC "raises" it by queueing an irq_work: a
  * self-IPI whose handler runs in hard-IRQ context, where generic_handle_irq()
@@ -39,9 +39,12 @@ static irqreturn_t hp_irq_handler(int irq, void *data)
 {
 	struct hp_irq *v = data;
 	struct hp_port *port = v->port;
+	u64 now = ktime_get_ns() ?: 1;
 
 	if (!READ_ONCE(port->napi_entry_ns))
-		WRITE_ONCE(port->napi_entry_ns, ktime_get_ns() ?: 1);
+		WRITE_ONCE(port->napi_entry_ns, now);
+	if (v->vec == HP_IRQ_RX && !READ_ONCE(port->rx_entry_ns))
+		WRITE_ONCE(port->rx_entry_ns, now);
 	hp_port_count(port, v->vec == HP_IRQ_RX ? HOTPATH_CNT_INTERRUPTS :
 						  HOTPATH_CNT_TX_INTERRUPTS);
 	napi_schedule(&port->napi);
@@ -103,6 +106,8 @@ static enum hrtimer_restart hp_irq_watchdog_expired(struct hrtimer *timer)
 	hp_port_count(port, HOTPATH_CNT_WATCHDOG_FIRES);
 	if (!READ_ONCE(port->napi_entry_ns))
 		WRITE_ONCE(port->napi_entry_ns, now ?: 1);
+	if (!READ_ONCE(port->rx_entry_ns))
+		WRITE_ONCE(port->rx_entry_ns, now ?: 1);
 	napi_schedule(&port->napi);
 	return HRTIMER_NORESTART;
 }
@@ -236,11 +241,20 @@ static void hp_irq_vector_setup(struct hp_irq *v, struct net_device *dev)
 	snprintf(v->name, sizeof(v->name), "%s-%s", dev->name,
 		 v->vec == HP_IRQ_RX ? "rx" : "tx");
 
-	irq = irq_alloc_desc(NUMA_NO_NODE);
+	/*
+	 * No owner module: request_irq() would pin it, and the module must
+	 * unload with ports up (rtnl_link_unregister() frees the vectors).
+	 */
+	irq = __irq_alloc_descs(-1, 0, 1, NUMA_NO_NODE, NULL, NULL);
 	if (irq < 0)
 		goto fallback;
 	v->irq = irq;
-	irq_set_chip_and_handler_name(irq, &dummy_irq_chip, handle_simple_irq, "hotpath");
+	/*
+	 * The edge flow, as for MSI on x86: a vector raised while its handler
+	 * still runs on another CPU is replayed (IRQS_PENDING), not lost as
+	 * handle_simple_irq() would lose it.
+	 */
+	irq_set_chip_and_handler_name(irq, &dummy_irq_chip, handle_edge_irq, "hotpath");
 	irq_modify_status(irq, IRQ_NOREQUEST | IRQ_NOAUTOEN, IRQ_NOPROBE);
 	err = request_irq(irq, hp_irq_handler, 0, v->name, v);
 	if (err)
@@ -264,6 +278,7 @@ int hp_irq_open(struct hp_port *port)
 	hp_napi_set_irq(&port->napi, port->irq[HP_IRQ_RX].irq);
 
 	port->napi_entry_ns = 0;
+	port->rx_entry_ns = 0;
 	WRITE_ONCE(port->irq[HP_IRQ_TX].armed, true);
 	WRITE_ONCE(port->irq[HP_IRQ_RX].armed,
 		   rtnl_dereference(port->cfg)->rx_mode == HOTPATH_RX_MODE_INTERRUPT);

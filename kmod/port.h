@@ -63,6 +63,7 @@ struct hp_tx_ring {
 };
 
 #define HP_RXC_BAD_FCS		BIT(0)	/* poisoned frame (CTPIO underrun) */
+#define HP_RXC_TOO_LONG		BIT(1)	/* buffer too small: not written */
 
 /* An RX completion as the NIC writes it. */
 struct hp_rx_cmpl {
@@ -136,6 +137,8 @@ struct hp_port {
 	struct napi_struct napi;
 	/* first interrupt/watchdog entry since NAPI last completed, ns */
 	u64 napi_entry_ns;
+	/* the same for the RX vector (or the watchdog) alone: rx_irq's end */
+	u64 rx_entry_ns;
 
 	struct hp_tx_ring tx;
 	struct hp_rx_ring rx;
@@ -200,6 +203,7 @@ int hp_rx_poll(struct napi_struct *napi, int budget);
 int hp_rx_ring_alloc(struct hp_port *port, u32 size);
 void hp_rx_ring_free(struct hp_port *port);
 int hp_rx_ring_open(struct hp_port *port);
+int hp_rx_ring_restart(struct hp_port *port);
 void hp_rx_drain(struct hp_port *port);
 struct hp_rx_buf *hp_rx_nic_claim(struct hp_port *port, u32 len);
 void hp_rx_nic_complete(struct hp_port *port, const struct hp_config *cfg,

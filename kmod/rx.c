@@ -78,21 +78,14 @@ static u32 hp_rx_refill(struct hp_port *port, bool napi)
 struct hp_rx_buf *hp_rx_nic_claim(struct hp_port *port, u32 len)
 {
 	struct hp_rx_ring *rx = &port->rx;
-	struct hp_rx_buf *b;
 
 	if (rx->filled == smp_load_acquire(&rx->posted)) {
 		hp_port_count_pkt(port, HOTPATH_CNT_RX_RING_DROPS, 0, len);
 		hp_stats_rx_drop(port);
 		return NULL;
 	}
-	b = &rx->buf[rx->filled & (rx->size - 1)];
-	if (unlikely(len > b->cap)) {
-		/* posted before an MTU change: too small, like a length error */
-		hp_port_count_pkt(port, HOTPATH_CNT_RX_RING_DROPS, 0, len);
-		hp_stats_rx_drop(port);
-		return NULL;
-	}
-	return b;
+	/* the caller checks b->cap: a too small buffer is completed as such */
+	return &rx->buf[rx->filled & (rx->size - 1)];
 }
 
 /* NIC side: write the RX completion of the claimed buffer, raise RX. */
@@ -147,6 +140,9 @@ static void hp_rx_account(struct hp_port *port, const struct hp_rx_cmpl *c,
 		hp_port_stage(port, HOTPATH_STAGE_RX_BUSY_POLL, pick - done, c->seq, c->len);
 		return;
 	}
+	/* NAPI ran for the TX vector: no RX interrupt to wait for */
+	if (!entry)
+		entry = done;
 	hp_port_stage(port, HOTPATH_STAGE_RX_IRQ, entry > done ? entry - done : 0,
 		      c->seq, c->len);
 	hp_port_stage(port, HOTPATH_STAGE_RX_NAPI, pick - max(entry, done), c->seq, c->len);
@@ -160,8 +156,10 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 	u32 mask = rx->size - 1;
 	u32 filled = smp_load_acquire(&rx->filled);
 	u32 r = rx->reaped;
-	u64 entry = READ_ONCE(port->napi_entry_ns);
-	bool busy = test_bit(NAPI_STATE_IN_BUSY_POLL, &napi->state) || !entry;
+	u64 entry = READ_ONCE(port->rx_entry_ns);
+	/* no interrupt at all: busy_poll_stop()'s last poll of a busy poller */
+	bool busy = test_bit(NAPI_STATE_IN_BUSY_POLL, &napi->state) ||
+		    !READ_ONCE(port->napi_entry_ns);
 	bool account = cfg->stats_enabled;
 	int work = 0;
 
@@ -180,6 +178,12 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 			/* the buffer stays: it is posted again */
 			hp_port_count_pkt(port, HOTPATH_CNT_RX_CRC_ERRORS, c->seq, c->len);
 			hp_rx_stats_crc(port);
+			continue;
+		}
+		if (unlikely(c->status & HP_RXC_TOO_LONG)) {
+			/* the refill replaces the small buffer */
+			hp_port_count_pkt(port, HOTPATH_CNT_RX_RING_DROPS, c->seq, c->len);
+			hp_stats_rx_drop(port);
 			continue;
 		}
 		skb = napi_build_skb(b->data, b->truesize);
@@ -236,6 +240,7 @@ int hp_rx_poll(struct napi_struct *napi, int budget)
 	if (work < budget) {
 		/* before completing: an interrupt racing with it stamps anew */
 		WRITE_ONCE(port->napi_entry_ns, 0);
+		WRITE_ONCE(port->rx_entry_ns, 0);
 		/* false while a busy poller owns us: it keeps polling */
 		if (napi_complete_done(napi, work))
 			hp_irq_rearm(port);
@@ -254,6 +259,30 @@ int hp_rx_ring_open(struct hp_port *port)
 	if (!hp_rx_refill(port, false))
 		return -ENOMEM;
 	return 0;
+}
+
+/*
+ * The MTU grew while up: the posted buffers are too small.  Quiesce the
+ * ring like ndo_stop (frames waiting are dropped, counted), post buffers of
+ * the new size, resume.  RTNL held, dev->mtu already set.
+ */
+int hp_rx_ring_restart(struct hp_port *port)
+{
+	int err;
+
+	WRITE_ONCE(port->rx_enabled, false);
+	synchronize_net();
+	napi_disable(&port->napi);
+	hp_rx_drain(port);
+	err = hp_rx_ring_open(port);
+	napi_enable(&port->napi);
+	/* pairs with smp_load_acquire() in hp_tx_frame() */
+	smp_store_release(&port->rx_enabled, true);
+	/* frames reaped, vectors as they were: let NAPI prime them again */
+	local_bh_disable();
+	napi_schedule(&port->napi);
+	local_bh_enable();
+	return err;
 }
 
 /*

@@ -88,8 +88,10 @@ static void hp_tx_deliver(struct hp_engine *e, struct hp_port *peer,
 
 	buf = hp_rx_nic_claim(peer, d->len);
 	/* the copy is DMA, wire and RX DMA at once: both NICs are in this host */
-	if (buf)
+	if (buf && likely(d->len <= buf->cap))
 		skb_copy_bits(d->skb, 0, buf->data + NET_SKB_PAD + NET_IP_ALIGN, d->len);
+	else if (buf)
+		status |= HP_RXC_TOO_LONG;	/* posted before the MTU grew */
 
 	e->t_ps = wire_end_ps;
 	hp_tx_wait(e);
