@@ -38,6 +38,7 @@ enum {
 	HP_INFO_PEER,
 	__HP_INFO_MAX
 };
+
 #define HP_INFO_MAX	(__HP_INFO_MAX - 1)
 
 static const struct net_device_ops hp_netdev_ops;

@@ -92,6 +92,7 @@ static enum hrtimer_restart hp_irq_watchdog_expired(struct hrtimer *timer)
 	u64 bound = READ_ONCE(port->watchdog_ns);
 	u64 oldest, now;
 
+	/* pairs with smp_store_release() in hp_rx_nic_complete() */
 	if (smp_load_acquire(&rx->filled) == reaped)
 		return HRTIMER_NORESTART;
 
@@ -157,11 +158,13 @@ void hp_irq_event(struct hp_port *port, const struct hp_config *cfg,
 
 static u32 hp_irq_rx_pending(struct hp_port *port)
 {
+	/* pairs with smp_store_release() in hp_rx_nic_complete() */
 	return smp_load_acquire(&port->rx.filled) - port->rx.reaped;
 }
 
 static u32 hp_irq_tx_pending(struct hp_port *port)
 {
+	/* pairs with smp_store_release() in hp_tx_doorbell() */
 	return smp_load_acquire(&port->tx.done) - port->tx.reaped;
 }
 
@@ -275,7 +278,6 @@ int hp_irq_open(struct hp_port *port)
 	ASSERT_RTNL();
 	for (i = 0; i < HP_IRQ_NUM; i++)
 		hp_irq_vector_setup(&port->irq[i], port->dev);
-	hp_napi_set_irq(&port->napi, port->irq[HP_IRQ_RX].irq);
 
 	port->napi_entry_ns = 0;
 	port->rx_entry_ns = 0;
@@ -301,7 +303,6 @@ void hp_irq_stop(struct hp_port *port)
 		hrtimer_cancel(&port->irq[i].timer);
 		irq_work_sync(&port->irq[i].work);
 	}
-	hp_napi_set_irq(&port->napi, -1);
 	for (i = 0; i < HP_IRQ_NUM; i++)
 		hp_irq_vector_release(&port->irq[i]);
 }

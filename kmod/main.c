@@ -26,7 +26,8 @@
 
 static unsigned int pairs = 1;
 module_param(pairs, uint, 0444);
-MODULE_PARM_DESC(pairs, "port pairs (hp0<->hp1, ...) created at load, 0.." __stringify(HP_PAIRS_MAX));
+MODULE_PARM_DESC(pairs,
+		 "port pairs (hp0<->hp1, ...) created at load, 0.." __stringify(HP_PAIRS_MAX));
 
 atomic_long_t hp_ports_alive = ATOMIC_LONG_INIT(0);
 atomic_long_t hp_buffers_alive = ATOMIC_LONG_INIT(0);

@@ -79,6 +79,7 @@ struct hp_rx_buf *hp_rx_nic_claim(struct hp_port *port, u32 len)
 {
 	struct hp_rx_ring *rx = &port->rx;
 
+	/* pairs with smp_store_release() in hp_rx_refill() */
 	if (rx->filled == smp_load_acquire(&rx->posted)) {
 		hp_port_count_pkt(port, HOTPATH_CNT_RX_RING_DROPS, 0, len);
 		hp_stats_rx_drop(port);
@@ -154,6 +155,7 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 	struct napi_struct *napi = &port->napi;
 	struct hp_rx_ring *rx = &port->rx;
 	u32 mask = rx->size - 1;
+	/* pairs with smp_store_release() in hp_rx_nic_complete() */
 	u32 filled = smp_load_acquire(&rx->filled);
 	u32 r = rx->reaped;
 	u64 entry = READ_ONCE(port->rx_entry_ns);

@@ -254,6 +254,7 @@ static void hp_tx_doorbell(struct hp_port *port, const struct hp_config *cfg)
 
 static u32 hp_tx_in_use(const struct hp_tx_ring *tx)
 {
+	/* pairs with smp_store_release() in hp_tx_reap() */
 	return tx->prod - smp_load_acquire(&tx->reaped);
 }
 
@@ -306,6 +307,7 @@ void hp_tx_reap(struct hp_port *port, int budget)
 {
 	struct hp_tx_ring *tx = &port->tx;
 	u32 mask = tx->size - 1;
+	/* pairs with smp_store_release() in hp_tx_doorbell() */
 	u32 done = smp_load_acquire(&tx->done);
 	u32 r = tx->reaped, n = 0;
 
