@@ -36,8 +36,9 @@ while [ $# -gt 0 ]; do
 done
 # Enough datagrams per step that p50s are stable under QEMU TCG.
 if [ -z "$COUNT" ]; then
-	if [ $SHORT = 1 ]; then COUNT=400; else COUNT=2000; fi
+	if [ $SHORT = 1 ]; then COUNT=100; else COUNT=500; fi
 fi
+ROUNDS=5
 WARMUP=50
 SIZE=64			# UDP payload: 106 B frame
 FRAME_SIZE=1000		# Demo 2's frame payload: 1042 B frame
@@ -46,9 +47,9 @@ PORT=7100
 # next datagram, or the receiver sleeps and the frame takes the fallback
 # watchdog: under QEMU TCG a round trip takes hundreds of microseconds.
 BUSY_US=${LAB_BUSY_US:-20000}
-# Client and server on CPUs of their own when there are two.
+# Client and server are not pinned: pinned to different CPUs of the QEMU
+# test VM every one-way trip takes a scheduler tick (4 ms); see README.
 PIN=()
-[ "$(nproc 2>/dev/null || echo 1)" -ge 2 ] && PIN=(--cpu 0 --server-cpu 1)
 
 IP=/usr/bin/ip
 [ -x "$IP" ] || IP=$(command -v ip)
@@ -299,9 +300,51 @@ ct_overlap()
 }
 
 ##############################################################################
+# Interleaved rounds: an emulator's (or a shared box's) slow spells last
+# seconds, so every configuration of a demo is measured in ROUNDS short
+# runs taken in turn, and each step shows its median run (by one-way p50):
+# a slow spell then hits every configuration alike instead of one of them.
+
+# config NAME: apply a configuration (absolute: baseline plus its switches)
+declare -A CFG_SET CFG_BUSY
+config()
+{
+	# shellcheck disable=SC2086
+	baseline && { [ -z "${CFG_SET[$1]}" ] || set_both ${CFG_SET[$1]}; }
+}
+
+# rounds PREFIX NAME...: ROUNDS runs of each NAME in turn, then the median
+# run of NAME in PREFIX-NAME.{json,a.json,b.json}
+rounds()
+{
+	local pre=$1 r n out med; shift
+
+	for r in $(seq "$ROUNDS"); do
+		for n in "$@"; do
+			out=$pre-$n-r$r
+			config "$n" || { fail "$n: settings"; return 1; }
+			reset_both || { fail "$n: reset"; return 1; }
+			pingpong "$out" "${CFG_BUSY[$n]}" || { fail "$n: ping-pong (round $r)"; return 1; }
+			snap "$out" || { fail "$n: stats"; return 1; }
+		done
+	done
+	for n in "$@"; do
+		med=$(for r in $(seq "$ROUNDS"); do
+			echo "$(bench "$pre-$n-r$r" .one_way.p50_ns) $r"
+		done | sort -n | awk -v k=$(( (ROUNDS + 1) / 2 )) 'NR == k { print $2 }')
+		for f in json a.json b.json; do
+			cp "$pre-$n-r$med.$f" "$pre-$n.$f"
+		done
+		ROUND_P50S[$n]=$(for r in $(seq "$ROUNDS"); do
+			printf '%s ' "$(bench "$pre-$n-r$r" .one_way.p50_ns)"; done)
+		BEST[$n]=$(echo "${ROUND_P50S[$n]}" | tr ' ' '\n' | grep . | sort -n | head -n1)
+	done
+}
+
+##############################################################################
 # Demo 1: the transmit path
 
-declare -A TOTAL RTT PATH_NS MODEL_NS
+declare -A TOTAL RTT PATH_NS MODEL_NS ROUND_P50S BEST
 
 # d1_step NAME BUSY_US [ct]: measure, draw, summarise, compare with PREV.
 # The NIC part of the path is the modelled stages the engine waited
@@ -310,11 +353,9 @@ declare -A TOTAL RTT PATH_NS MODEL_NS
 PREV=
 d1_step()
 {
-	local name=$1 busy=$2 ct=${3:-} out=$TMP/d1-$1 p m saved ov=0
+	local name=$1 ct=${2:-} out=$TMP/d1-$1 p m saved ov=0
 
-	reset_both || { fail "d1 $name: reset"; return 1; }
-	pingpong "$out" "$busy" || { fail "d1 $name: ping-pong"; return 1; }
-	snap "$out" || { fail "d1 $name: stats"; return 1; }
+	[ -f "$out.b.json" ] || return 1
 	read -r p m < <(path_sums "$out")
 	[ -n "$ct" ] && ov=$(ct_overlap "$out" $((SIZE + 42)))
 	TOTAL[$name]=$(bench "$out" .one_way.p50_ns)
@@ -324,8 +365,9 @@ d1_step()
 	bars "$out" "$D1_SCALE"
 	[ "$ov" -gt 0 ] && printf '    %-22s %d ns of tx_wire run under the PIO write (cut-through)\n' \
 		"overlap:" "$ov"
-	printf '    %-22s one-way p50 %d ns, RTT p50 %d ns (%d datagrams of %d B)\n' \
+	printf '    %-22s one-way p50 %d ns, RTT p50 %d ns (%d datagrams of %d B;' \
 		"measured end to end:" "${TOTAL[$name]}" "${RTT[$name]}" "$COUNT" "$SIZE"
+	echo " median of rounds with one-way p50s ${ROUND_P50S[$name]% }ns)"
 	printf '    %-22s NIC %d ns (modelled, waited) + software %d ns (measured stage p50s)\n' \
 		"one-way path:" "${MODEL_NS[$name]}" $((p - m))
 	if [ -n "$PREV" ]; then
@@ -334,11 +376,13 @@ d1_step()
 			"$PREV" $((MODEL_NS[$PREV] - MODEL_NS[$name])) "$saved"
 		echo " (measured p50s; the emulator's noise is larger than a few hundred ns)"
 	fi
-	echo "# step d1.$name total_ns=${TOTAL[$name]} rtt_ns=${RTT[$name]} path_ns=${PATH_NS[$name]}" \
+	echo "# step d1.$name total_ns=${TOTAL[$name]} best_ns=${BEST[$name]} rtt_ns=${RTT[$name]} path_ns=${PATH_NS[$name]}" \
 	     "nic_ns=${MODEL_NS[$name]} sw_ns=$((p - m)) pcie_rtt_ns=$(model pcie_rtt_ns) overlap_ns=$ov" \
 	     "tx_fetch_ns=$(stage "$out" a tx_fetch p50_ns) tx_dma_ns=$(stage "$out" a tx_dma p50_ns)" \
-	     "tx_push_hits=$(counter "$out" a tx_push_hits) ctpio_success=$(counter "$out" a ctpio_success)" \
-	     "busy_poll_pickups=$(counter "$out" b busy_poll_pickups) interrupts=$(counter "$out" b interrupts)"
+	     "tx_push_hits=$(counter "$out" a tx_push_hits) tx_push_misses=$(counter "$out" a tx_push_misses)" \
+	     "ctpio_success=$(counter "$out" a ctpio_success)" \
+	     "busy_poll_pickups=$(counter "$out" b busy_poll_pickups) interrupts=$(counter "$out" b interrupts)" \
+	     "count=$COUNT"
 	PREV=$name
 }
 
@@ -351,35 +395,37 @@ demo1()
 	echo "Timing enforced: the NIC engine waits every modelled delay, so the application feels it."
 	D1_SCALE=25
 	PREV=
+	CFG_SET[baseline]=; CFG_BUSY[baseline]=0
+	CFG_SET[busy-poll]="rx-mode busy-poll"; CFG_BUSY[busy-poll]=$BUSY_US
+	CFG_SET[tx-push]="rx-mode busy-poll tx-push on"; CFG_BUSY[tx-push]=$BUSY_US
+	CFG_SET[ctpio-sf]="rx-mode busy-poll tx-push on ctpio sf"; CFG_BUSY[ctpio-sf]=$BUSY_US
+	CFG_SET[ctpio-ct]="rx-mode busy-poll tx-push on ctpio ct"; CFG_BUSY[ctpio-ct]=$BUSY_US
+	echo "Measuring: $ROUNDS rounds of the five steps in turn; each step shows its median round."
+	rounds "$TMP/d1" baseline busy-poll tx-push ctpio-sf ctpio-ct || return
 
-	baseline || { fail "d1 baseline settings"; return; }
 	echo
 	echo "--- 1. baseline: interrupts, no TX push, no CTPIO ---"
-	d1_step baseline 0
+	d1_step baseline
 
 	echo
 	echo "--- 2. + busy-poll receive (rx-mode busy-poll, SO_BUSY_POLL $BUSY_US us) ---"
 	echo "    the receiving task spins in the driver's NAPI poll: rx_irq + rx_napi become rx_busy_poll"
-	set_both rx-mode busy-poll || fail "d1 busy-poll settings"
-	d1_step busy-poll $BUSY_US
+	d1_step busy-poll
 
 	echo
 	echo "--- 3. + TX push (tx-push on) ---"
 	echo "    the descriptor travels with the doorbell: no tx_fetch (PCIe read, pcie-rtt $(model pcie_rtt_ns) ns)"
-	set_both tx-push on || fail "d1 tx-push settings"
-	d1_step tx-push $BUSY_US
+	d1_step tx-push
 
 	echo
 	echo "--- 4. + CTPIO store-and-forward (ctpio sf) ---"
 	echo "    the CPU writes the frame to the NIC (PIO): no fetch, no payload DMA read"
-	set_both ctpio sf || fail "d1 ctpio sf settings"
-	d1_step ctpio-sf $BUSY_US
+	d1_step ctpio-sf
 
 	echo
 	echo "--- 5. + CTPIO cut-through (ctpio ct, threshold $(hpa -j show "$DEV_A" | jq -r '.[0].ctpio.thresh') B) ---"
 	echo "    the wire starts after the threshold: tx_wire overlaps the PIO write (tx_dma)"
-	set_both ctpio ct || fail "d1 ctpio ct settings"
-	d1_step ctpio-ct $BUSY_US ct
+	d1_step ctpio-ct ct
 
 	echo
 	echo "--- next: kernel bypass (ef_vi/AF_XDP-style) and zero-copy: not available yet ---"
@@ -592,11 +638,9 @@ demo2()
 declare -A CPU IRQS
 d3_step()
 {
-	local name=$1 busy=$2 out=$TMP/d3-$1 cpu_us wall_us
+	local name=$1 out=$TMP/d3-$1 cpu_us wall_us
 
-	reset_both || { fail "d3 $name: reset"; return 1; }
-	pingpong "$out" "$busy" || { fail "d3 $name: ping-pong"; return 1; }
-	snap "$out" || { fail "d3 $name: stats"; return 1; }
+	[ -f "$out.b.json" ] || return 1
 	jq -r '.[0].stages[] | select(.count > 0 and (.name | startswith("rx_"))) |
 		"\(.name) \(.source) \(.p50_ns) \(.mean_ns) \(.count)"' "$out.b.json" |
 	awk -v scale="$D3_SCALE" '{
@@ -607,39 +651,63 @@ d3_step()
 	}'
 	cpu_us=$(bench "$out" '.cpu.client_user_us + .cpu.client_sys_us + .cpu.server_user_us + .cpu.server_sys_us')
 	wall_us=$(( $(bench "$out" .duration_ns) / 1000 ))
-	CPU[$name]=$((cpu_us * 1000 / COUNT))
+	CPU[$name]=0
+	[ "$wall_us" -gt 0 ] && CPU[$name]=$((cpu_us * 100 / wall_us / 2))
 	RTT[d3-$name]=$(bench "$out" .rtt.p50_ns)
 	IRQS[$name]=$(counter "$out" b interrupts)
 	printf '    RTT p50 %d ns; %d interrupts on %s, %d busy-poll pickups, %d watchdog fires\n' \
 		"${RTT[d3-$name]}" "${IRQS[$name]}" "$DEV_B" "$(counter "$out" b busy_poll_pickups)" \
 		"$(counter "$out" b watchdog_fires)"
-	printf '    CPU, both ends, user+sys: %d us in %d us of wall time = %d ns per round trip' \
+	printf '    CPU, both ends, user+sys: %d us in %d us of wall time = %d%% of the two CPUs\n' \
 		"$cpu_us" "$wall_us" "${CPU[$name]}"
-	[ "$wall_us" -gt 0 ] && printf ' (%d%% of the two CPUs)' $((cpu_us * 100 / wall_us / 2))
-	echo
 	echo "# step d3.$name rtt_ns=${RTT[d3-$name]} rx_irq_ns=$(stage "$out" b rx_irq p50_ns)" \
 	     "rx_napi_ns=$(stage "$out" b rx_napi p50_ns) rx_busy_poll_ns=$(stage "$out" b rx_busy_poll p50_ns)" \
-	     "interrupts=$(counter "$out" b interrupts) cpu_us=$cpu_us wall_us=$wall_us"
+	     "interrupts=$(counter "$out" b interrupts) busy_poll_pickups=$(counter "$out" b busy_poll_pickups)" \
+	     "cpu_us=$cpu_us wall_us=$wall_us"
+}
+
+# stream_irqs NAME: interrupts DEV_B raised for a stream of COUNT datagrams
+stream_irqs()
+{
+	local out=$TMP/d3-stream-$1
+
+	reset_both || return 1
+	"$IP" netns exec "$NS_A" hotpath-bench client 10.0.0.2 --server-netns "$NS_B" \
+		--port $PORT --mode stream --size "$SIZE" --count "$COUNT" --warmup 0 --json \
+		"${PIN[@]}" > "$out.json" 2> "$out.err" || { cat "$out.err" >&2; return 1; }
+	snap "$out" || return 1
+	echo "$(counter "$out" b interrupts) $(bench "$out" .stream.received)"
 }
 
 demo3()
 {
+	local i0 i1 r0 r1
+
 	echo
 	echo "=== Demo 3: the receive path ==="
-	echo "Same ping-pong; bars: $DEV_B's RX stages (p50)."
+	echo "Same ping-pong; bars: $DEV_B's RX stages (p50); $ROUNDS rounds in turn, median shown."
 	D3_SCALE=1000
-	baseline || { fail "d3 settings"; return; }
+	CFG_SET[irq]=; CFG_BUSY[irq]=0
+	CFG_SET[coalesce]="rx-usecs 50 rx-frames 0"; CFG_BUSY[coalesce]=0
+	CFG_SET[busy-poll]="rx-mode busy-poll"; CFG_BUSY[busy-poll]=$BUSY_US
+	rounds "$TMP/d3" irq coalesce busy-poll || return
 	echo
 	echo "--- interrupt, no coalescing (rx-usecs 0, rx-frames 1) ---"
-	d3_step irq 0
+	d3_step irq
 	echo
-	echo "--- interrupt with coalescing (rx-usecs 50, rx-frames 0): fewer interrupts, each later ---"
-	set_both rx-usecs 50 rx-frames 0 || fail "d3 coalescing settings"
-	d3_step coalesce 0
+	echo "--- interrupt with coalescing (rx-usecs 50, rx-frames 0): the interrupt waits for company ---"
+	d3_step coalesce
 	echo
 	echo "--- busy-poll (rx-mode busy-poll, SO_BUSY_POLL $BUSY_US us) ---"
-	set_both rx-usecs 0 rx-frames 1 rx-mode busy-poll || fail "d3 busy-poll settings"
-	d3_step busy-poll $BUSY_US
+	d3_step busy-poll
+	echo
+	echo "--- what coalescing buys: a stream of $COUNT datagrams (no ping-pong) ---"
+	config irq && read -r i0 r0 < <(stream_irqs irq) || { fail "d3: stream without coalescing"; return; }
+	config coalesce && read -r i1 r1 < <(stream_irqs coalesce) || { fail "d3: stream with coalescing"; return; }
+	echo "    $DEV_B raised $i0 interrupts for $r0 frames without coalescing, $i1 for $r1 with rx-usecs 50"
+	IRQS[stream-irq]=$i0
+	IRQS[stream-coalesce]=$i1
+	echo "# step d3.stream interrupts_irq=$i0 received_irq=$r0 interrupts_coalesce=$i1 received_coalesce=$r1"
 }
 
 ##############################################################################
@@ -655,7 +723,7 @@ closing()
 	printf "$row" "" "" "saved" "ns saved" ""
 	printf "$row" "busy-poll receive" "rx_irq + rx_napi -> rx_busy_poll" \
 		$((MODEL_NS[baseline] - MODEL_NS[busy-poll])) $((TOTAL[baseline] - TOTAL[busy-poll])) \
-		"CPU ${CPU[busy-poll]:-?} ns/RTT vs ${CPU[irq]:-?} (Demo 3)"
+		"CPU ${CPU[busy-poll]:-?}% of 2 vs ${CPU[irq]:-?}% (Demo 3)"
 	printf "$row" "TX push" "tx_fetch (one PCIe read)" \
 		$((MODEL_NS[busy-poll] - MODEL_NS[tx-push])) $((TOTAL[busy-poll] - TOTAL[tx-push])) \
 		"only when the ring is empty"
@@ -668,7 +736,7 @@ closing()
 	printf "$row" "  1042 B frame" "last bit on the wire (Demo 2)" "${CT_SAVED:-?}" "" ""
 	printf "$row" "rx coalescing 50 us" "rx_irq grows by the wait" "" \
 		$((RTT[d3-irq] - RTT[d3-coalesce])) \
-		"RTT; buys ${IRQS[irq]:-?} -> ${IRQS[coalesce]:-?} interrupts"
+		"RTT; stream: ${IRQS[stream-irq]:-?} -> ${IRQS[stream-coalesce]:-?} interrupts"
 	printf "$row" "kernel bypass" "tx_stack, rx_stack, rx_wakeup" "-" "-" "not available yet"
 	printf "$row" "zero-copy" "the copies in tx_stack, rx_wakeup" "-" "-" "not available yet"
 	echo "  NIC ns: the modelled one-way path (exact); end to end: one-way p50 measured by"
