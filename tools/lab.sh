@@ -378,9 +378,10 @@ d1_step()
 		"one-way path:" "${MODEL_NS[$name]}" $((p - m))
 	if [ -n "$PREV" ]; then
 		saved=$((TOTAL[$PREV] - TOTAL[$name]))
-		printf '    saved against %s: NIC %d ns (exact: the model), end to end %d ns' \
+		printf '    saved against %s: NIC %d ns (exact: the model), end to end %d ns (median' \
 			"$PREV" $((MODEL_NS[$PREV] - MODEL_NS[$name])) "$saved"
-		echo " (measured p50s; the emulator's noise is larger than a few hundred ns)"
+		printf ' rounds), %d ns (best rounds)' $((BEST[$PREV] - BEST[$name]))
+		echo "; measured p50s, the emulator's noise is larger than a few hundred ns"
 	fi
 	echo "# step d1.$name total_ns=${TOTAL[$name]} best_ns=${BEST[$name]} rtt_ns=${RTT[$name]} path_ns=${PATH_NS[$name]}" \
 	     "nic_ns=${MODEL_NS[$name]} sw_ns=$((p - m)) pcie_rtt_ns=$(model pcie_rtt_ns) overlap_ns=$ov" \
@@ -727,17 +728,16 @@ closing()
 	echo "=== What each technique bought in this run ==="
 	printf "$row" technique "stage it removes or shrinks" "NIC ns" "end to end" "its price"
 	printf "$row" "" "" "saved" "ns saved" ""
-	printf "$row" "busy-poll receive" "rx_irq + rx_napi -> rx_busy_poll" \
-		$((MODEL_NS[baseline] - MODEL_NS[busy-poll])) $((TOTAL[baseline] - TOTAL[busy-poll])) \
+	printf "$row" "busy-poll receive" "rx_irq + rx_napi -> rx_busy_poll" "-" $((BEST[baseline] - BEST[busy-poll])) \
 		"CPU ${CPU[busy-poll]:-?}% of 2 vs ${CPU[irq]:-?}% (Demo 3)"
 	printf "$row" "TX push" "tx_fetch (one PCIe read)" \
-		$((MODEL_NS[busy-poll] - MODEL_NS[tx-push])) $((TOTAL[busy-poll] - TOTAL[tx-push])) \
+		$((MODEL_NS[busy-poll] - MODEL_NS[tx-push])) $((BEST[busy-poll] - BEST[tx-push])) \
 		"only when the ring is empty"
 	printf "$row" "CTPIO sf" "tx_fetch + tx_dma -> PIO write" \
-		$((MODEL_NS[tx-push] - MODEL_NS[ctpio-sf])) $((TOTAL[tx-push] - TOTAL[ctpio-sf])) \
+		$((MODEL_NS[tx-push] - MODEL_NS[ctpio-sf])) $((BEST[tx-push] - BEST[ctpio-sf])) \
 		"CPU writes the frame; <= max-frame"
 	printf "$row" "CTPIO ct" "tx_wire overlaps the PIO write" \
-		$((MODEL_NS[ctpio-sf] - MODEL_NS[ctpio-ct])) $((TOTAL[ctpio-sf] - TOTAL[ctpio-ct])) \
+		$((MODEL_NS[ctpio-sf] - MODEL_NS[ctpio-ct])) $((BEST[ctpio-sf] - BEST[ctpio-ct])) \
 		"at 25G poisoned: +${POISON_COST:-?} ns, a CRC error"
 	printf "$row" "  1042 B frame" "last bit on the wire (Demo 2)" "${CT_SAVED:-?}" "" ""
 	printf "$row" "rx coalescing 50 us" "rx_irq grows by the wait" "" \
@@ -745,8 +745,8 @@ closing()
 		"RTT; stream: ${IRQS[stream-irq]:-?} -> ${IRQS[stream-coalesce]:-?} interrupts"
 	printf "$row" "kernel bypass" "tx_stack, rx_stack, rx_wakeup" "-" "-" "not available yet"
 	printf "$row" "zero-copy" "the copies in tx_stack, rx_wakeup" "-" "-" "not available yet"
-	echo "  NIC ns: the modelled one-way path (exact); end to end: one-way p50 measured by"
-	echo "  hotpath-bench against the previous Demo 1 step (noisy under emulation);"
+	echo "  NIC ns: the modelled one-way path (exact); end to end: the best round's one-way"
+	echo "  p50 (hotpath-bench) against the previous Demo 1 step's (noisy under emulation);"
 	echo "  coalescing: RTT p50 against no coalescing (negative: it costs)."
 }
 
