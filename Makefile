@@ -57,7 +57,8 @@ demo:
 
 bench:
 	@if [ -x tools/lab.sh ]; then \
-		$(TOP)/selftests/vm/run.sh --kernel $(firstword $(KERNELS)) --run "lab.sh bench"; \
+		HP_VM_MODULES="veth" $(TOP)/selftests/vm/run.sh --kernel $(firstword $(KERNELS)) \
+			--run "lab.sh bench"; \
 	else echo "bench: tools/lab.sh is not there yet"; exit 1; fi
 
 install: modules tools
