@@ -48,7 +48,7 @@ PORT=7100
 # watchdog: under QEMU TCG a round trip takes hundreds of microseconds.
 BUSY_US=${LAB_BUSY_US:-20000}
 # Client and server are not pinned: pinned to different CPUs of the QEMU
-# test VM every one-way trip takes a scheduler tick (4 ms); see README.
+# test VM whole runs take a scheduler tick (4 ms) per one-way trip.
 PIN=()
 
 IP=/usr/bin/ip
