@@ -1,0 +1,171 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# rx-mode busy-poll (issue 5), exact counter deltas on the receiving port hp1:
+# - a busy-polling receiver (SO_BUSY_POLL) gets N ping-pong datagrams with
+#   `interrupts` flat (delta 0), N busy_poll_pickups and no watchdog fire
+#   (its bound set to 1 s so a slow poller under emulation cannot race it);
+# - with no poller, every frame arrives through the watchdog: N
+#   watchdog_fires, no interrupt, no pickup, and rx_irq (frame complete to
+#   the watchdog's NAPI entry) is at least the bound and its median within
+#   twice the bound;
+# - switching rx-mode back and forth under a one-way stream loses nothing:
+#   every datagram sent is received, no ring drop.
+# hp1 never transmits during the counts: the echo goes back over a second
+# pair (hp2 -> hp3), so no TX completion runs hp1's NAPI.
+
+source "$(dirname "$0")/lib.sh"
+
+require_root
+require_cmd jq hotpath
+
+PORT=7104
+SIZE=18
+N=20
+PP=$(hp_helper stages_pingpong)
+XFER=$(hp_helper hp_xfer)
+
+stage()
+{
+	ip netns exec "$1" hotpath -j stats "$2" |
+		jq -r --arg n "$3" ".[0].stages[] | select(.name == \$n) | .${4:-count}"
+}
+
+counter()
+{
+	ip netns exec "$1" hotpath -j stats "$2" | jq -r ".[0].counters.$3"
+}
+
+hp_set()
+{
+	local ns=$1; shift
+
+	run_cmd ip netns exec "$ns" hotpath set "$@"
+}
+
+reset_all()
+{
+	run_cmd ip netns exec "$NS_A" hotpath reset "$DEV_A" >/dev/null &&
+		run_cmd ip netns exec "$NS_B" hotpath reset "$DEV_B" >/dev/null &&
+		run_cmd ip netns exec "$NS_B" hotpath reset hp2 >/dev/null
+}
+
+# pingpong COUNT BUSY_POLL_US WARMUP: hp0 -> hp1, echo hp2 -> hp3; the
+# server's socket busy polls for BUSY_POLL_US; both ports' stats are reset
+# after WARMUP round trips
+pingpong()
+{
+	local count=$1 busy=$2 warmup=$3 rc
+
+	ip netns exec "$NS_B" "$PP" server $PORT "$count" "$busy" "$warmup" >"$TMP/server" 2>&1 &
+	SERVER=$!
+	busywait 5000 sh -c "$IP netns exec $NS_B ss -Hlun | grep -q ':$PORT '" >/dev/null
+	run_cmd ip netns exec "$NS_A" "$PP" client "$IP4_B" $PORT "$count" $SIZE 0 "$warmup" \
+		"$RESET_CMD"
+	rc=$?
+	wait $SERVER || rc=1
+	echo "    server: $(cat "$TMP/server")"
+	return $rc
+}
+
+expect()
+{
+	local what=$1
+
+	echo "    $DEV_B: $(ip netns exec "$NS_B" hotpath -j stats "$DEV_B" | jq -c '.[0].counters |
+		{interrupts, busy_poll_pickups, watchdog_fires, rx_packets, tx_packets, napi_polls}')"
+	check_eq "$(counter "$NS_B" "$DEV_B" interrupts)" "$2" "$what: interrupts"
+	check_eq "$(counter "$NS_B" "$DEV_B" busy_poll_pickups)" "$3" "$what: busy_poll_pickups"
+	check_eq "$(counter "$NS_B" "$DEV_B" watchdog_fires)" "$4" "$what: watchdog_fires"
+	check_eq "$(counter "$NS_B" "$DEV_B" rx_packets)" "$5" "$what: rx_packets"
+	check_eq "$(counter "$NS_B" "$DEV_B" tx_packets)" 0 "$what: $DEV_B tx_packets"
+}
+
+TMP=$(mktemp -d)
+hp_defer rm -rf "$TMP"
+
+hp_mod_load pairs=2 || hp_fail "insmod failed"
+hp_pair_setup hp0 hp1 || hp_fail "pair setup failed"
+hp_pair_quiet || hp_fail "quiet link setup failed"
+# the echo path: NS_B hp2 (10.0.1.1) -> NS_A hp3 (10.0.1.2)
+hp_port_setup "$NS_B" hp2 10.0.1.1 "" || hp_fail "hp2 setup"
+hp_port_setup "$NS_A" hp3 10.0.1.2 "" || hp_fail "hp3 setup"
+busywait_eq 5000 1 hp_carrier "$NS_B" hp2 >/dev/null || hp_fail "no carrier on hp2"
+hp_quiet_link "$NS_B" hp2 "$(hp_mac "$NS_A" hp3)" 10.0.1.2 || hp_fail "quiet hp2"
+hp_quiet_link "$NS_A" hp3 "$(hp_mac "$NS_B" hp2)" 10.0.1.1 || hp_fail "quiet hp3"
+for ns in "$NS_A" "$NS_B"; do
+	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0
+	ip netns exec "$ns" sysctl -qw net.ipv4.conf.default.rp_filter=0
+done
+ip netns exec "$NS_A" sysctl -qw net.ipv4.conf.hp3.rp_filter=0
+run_cmd ip -n "$NS_B" route add $IP4_A/32 via 10.0.1.2 dev hp2 src $IP4_B || hp_fail "echo route"
+for d in "$NS_A $DEV_A" "$NS_B $DEV_B" "$NS_A hp3" "$NS_B hp2"; do
+	set -- $d
+	hp_set "$1" "$2" timing accounted
+done
+HOTPATH=$(command -v hotpath)
+RESET_CMD="$IP netns exec $NS_A $HOTPATH reset $DEV_A && $IP netns exec $NS_B $HOTPATH reset $DEV_B && $IP netns exec $NS_B $HOTPATH reset hp2"
+
+##############################################################################
+RET=0
+hp_set "$NS_B" "$DEV_B" rx-mode busy-poll busy-poll-fallback-us 1000000
+check_eq "$(ip netns exec "$NS_B" hotpath -j show "$DEV_B" | jq -r '.[0].rx_mode')" busy-poll \
+	"show rx_mode"
+# one warm-up round trip (the socket learns the NAPI id; it arrives through
+# the watchdog), then N busy-polled ones
+pingpong $N 1000000 1
+check_err $? "ping-pong failed"
+expect "busy poller" 0 $N 0 $N
+check_eq "$(stage "$NS_B" "$DEV_B" rx_busy_poll)" $N "rx_busy_poll count"
+check_eq "$(stage "$NS_B" "$DEV_B" rx_irq)" 0 "rx_irq count"
+check_eq "$(counter "$NS_B" hp2 tx_packets)" $N "hp2 tx_packets (the echoes)"
+log_test "busy-poll: a busy-polling receiver gets $N datagrams, interrupts flat"
+
+##############################################################################
+RET=0
+BOUND=1000
+hp_set "$NS_B" "$DEV_B" busy-poll-fallback-us $BOUND
+pingpong $N 0 0
+check_err $? "ping-pong failed"
+expect "no poller" 0 0 $N $N
+min=$(stage "$NS_B" "$DEV_B" rx_irq min_ns)
+p50=$(stage "$NS_B" "$DEV_B" rx_irq p50_ns)
+echo "    rx_irq (frame to watchdog NAPI entry): min $min ns, p50 $p50 ns, bound $BOUND us"
+[ "${min:-0}" -ge $((BOUND * 1000)) ]
+check_err $? "rx_irq min $min ns: picked up before the watchdog bound"
+[ "${p50:-0}" -le $((2 * BOUND * 1000)) ]
+check_err $? "rx_irq p50 $p50 ns: later than twice the watchdog bound"
+check_eq "$(stage "$NS_B" "$DEV_B" rx_irq)" $N "rx_irq count"
+log_test "busy-poll without a poller: $N frames through the watchdog"
+
+##############################################################################
+RET=0
+TOTAL=20000
+hp_set "$NS_B" "$DEV_B" busy-poll-fallback-us 100
+reset_all
+ip netns exec "$NS_B" "$XFER" udp-server $PORT $TOTAL 5000 >"$TMP/server" 2>&1 &
+SERVER=$!
+busywait 5000 sh -c "$IP netns exec $NS_B ss -Hlun | grep -q ':$PORT '" >/dev/null
+ip netns exec "$NS_A" "$XFER" udp-client "$IP4_B" $PORT $TOTAL 100 >"$TMP/client" 2>&1 &
+CLIENT=$!
+flips=0
+mode=interrupt
+while kill -0 $CLIENT 2>/dev/null; do
+	ip netns exec "$NS_B" hotpath set "$DEV_B" rx-mode $mode || check_err 1 "set rx-mode $mode"
+	flips=$((flips + 1))
+	[ $mode = interrupt ] && mode=busy-poll || mode=interrupt
+	sleep 0.02
+done
+wait $CLIENT
+check_err $? "client: $(cat "$TMP/client")"
+wait $SERVER
+check_err $? "server: $(tail -n 1 "$TMP/server")"
+echo "    $flips rx-mode switches; client $(cat "$TMP/client"); server $(tail -n 1 "$TMP/server")"
+[ $flips -ge 4 ]
+check_err $? "only $flips rx-mode switches during the stream"
+check_eq "$(counter "$NS_A" "$DEV_A" tx_packets)" $TOTAL "$DEV_A tx_packets"
+check_eq "$(counter "$NS_B" "$DEV_B" rx_packets)" $TOTAL "$DEV_B rx_packets"
+check_eq "$(counter "$NS_B" "$DEV_B" rx_ring_drops)" 0 "$DEV_B rx_ring_drops"
+log_test "switching rx-mode under traffic: $TOTAL sent, $TOTAL received"
+
+exit "$EXIT_STATUS"
