@@ -47,7 +47,7 @@ log_test "the other direction too"
 RET=0
 run_cmd ip -n "$NS_B" link del hp1
 check_err $? "ip link del hp1 failed"
-busywait 5000 sh -c "! ip -n $NS_A link show dev hp0 >/dev/null 2>&1" >/dev/null
+hp_wait_gone "$NS_A" hp0 5000
 check_err $? "hp0 survives the deletion of its peer"
 log_test "peer deleted: the pair is gone"
 
@@ -70,7 +70,7 @@ hp_defer kill $flood
 busywait_ge 5000 50 cat "/sys/class/net/$peer/statistics/tx_packets" >/dev/null
 run_cmd ip netns del "$NS_C"
 check_err $? "ip netns del failed"
-busywait 10000 sh -c "[ ! -e /sys/class/net/$peer ]" >/dev/null
+hp_wait_gone "" "$peer"
 check_err $? "$peer survives the deletion of the namespace holding hpn0"
 kill $flood 2>/dev/null
 wait $flood 2>/dev/null

@@ -435,6 +435,26 @@ hp_wait_quiet()
 	done
 }
 
+# hp_wait_listen NS u|t PORT: until a UDP (u) or TCP listening (t) socket
+# is bound to PORT in NS (start servers in the background, then this).
+_hp_listening()
+{
+	local ns=$1 proto=$2 port=$3
+
+	[ -n "$(ip netns exec "$ns" ss -H -n "-l$proto" "sport = :$port" 2>/dev/null)" ]
+}
+hp_wait_listen()
+{
+	busywait 10000 _hp_listening "$@" >/dev/null
+}
+
+# hp_wait_gone NS DEV: until DEV no longer exists in NS ("" = this one).
+_hp_gone() { ! ip ${1:+-n "$1"} link show dev "$2" >/dev/null 2>&1; }
+hp_wait_gone()
+{
+	busywait "${3:-10000}" _hp_gone "$1" "$2" >/dev/null
+}
+
 hp_mac()
 {
 	local ns=$1 dev=$2
