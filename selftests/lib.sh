@@ -255,12 +255,17 @@ hp_defer()
 
 hp_cleanup()
 {
-	local i ns
+	local i ns j
 
 	for ((i = ${#HP_DEFERRED[@]} - 1; i >= 0; i--)); do
 		eval "${HP_DEFERRED[i]}" >/dev/null 2>&1
 	done
 	HP_DEFERRED=()
+	# Background jobs (servers, floods) must not outlive the test: they
+	# would hold the runner's output pipe open.
+	for j in $(jobs -p); do
+		kill "$j" 2>/dev/null
+	done
 	for ns in "${HP_NAMESPACES[@]}"; do
 		ip netns del "$ns" >/dev/null 2>&1
 	done
@@ -354,12 +359,17 @@ hp_ns_add()
 }
 
 # hp_port_setup NS DEV IP4 IP6: move DEV into NS, address it and bring it up.
-# IPv6 addresses skip DAD so they are usable at once.
+# No DAD (addresses usable at once, link-local too) and no router
+# solicitations (they would come every 4 s after link up and spoil exact
+# counters); MLD reports after up are over within a second or two
+# (hp_wait_quiet).
 hp_port_setup()
 {
 	local ns=$1 dev=$2 ip4=$3 ip6=$4
 
 	ip link set dev "$dev" netns "$ns" || return 1
+	ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$dev.accept_dad=0" \
+		"net.ipv6.conf.$dev.router_solicitations=0" >/dev/null 2>&1
 	[ -n "$ip4" ] && { ip -n "$ns" addr add "$ip4/24" dev "$dev" || return 1; }
 	[ -n "$ip6" ] && { ip -n "$ns" addr add "$ip6/64" dev "$dev" nodad || return 1; }
 	ip -n "$ns" link set dev "$dev" up
