@@ -16,7 +16,7 @@ rc=0
 [ -f "$CHECKPATCH" ] || "$TOP/scripts/deps.sh" --source-only
 cd "$TOP" || exit 1
 
-mapfile -t files < <(ls kmod/*.[ch] include/uapi/linux/*.h 2>/dev/null
+mapfile -t files < <(ls kmod/*.[ch] include/uapi/linux/*.h 2>/dev/null | grep -v "\.mod\.c$"
 		     find tools -name '*.[ch]' 2>/dev/null | sort)
 echo "style: checkpatch --strict on ${#files[@]} files"
 if ! perl "$CHECKPATCH" --strict --no-tree --quiet --show-types --max-line-length=100 \
