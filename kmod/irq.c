@@ -281,6 +281,7 @@ int hp_irq_open(struct hp_port *port)
 
 	port->napi_entry_ns = 0;
 	port->rx_entry_ns = 0;
+	port->busy_owned = false;
 	WRITE_ONCE(port->irq[HP_IRQ_TX].armed, true);
 	WRITE_ONCE(port->irq[HP_IRQ_RX].armed,
 		   rtnl_dereference(port->cfg)->rx_mode == HOTPATH_RX_MODE_INTERRUPT);

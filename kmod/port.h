@@ -139,6 +139,12 @@ struct hp_port {
 	u64 napi_entry_ns;
 	/* the same for the RX vector (or the watchdog) alone: rx_irq's end */
 	u64 rx_entry_ns;
+	/*
+	 * A busy poller owns the NAPI (a poll saw NAPI_STATE_IN_BUSY_POLL):
+	 * the next poll without that bit is busy_poll_stop()'s last one.
+	 * Written by the NAPI owner only.
+	 */
+	bool busy_owned;
 
 	struct hp_tx_ring tx;
 	struct hp_rx_ring rx;

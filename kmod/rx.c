@@ -127,8 +127,8 @@ static void hp_rx_stats_crc(struct hp_port *port)
 
 /*
  * Stage accounting of a picked-up frame: from a busy poller (also the last
- * poll of busy_poll_stop(), which runs without an interrupt), or after an
- * interrupt/watchdog entered at @entry.
+ * poll of busy_poll_stop()), or by a NAPI run that an interrupt or the
+ * watchdog scheduled, entered at @entry (0: none, e.g. a repoll).
  */
 static void hp_rx_account(struct hp_port *port, const struct hp_rx_cmpl *c,
 			  bool busy, u64 entry, u64 pick)
@@ -141,7 +141,7 @@ static void hp_rx_account(struct hp_port *port, const struct hp_rx_cmpl *c,
 		hp_port_stage(port, HOTPATH_STAGE_RX_BUSY_POLL, pick - done, c->seq, c->len);
 		return;
 	}
-	/* NAPI ran for the TX vector: no RX interrupt to wait for */
+	/* no entry to wait for: the frame was taken at once */
 	if (!entry)
 		entry = done;
 	hp_port_stage(port, HOTPATH_STAGE_RX_IRQ, entry > done ? entry - done : 0,
@@ -150,7 +150,7 @@ static void hp_rx_account(struct hp_port *port, const struct hp_rx_cmpl *c,
 }
 
 static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
-			 int budget)
+			 int budget, bool busy)
 {
 	struct napi_struct *napi = &port->napi;
 	struct hp_rx_ring *rx = &port->rx;
@@ -158,10 +158,8 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 	/* pairs with smp_store_release() in hp_rx_nic_complete() */
 	u32 filled = smp_load_acquire(&rx->filled);
 	u32 r = rx->reaped;
-	u64 entry = READ_ONCE(port->rx_entry_ns);
-	/* no interrupt at all: busy_poll_stop()'s last poll of a busy poller */
-	bool busy = test_bit(NAPI_STATE_IN_BUSY_POLL, &napi->state) ||
-		    !READ_ONCE(port->napi_entry_ns);
+	/* rx_irq ends at the RX vector or watchdog, else at the TX vector */
+	u64 entry = READ_ONCE(port->rx_entry_ns) ?: READ_ONCE(port->napi_entry_ns);
 	bool account = cfg->stats_enabled;
 	int work = 0;
 
@@ -223,10 +221,52 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 	return work;
 }
 
+/*
+ * Is this poll a busy poller's?  napi_busy_loop() polls with
+ * NAPI_STATE_IN_BUSY_POLL set; busy_poll_stop() clears it and polls once
+ * more, still owning NAPI_STATE_SCHED, so no other poll runs in between:
+ * the first poll without the bit after polls with it is that last one.
+ * Any other poll is a NAPI run (softirq or thread) some entry scheduled.
+ */
+static bool hp_rx_busy_poll(struct hp_port *port)
+{
+	if (test_bit(NAPI_STATE_IN_BUSY_POLL, &port->napi.state)) {
+		port->busy_owned = true;
+		return true;
+	}
+	if (port->busy_owned) {
+		port->busy_owned = false;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * NAPI completes: clear the entry stamps first, so an interrupt racing with
+ * the completion stamps anew.  If NAPI did not complete (a missed schedule
+ * repolls at once, netpoll owns it), its entries still stand: put them
+ * back unless a new one stamped meanwhile.
+ */
+static bool hp_rx_complete(struct hp_port *port, int work)
+{
+	u64 napi_entry = port->napi_entry_ns, rx_entry = port->rx_entry_ns;
+
+	WRITE_ONCE(port->napi_entry_ns, 0);
+	WRITE_ONCE(port->rx_entry_ns, 0);
+	if (napi_complete_done(&port->napi, work))
+		return true;
+	if (!READ_ONCE(port->napi_entry_ns))
+		WRITE_ONCE(port->napi_entry_ns, napi_entry);
+	if (!READ_ONCE(port->rx_entry_ns))
+		WRITE_ONCE(port->rx_entry_ns, rx_entry);
+	return false;
+}
+
 int hp_rx_poll(struct napi_struct *napi, int budget)
 {
 	struct hp_port *port = container_of(napi, struct hp_port, napi);
 	const struct hp_config *cfg = hp_port_cfg(port);
+	bool busy;
 	int work;
 
 	hp_stages_add(port->acct, HOTPATH_CNT_NAPI_POLLS, 1);
@@ -234,19 +274,19 @@ int hp_rx_poll(struct napi_struct *napi, int budget)
 	if (unlikely(!budget))
 		return 0;	/* netpoll: TX completions only */
 
-	work = hp_rx_receive(port, cfg, budget);
+	busy = hp_rx_busy_poll(port);
+	work = hp_rx_receive(port, cfg, budget, busy);
 	/* an empty ring cannot recover by itself: poll again to refill */
 	if (!hp_rx_refill(port, true) && work < budget)
 		return budget;
 
-	if (work < budget) {
-		/* before completing: an interrupt racing with it stamps anew */
-		WRITE_ONCE(port->napi_entry_ns, 0);
-		WRITE_ONCE(port->rx_entry_ns, 0);
-		/* false while a busy poller owns us: it keeps polling */
-		if (napi_complete_done(napi, work))
-			hp_irq_rearm(port);
-	}
+	/*
+	 * A busy poller keeps polling (napi_complete_done() would return
+	 * false) and its entries wait for busy_poll_stop()'s last poll.
+	 */
+	if (work < budget && !test_bit(NAPI_STATE_IN_BUSY_POLL, &napi->state) &&
+	    hp_rx_complete(port, work))
+		hp_irq_rearm(port);
 	return work;
 }
 
