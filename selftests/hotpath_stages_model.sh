@@ -17,19 +17,6 @@ require_cmd jq hotpath
 PORT=7002
 PP=$(hp_helper stages_pingpong)
 
-stage()
-{
-	ip netns exec "$1" hotpath -j stats "$2" |
-		jq -r --arg n "$3" ".[0].stages[] | select(.name == \$n) | .${4:-count}"
-}
-
-hp_set()
-{
-	local ns=$1; shift
-
-	run_cmd ip netns exec "$ns" hotpath set "$@"
-}
-
 # pingpong COUNT SIZE: COUNT round trips hp0 -> hp1 -> hp0 after a reset
 pingpong()
 {
@@ -87,11 +74,11 @@ for size in 18 1000; do
 	slot=$(( frame + 4 > 64 ? frame + 4 : 64 ))
 	wire=$(awk -v s=$slot -v p=$PHY 'BEGIN { printf "%.1f", (s + 20) * 8 / 10 + p }')
 	for f in mean_ns p50_ns; do
-		within "$(stage "$NS_A" "$DEV_A" tx_wire $f)" "$wire" 32 "tx_wire $f, $frame B frame"
-		within "$(stage "$NS_A" "$DEV_A" tx_fetch $f)" $RTT 32 "tx_fetch $f"
-		within "$(stage "$NS_A" "$DEV_A" tx_doorbell $f)" $DOORBELL 32 "tx_doorbell $f"
+		within "$(hp_stage "$NS_A" "$DEV_A" tx_wire $f)" "$wire" 32 "tx_wire $f, $frame B frame"
+		within "$(hp_stage "$NS_A" "$DEV_A" tx_fetch $f)" $RTT 32 "tx_fetch $f"
+		within "$(hp_stage "$NS_A" "$DEV_A" tx_doorbell $f)" $DOORBELL 32 "tx_doorbell $f"
 	done
-	check_eq "$(stage "$NS_A" "$DEV_A" tx_wire)" 20 "tx_wire count"
+	check_eq "$(hp_stage "$NS_A" "$DEV_A" tx_wire)" 20 "tx_wire count"
 done
 log_test "modelled stages match the model (timing accounted, 10G)"
 
@@ -108,12 +95,12 @@ check_err $? "ping-pong failed"
 oneway=$(sed -n 's/.*oneway_mean_ns=\([0-9]*\).*/\1/p' "$TMP/server")
 sum=0
 for s in tx_stack tx_qdisc tx_desc tx_doorbell tx_fetch tx_dma tx_wire; do
-	m=$(stage "$NS_A" "$DEV_A" $s mean_ns)
+	m=$(hp_stage "$NS_A" "$DEV_A" $s mean_ns)
 	echo "    $DEV_A $s mean $m"
 	sum=$((sum + m))
 done
 for s in rx_dma rx_irq rx_napi rx_busy_poll rx_stack rx_wakeup; do
-	m=$(stage "$NS_B" "$DEV_B" $s mean_ns)
+	m=$(hp_stage "$NS_B" "$DEV_B" $s mean_ns)
 	echo "    $DEV_B $s mean $m"
 	sum=$((sum + m))
 done

@@ -27,25 +27,7 @@ RX_IRQ_STAGES="rx_dma rx_irq rx_napi rx_stack rx_wakeup"
 RX_BUSY_STAGES="rx_dma rx_busy_poll rx_stack rx_wakeup"
 
 # stage NS DEV NAME [FIELD]: one stage's field (count) from `hotpath -j stats`
-stage()
-{
-	ip netns exec "$1" hotpath -j stats "$2" |
-		jq -r --arg n "$3" ".[0].stages[] | select(.name == \$n) | .${4:-count}"
-}
-
 # counter NS DEV NAME
-counter()
-{
-	ip netns exec "$1" hotpath -j stats "$2" | jq -r ".[0].counters.$3"
-}
-
-hp_set()
-{
-	local ns=$1; shift
-
-	run_cmd ip netns exec "$ns" hotpath set "$@"
-}
-
 # pingpong COUNT [BUSY_POLL_US]: WARMUP round trips, a reset of both
 # ports' stats, then COUNT round trips hp0 -> hp1 -> hp0
 WARMUP=3
@@ -71,7 +53,7 @@ expect_counts()
 	local ns=$1 dev=$2 want=$3 s; shift 3
 
 	for s in "$@"; do
-		check_eq "$(stage "$ns" "$dev" "$s")" "$want" "$dev $s count"
+		check_eq "$(hp_stage "$ns" "$dev" "$s")" "$want" "$dev $s count"
 	done
 }
 
@@ -128,11 +110,11 @@ check_err $? "busy-poll ping-pong failed"
 show_stats
 for d in "$NS_A $DEV_A" "$NS_B $DEV_B"; do
 	set -- $d
-	fires=$(counter "$1" "$2" watchdog_fires)
+	fires=$(hp_counter "$1" "$2" watchdog_fires)
 	check_eq "$fires" 0 "$2 watchdog fires (busy pollers present)"
 	expect_counts "$1" "$2" $N $TX_STAGES $RX_BUSY_STAGES
 	expect_counts "$1" "$2" 0 rx_irq rx_napi
-	check_eq "$(counter "$1" "$2" busy_poll_pickups)" $N "$2 busy_poll_pickups"
+	check_eq "$(hp_counter "$1" "$2" busy_poll_pickups)" $N "$2 busy_poll_pickups"
 done
 log_test "busy-poll mode: rx_irq/rx_napi counts move to rx_busy_poll"
 hp_set "$NS_A" "$DEV_A" rx-mode interrupt
@@ -180,7 +162,7 @@ done
 n=$(grep " tx_wire: ifindex=$IFX_A " "$TMP/trace" | sed 's/.* seq=\([0-9]*\) .*/\1/' | sort -u | wc -l)
 check_eq "$n" $N "distinct seq in hotpath:tx_wire on ifindex $IFX_A"
 n=$(grep -c " rx_interrupt: ifindex=$IFX_A " "$TMP/trace")
-check_eq "$n" "$(counter "$NS_A" "$DEV_A" interrupts)" "hotpath:rx_interrupt events vs interrupts counter"
+check_eq "$n" "$(hp_counter "$NS_A" "$DEV_A" interrupts)" "hotpath:rx_interrupt events vs interrupts counter"
 log_test "tracepoints: one event per packet per stage"
 
 ##############################################################################

@@ -25,24 +25,6 @@ N=20
 PP=$(hp_helper stages_pingpong)
 XFER=$(hp_helper hp_xfer)
 
-stage()
-{
-	ip netns exec "$1" hotpath -j stats "$2" |
-		jq -r --arg n "$3" ".[0].stages[] | select(.name == \$n) | .${4:-count}"
-}
-
-counter()
-{
-	ip netns exec "$1" hotpath -j stats "$2" | jq -r ".[0].counters.$3"
-}
-
-hp_set()
-{
-	local ns=$1; shift
-
-	run_cmd ip netns exec "$ns" hotpath set "$@"
-}
-
 reset_all()
 {
 	run_cmd ip netns exec "$NS_A" hotpath reset "$DEV_A" >/dev/null &&
@@ -74,11 +56,11 @@ expect()
 
 	echo "    $DEV_B: $(ip netns exec "$NS_B" hotpath -j stats "$DEV_B" | jq -c '.[0].counters |
 		{interrupts, busy_poll_pickups, watchdog_fires, rx_packets, tx_packets, napi_polls}')"
-	check_eq "$(counter "$NS_B" "$DEV_B" interrupts)" "$2" "$what: interrupts"
-	check_eq "$(counter "$NS_B" "$DEV_B" busy_poll_pickups)" "$3" "$what: busy_poll_pickups"
-	check_eq "$(counter "$NS_B" "$DEV_B" watchdog_fires)" "$4" "$what: watchdog_fires"
-	check_eq "$(counter "$NS_B" "$DEV_B" rx_packets)" "$5" "$what: rx_packets"
-	check_eq "$(counter "$NS_B" "$DEV_B" tx_packets)" 0 "$what: $DEV_B tx_packets"
+	check_eq "$(hp_counter "$NS_B" "$DEV_B" interrupts)" "$2" "$what: interrupts"
+	check_eq "$(hp_counter "$NS_B" "$DEV_B" busy_poll_pickups)" "$3" "$what: busy_poll_pickups"
+	check_eq "$(hp_counter "$NS_B" "$DEV_B" watchdog_fires)" "$4" "$what: watchdog_fires"
+	check_eq "$(hp_counter "$NS_B" "$DEV_B" rx_packets)" "$5" "$what: rx_packets"
+	check_eq "$(hp_counter "$NS_B" "$DEV_B" tx_packets)" 0 "$what: $DEV_B tx_packets"
 }
 
 TMP=$(mktemp -d)
@@ -116,9 +98,9 @@ check_eq "$(ip netns exec "$NS_B" hotpath -j show "$DEV_B" | jq -r '.[0].rx_mode
 pingpong $N 1000000 1
 check_err $? "ping-pong failed"
 expect "busy poller" 0 $N 0 $N
-check_eq "$(stage "$NS_B" "$DEV_B" rx_busy_poll)" $N "rx_busy_poll count"
-check_eq "$(stage "$NS_B" "$DEV_B" rx_irq)" 0 "rx_irq count"
-check_eq "$(counter "$NS_B" hp2 tx_packets)" $N "hp2 tx_packets (the echoes)"
+check_eq "$(hp_stage "$NS_B" "$DEV_B" rx_busy_poll)" $N "rx_busy_poll count"
+check_eq "$(hp_stage "$NS_B" "$DEV_B" rx_irq)" 0 "rx_irq count"
+check_eq "$(hp_counter "$NS_B" hp2 tx_packets)" $N "hp2 tx_packets (the echoes)"
 log_test "busy-poll: a busy-polling receiver gets $N datagrams, interrupts flat"
 
 ##############################################################################
@@ -128,14 +110,14 @@ hp_set "$NS_B" "$DEV_B" busy-poll-fallback-us $BOUND
 pingpong $N 0 0
 check_err $? "ping-pong failed"
 expect "no poller" 0 0 $N $N
-min=$(stage "$NS_B" "$DEV_B" rx_irq min_ns)
-p50=$(stage "$NS_B" "$DEV_B" rx_irq p50_ns)
+min=$(hp_stage "$NS_B" "$DEV_B" rx_irq min_ns)
+p50=$(hp_stage "$NS_B" "$DEV_B" rx_irq p50_ns)
 echo "    rx_irq (frame to watchdog NAPI entry): min $min ns, p50 $p50 ns, bound $BOUND us"
 [ "${min:-0}" -ge $((BOUND * 1000)) ]
 check_err $? "rx_irq min $min ns: picked up before the watchdog bound"
 [ "${p50:-0}" -le $((2 * BOUND * 1000)) ]
 check_err $? "rx_irq p50 $p50 ns: later than twice the watchdog bound"
-check_eq "$(stage "$NS_B" "$DEV_B" rx_irq)" $N "rx_irq count"
+check_eq "$(hp_stage "$NS_B" "$DEV_B" rx_irq)" $N "rx_irq count"
 log_test "busy-poll without a poller: $N frames through the watchdog"
 
 ##############################################################################
@@ -175,9 +157,9 @@ echo "    NS_B UDP: InDatagrams $(hp_netstat "$NS_B" Udp:InDatagrams)" \
 check_eq "$(hp_netstat "$NS_B" Udp:RcvbufErrors)" 0 "UDP RcvbufErrors at the receiver"
 [ $flips -ge 4 ]
 check_err $? "only $flips rx-mode switches during the stream"
-check_eq "$(counter "$NS_A" "$DEV_A" tx_packets)" $TOTAL "$DEV_A tx_packets"
-check_eq "$(counter "$NS_B" "$DEV_B" rx_packets)" $TOTAL "$DEV_B rx_packets"
-check_eq "$(counter "$NS_B" "$DEV_B" rx_ring_drops)" 0 "$DEV_B rx_ring_drops"
+check_eq "$(hp_counter "$NS_A" "$DEV_A" tx_packets)" $TOTAL "$DEV_A tx_packets"
+check_eq "$(hp_counter "$NS_B" "$DEV_B" rx_packets)" $TOTAL "$DEV_B rx_packets"
+check_eq "$(hp_counter "$NS_B" "$DEV_B" rx_ring_drops)" 0 "$DEV_B rx_ring_drops"
 log_test "switching rx-mode under traffic: $TOTAL sent, $TOTAL received"
 
 exit "$EXIT_STATUS"

@@ -39,24 +39,6 @@ NS_S=hp-$$-s
 IP4_S=10.0.1.1
 IP4_R=10.0.1.2
 
-stage()
-{
-	ip netns exec "$1" hotpath -j stats "$2" |
-		jq -r --arg n "$3" ".[0].stages[] | select(.name == \$n) | .${4:-count}"
-}
-
-counter()
-{
-	ip netns exec "$1" hotpath -j stats "$2" | jq -r ".[0].counters.$3"
-}
-
-hp_set()
-{
-	local ns=$1; shift
-
-	run_cmd ip netns exec "$ns" hotpath set "$@"
-}
-
 reset_all()
 {
 	run_cmd ip netns exec "$NS_A" hotpath reset "$DEV_A" >/dev/null &&
@@ -109,8 +91,8 @@ forwarded()
 	run_cmd ip netns exec "$NS_S" "$XFER" udp-client "$IP4_B" $PORT $COUNT $SIZE
 	rc=$?
 	server_wait || rc=1
-	check_eq "$(counter "$NS_A" hp3 watchdog_fires)" 1 "hp3 watchdog_fires (one release)"
-	check_eq "$(counter "$NS_A" hp3 napi_polls)" 2 "hp3 napi_polls (64, then 0)"
+	check_eq "$(hp_counter "$NS_A" hp3 watchdog_fires)" 1 "hp3 watchdog_fires (one release)"
+	check_eq "$(hp_counter "$NS_A" hp3 napi_polls)" 2 "hp3 napi_polls (64, then 0)"
 	return $rc
 }
 
@@ -130,8 +112,8 @@ pingpong()
 
 expect_irqs()
 {
-	check_eq "$(counter "$NS_B" "$DEV_B" interrupts)" "$1" "$2: $DEV_B interrupts"
-	check_eq "$(counter "$NS_B" "$DEV_B" rx_packets)" "$3" "$2: $DEV_B rx_packets"
+	check_eq "$(hp_counter "$NS_B" "$DEV_B" interrupts)" "$1" "$2: $DEV_B interrupts"
+	check_eq "$(hp_counter "$NS_B" "$DEV_B" rx_packets)" "$3" "$2: $DEV_B rx_packets"
 }
 
 TMP=$(mktemp -d)
@@ -196,7 +178,7 @@ for c in "0 1" "0 8" "50 0"; do
 	forwarded
 	check_err $? "datagrams lost"
 	expect_irqs 1 "rx-usecs $1 rx-frames $2, $COUNT frames in one BH section" $COUNT
-	check_eq "$(counter "$NS_A" "$DEV_A" tx_packets)" $COUNT "$DEV_A tx_packets (forwarded)"
+	check_eq "$(hp_counter "$NS_A" "$DEV_A" tx_packets)" $COUNT "$DEV_A tx_packets (forwarded)"
 	log_test "coalescing rx-usecs $1 rx-frames $2: $COUNT frames at once, 1 interrupt"
 done
 
@@ -211,10 +193,10 @@ reset_all
 pingpong $N
 check_err $? "ping-pong failed"
 expect_irqs $N "rx-usecs 50, ping-pong" $N
-check_eq "$(counter "$NS_B" "$DEV_B" tx_packets)" 0 "$DEV_B tx_packets (echo over hp4)"
-check_eq "$(counter "$NS_B" hp4 tx_packets)" $N "hp4 tx_packets (echo)"
-min=$(stage "$NS_B" "$DEV_B" rx_irq min_ns)
-mean=$(stage "$NS_B" "$DEV_B" rx_irq mean_ns)
+check_eq "$(hp_counter "$NS_B" "$DEV_B" tx_packets)" 0 "$DEV_B tx_packets (echo over hp4)"
+check_eq "$(hp_counter "$NS_B" hp4 tx_packets)" $N "hp4 tx_packets (echo)"
+min=$(hp_stage "$NS_B" "$DEV_B" rx_irq min_ns)
+mean=$(hp_stage "$NS_B" "$DEV_B" rx_irq mean_ns)
 echo "    $DEV_B rx_irq: $(ip netns exec "$NS_B" hotpath -j stats "$DEV_B" |
 	jq -c '.[0].stages[] | select(.name == "rx_irq")')"
 echo "    $DEV_B counters: $(ip netns exec "$NS_B" hotpath -j stats "$DEV_B" | jq -c '.[0].counters')"
@@ -222,7 +204,7 @@ echo "    $DEV_B counters: $(ip netns exec "$NS_B" hotpath -j stats "$DEV_B" | j
 check_err $? "rx_irq min $min ns below the 50 us rx-usecs wait"
 [ "${mean:-0}" -ge 50000 ]
 check_err $? "rx_irq mean $mean ns below the 50 us rx-usecs wait"
-check_eq "$(stage "$NS_B" "$DEV_B" rx_irq)" $N "rx_irq count"
+check_eq "$(hp_stage "$NS_B" "$DEV_B" rx_irq)" $N "rx_irq count"
 log_test "coalescing rx-usecs 50: one interrupt per lone frame, rx_irq >= 50 us"
 
 RET=0
@@ -231,7 +213,7 @@ reset_all
 pingpong $N
 check_err $? "ping-pong failed"
 expect_irqs $N "rx-usecs 0 rx-frames 1, ping-pong" $N
-mean0=$(stage "$NS_B" "$DEV_B" rx_irq mean_ns)
+mean0=$(hp_stage "$NS_B" "$DEV_B" rx_irq mean_ns)
 echo "    rx_irq mean $mean0 ns"
 [ "${mean0:-0}" -lt 50000 ]
 check_err $? "rx_irq mean $mean0 ns without coalescing not below 50 us"

@@ -30,24 +30,6 @@ MTU=2000
 XFER=$(hp_helper hp_xfer)
 SEND=$(hp_helper tech_send)
 
-stage()
-{
-	ip netns exec "$1" hotpath -j stats "$2" |
-		jq -r --arg n "$3" ".[0].stages[] | select(.name == \$n) | .${4:-count}"
-}
-
-counter()
-{
-	ip netns exec "$1" hotpath -j stats "$2" | jq -r ".[0].counters.$3"
-}
-
-hp_set()
-{
-	local ns=$1; shift
-
-	run_cmd ip netns exec "$ns" hotpath set "$@"
-}
-
 reset_both()
 {
 	run_cmd ip netns exec "$NS_A" hotpath reset "$DEV_A" >/dev/null &&
@@ -120,17 +102,17 @@ expect_ctpio()
 
 	echo "    $DEV_A: $(ip netns exec "$NS_A" hotpath -j stats "$DEV_A" |
 		jq -c '.[0].counters | with_entries(select(.key | startswith("ctpio")))')"
-	check_eq "$(counter "$NS_A" "$DEV_A" ctpio_success)" "$2" "$what: ctpio_success"
-	check_eq "$(counter "$NS_A" "$DEV_A" ctpio_poisoned)" "$3" "$what: ctpio_poisoned"
-	check_eq "$(counter "$NS_A" "$DEV_A" ctpio_fallback_busy)" "$4" "$what: ctpio_fallback_busy"
-	check_eq "$(counter "$NS_A" "$DEV_A" ctpio_fallback_long)" "$5" "$what: ctpio_fallback_long"
-	check_eq "$(counter "$NS_A" "$DEV_A" ctpio_fallback_runt)" "$6" "$what: ctpio_fallback_runt"
+	check_eq "$(hp_counter "$NS_A" "$DEV_A" ctpio_success)" "$2" "$what: ctpio_success"
+	check_eq "$(hp_counter "$NS_A" "$DEV_A" ctpio_poisoned)" "$3" "$what: ctpio_poisoned"
+	check_eq "$(hp_counter "$NS_A" "$DEV_A" ctpio_fallback_busy)" "$4" "$what: ctpio_fallback_busy"
+	check_eq "$(hp_counter "$NS_A" "$DEV_A" ctpio_fallback_long)" "$5" "$what: ctpio_fallback_long"
+	check_eq "$(hp_counter "$NS_A" "$DEV_A" ctpio_fallback_runt)" "$6" "$what: ctpio_fallback_runt"
 }
 
 # expect_crc WHAT N: the peer dropped exactly N poisoned frames
 expect_crc()
 {
-	check_eq "$(counter "$NS_B" "$DEV_B" rx_crc_errors)" "$2" "$1: $DEV_B rx_crc_errors"
+	check_eq "$(hp_counter "$NS_B" "$DEV_B" rx_crc_errors)" "$2" "$1: $DEV_B rx_crc_errors"
 	check_eq "$(($(hp_stat "$NS_B" "$DEV_B" rx_crc_errors) - CRC0))" "$2" \
 		"$1: $DEV_B rtnl rx_crc_errors delta"
 }
@@ -176,9 +158,9 @@ for mode in ct sf sf-np; do
 	udp $N 100
 	check_err $? "$mode: qualifying datagrams lost"
 	expect_ctpio "$mode, $N x 142 B" $N 0 0 0 0
-	check_eq "$(stage "$NS_A" "$DEV_A" tx_fetch)" 0 "$mode: tx_fetch count (PIO, no fetch)"
-	check_eq "$(stage "$NS_A" "$DEV_A" tx_dma)" $N "$mode: tx_dma count"
-	check_eq "$(counter "$NS_B" "$DEV_B" rx_packets)" $N "$mode: $DEV_B rx_packets"
+	check_eq "$(hp_stage "$NS_A" "$DEV_A" tx_fetch)" 0 "$mode: tx_fetch count (PIO, no fetch)"
+	check_eq "$(hp_stage "$NS_A" "$DEV_A" tx_dma)" $N "$mode: tx_dma count"
+	check_eq "$(hp_counter "$NS_B" "$DEV_B" rx_packets)" $N "$mode: $DEV_B rx_packets"
 
 	# exactly the max frame qualifies, one byte more falls back
 	reset_both
@@ -187,7 +169,7 @@ for mode in ct sf sf-np; do
 	udp $N $((max - 41))
 	check_err $? "$mode: long datagrams lost"
 	expect_ctpio "$mode, $N x $max B + $N x $((max + 1)) B" $N 0 0 $N 0
-	check_eq "$(stage "$NS_A" "$DEV_A" tx_fetch)" $N "$mode: tx_fetch count (long ones fetched)"
+	check_eq "$(hp_stage "$NS_A" "$DEV_A" tx_fetch)" $N "$mode: tx_fetch count (long ones fetched)"
 
 	# runts: shorter than 29 B; 29 B is the shortest CTPIO frame
 	reset_both
@@ -196,8 +178,8 @@ for mode in ct sf sf-np; do
 	raw $N 29
 	check_err $? "$mode: raw send failed"
 	expect_ctpio "$mode, $N x 28 B + $N x 29 B" $N 0 0 0 $N
-	busywait_eq 5000 $((2 * N)) counter "$NS_B" "$DEV_B" rx_packets >/dev/null
-	check_err $? "$mode: $DEV_B rx_packets $(counter "$NS_B" "$DEV_B" rx_packets), expected $((2 * N))"
+	busywait_eq 5000 $((2 * N)) hp_counter "$NS_B" "$DEV_B" rx_packets >/dev/null
+	check_err $? "$mode: $DEV_B rx_packets $(hp_counter "$NS_B" "$DEV_B" rx_packets), expected $((2 * N))"
 
 	# ring busy: only the first of a burst finds it empty
 	reset_both
@@ -222,10 +204,10 @@ udp $N 100
 check_err $? "ct at 25G: datagrams lost"
 expect_ctpio "ct at 25G, $N x 142 B" 0 $N 0 0 0
 expect_crc "ct at 25G" $N
-check_eq "$(counter "$NS_B" "$DEV_B" rx_packets)" $N "ct at 25G: $DEV_B rx_packets"
+check_eq "$(hp_counter "$NS_B" "$DEV_B" rx_packets)" $N "ct at 25G: $DEV_B rx_packets"
 # the poisoned PIO send and the fallback DMA both went on the wire
-check_eq "$(stage "$NS_A" "$DEV_A" tx_wire)" $((2 * N)) "ct at 25G: tx_wire count"
-check_eq "$(stage "$NS_A" "$DEV_A" tx_fetch)" $N "ct at 25G: tx_fetch count (fallback DMA)"
+check_eq "$(hp_stage "$NS_A" "$DEV_A" tx_wire)" $((2 * N)) "ct at 25G: tx_wire count"
+check_eq "$(hp_stage "$NS_A" "$DEV_A" tx_fetch)" $N "ct at 25G: tx_fetch count (fallback DMA)"
 log_test "CTPIO ct at 25G: every frame poisoned, $N CRC errors at the peer, all arrive"
 
 RET=0
@@ -263,7 +245,7 @@ for mode in sf-np sf ct; do
 		expect_ctpio "$mode, underrun-ppm 1000000" 0 $N 0 0 0
 		expect_crc "$mode, underrun-ppm 1000000" $N
 	fi
-	check_eq "$(counter "$NS_B" "$DEV_B" rx_packets)" $N "$mode: $DEV_B rx_packets"
+	check_eq "$(hp_counter "$NS_B" "$DEV_B" rx_packets)" $N "$mode: $DEV_B rx_packets"
 	log_test "CTPIO $mode with ctpio-underrun-ppm 1000000: $([ $mode = sf-np ] &&
 		echo never poisons || echo poisons every frame)"
 done
@@ -293,8 +275,8 @@ for mode in ct sf; do
 	udp $N $((LEN - 42))
 	check_err $? "$mode: datagrams lost"
 	expect_ctpio "$mode, $N x $LEN B" $N 0 0 0 0
-	dma=$(stage "$NS_A" "$DEV_A" tx_dma mean_ns)
-	w=$(stage "$NS_A" "$DEV_A" tx_wire mean_ns)
+	dma=$(hp_stage "$NS_A" "$DEV_A" tx_dma mean_ns)
+	w=$(hp_stage "$NS_A" "$DEV_A" tx_wire mean_ns)
 	within "$dma" "$pio" "$mode: tx_dma mean (PIO write)"
 	within "$w" "$wire" "$mode: tx_wire mean"
 	sum=$((dma + w))

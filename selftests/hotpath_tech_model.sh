@@ -27,22 +27,9 @@ LEN=$((PAYLOAD + 42))	# 500 B frame without FCS
 N=10
 PP=$(hp_helper stages_pingpong)
 
-stage()
-{
-	ip netns exec "$1" hotpath -j stats "$2" |
-		jq -r --arg n "$3" ".[0].stages[] | select(.name == \$n) | .${4:-count}"
-}
-
 model()
 {
 	ip netns exec "$NS_A" hotpath -j show "$DEV_A" | jq -r ".[0].model.$1"
-}
-
-hp_set()
-{
-	local ns=$1; shift
-
-	run_cmd ip netns exec "$ns" hotpath set "$@"
 }
 
 both()
@@ -85,21 +72,21 @@ measure()
 	bw=$(model pcie_mbps); phy=$(model phy_ns); rxdma=$(model rx_dma_ns)
 	link=$(model link_mbps); desc=$(model desc_ns); pio=$(model host_pio_mbps)
 
-	within "$(stage "$NS_A" "$DEV_A" tx_doorbell mean_ns)" "$db" "$what: tx_doorbell"
+	within "$(hp_stage "$NS_A" "$DEV_A" tx_doorbell mean_ns)" "$db" "$what: tx_doorbell"
 	if [ "$ctpio" = off ]; then
-		within "$(stage "$NS_A" "$DEV_A" tx_fetch mean_ns)" "$rtt" "$what: tx_fetch"
+		within "$(hp_stage "$NS_A" "$DEV_A" tx_fetch mean_ns)" "$rtt" "$what: tx_fetch"
 		e=$(awk -v d="$dma" -v l=$LEN -v b="$bw" 'BEGIN { printf "%.2f", d + l * 8000 / b }')
 	else
-		check_eq "$(stage "$NS_A" "$DEV_A" tx_fetch)" 0 "$what: tx_fetch count (CTPIO)"
+		check_eq "$(hp_stage "$NS_A" "$DEV_A" tx_fetch)" 0 "$what: tx_fetch count (CTPIO)"
 		e=$(awk -v d="$desc" -v l=$LEN -v b="$pio" 'BEGIN { printf "%.2f", d + l * 8000 / b }')
 	fi
-	within "$(stage "$NS_A" "$DEV_A" tx_dma mean_ns)" "$e" "$what: tx_dma"
+	within "$(hp_stage "$NS_A" "$DEV_A" tx_dma mean_ns)" "$e" "$what: tx_dma"
 	e=$(awk -v l=$LEN -v s="$link" -v p="$phy" \
 		'BEGIN { f = l + 4; if (f < 64) f = 64; printf "%.2f", (f + 20) * 8000 / s + p }')
-	within "$(stage "$NS_A" "$DEV_A" tx_wire mean_ns)" "$e" "$what: tx_wire"
+	within "$(hp_stage "$NS_A" "$DEV_A" tx_wire mean_ns)" "$e" "$what: tx_wire"
 	e=$(awk -v d="$rxdma" -v l=$LEN -v b="$bw" 'BEGIN { printf "%.2f", d + l * 8000 / b }')
-	within "$(stage "$NS_B" "$DEV_B" rx_dma mean_ns)" "$e" "$what: $DEV_B rx_dma"
-	check_eq "$(stage "$NS_A" "$DEV_A" tx_wire)" $N "$what: tx_wire count"
+	within "$(hp_stage "$NS_B" "$DEV_B" rx_dma mean_ns)" "$e" "$what: $DEV_B rx_dma"
+	check_eq "$(hp_stage "$NS_A" "$DEV_A" tx_wire)" $N "$what: tx_wire count"
 }
 
 TMP=$(mktemp -d)
@@ -147,10 +134,10 @@ done
 RET=0
 both profile seed
 measure "seed" >/dev/null
-fetch1=$(stage "$NS_A" "$DEV_A" tx_fetch mean_ns)
+fetch1=$(hp_stage "$NS_A" "$DEV_A" tx_fetch mean_ns)
 both pcie-rtt 600
 measure "pcie-rtt 600" >/dev/null
-fetch2=$(stage "$NS_A" "$DEV_A" tx_fetch mean_ns)
+fetch2=$(hp_stage "$NS_A" "$DEV_A" tx_fetch mean_ns)
 within "$fetch2" "$((2 * fetch1))" "doubling pcie-rtt: tx_fetch mean"
 log_test "doubling pcie-rtt doubles tx_fetch"
 

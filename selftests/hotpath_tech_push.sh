@@ -26,24 +26,6 @@ RTT=550
 PP=$(hp_helper stages_pingpong)
 XFER=$(hp_helper hp_xfer)
 
-stage()
-{
-	ip netns exec "$1" hotpath -j stats "$2" |
-		jq -r --arg n "$3" ".[0].stages[] | select(.name == \$n) | .${4:-count}"
-}
-
-counter()
-{
-	ip netns exec "$1" hotpath -j stats "$2" | jq -r ".[0].counters.$3"
-}
-
-hp_set()
-{
-	local ns=$1; shift
-
-	run_cmd ip netns exec "$ns" hotpath set "$@"
-}
-
 reset_both()
 {
 	run_cmd ip netns exec "$NS_A" hotpath reset "$DEV_A" &&
@@ -121,17 +103,17 @@ check_eq "$(ip netns exec "$NS_A" hotpath -j show "$DEV_A" | jq -r '.[0].tx_push
 reset_both
 pingpong $N
 check_err $? "ping-pong failed"
-check_eq "$(counter "$NS_A" "$DEV_A" tx_push_hits)" $N "tx_push_hits after $N ping-pongs"
-check_eq "$(counter "$NS_A" "$DEV_A" tx_push_misses)" 0 "tx_push_misses after $N ping-pongs"
-check_eq "$(counter "$NS_A" "$DEV_A" tx_packets)" $N "tx_packets"
-check_eq "$(stage "$NS_A" "$DEV_A" tx_fetch)" $N "tx_fetch count with push hits"
-check_eq "$(stage "$NS_A" "$DEV_A" tx_fetch sum_ns)" 0 "tx_fetch sum_ns with push hits"
-check_eq "$(stage "$NS_A" "$DEV_A" tx_fetch max_ns)" 0 "tx_fetch max_ns with push hits"
-check_eq "$(stage "$NS_A" "$DEV_A" tx_doorbell)" $N "tx_doorbell count"
-check_eq "$(stage "$NS_A" "$DEV_A" tx_dma)" $N "tx_dma count"
+check_eq "$(hp_counter "$NS_A" "$DEV_A" tx_push_hits)" $N "tx_push_hits after $N ping-pongs"
+check_eq "$(hp_counter "$NS_A" "$DEV_A" tx_push_misses)" 0 "tx_push_misses after $N ping-pongs"
+check_eq "$(hp_counter "$NS_A" "$DEV_A" tx_packets)" $N "tx_packets"
+check_eq "$(hp_stage "$NS_A" "$DEV_A" tx_fetch)" $N "tx_fetch count with push hits"
+check_eq "$(hp_stage "$NS_A" "$DEV_A" tx_fetch sum_ns)" 0 "tx_fetch sum_ns with push hits"
+check_eq "$(hp_stage "$NS_A" "$DEV_A" tx_fetch max_ns)" 0 "tx_fetch max_ns with push hits"
+check_eq "$(hp_stage "$NS_A" "$DEV_A" tx_doorbell)" $N "tx_doorbell count"
+check_eq "$(hp_stage "$NS_A" "$DEV_A" tx_dma)" $N "tx_dma count"
 # the peer did not push
-check_eq "$(counter "$NS_B" "$DEV_B" tx_push_hits)" 0 "$DEV_B tx_push_hits (push off there)"
-check_eq "$(stage "$NS_B" "$DEV_B" tx_fetch min_ns)" $RTT "$DEV_B tx_fetch min_ns (push off)"
+check_eq "$(hp_counter "$NS_B" "$DEV_B" tx_push_hits)" 0 "$DEV_B tx_push_hits (push off there)"
+check_eq "$(hp_stage "$NS_B" "$DEV_B" tx_fetch min_ns)" $RTT "$DEV_B tx_fetch min_ns (push off)"
 log_test "TX push: one-at-a-time ping-pong gives $N hits and no fetch time"
 
 ##############################################################################
@@ -139,12 +121,12 @@ RET=0
 reset_both
 fwd_burst $B $SIZE
 check_err $? "burst failed"
-check_eq "$(counter "$NS_A" "$DEV_A" tx_push_hits)" 1 "tx_push_hits in a burst of $B"
-check_eq "$(counter "$NS_A" "$DEV_A" tx_push_misses)" $((B - 1)) "tx_push_misses in a burst of $B"
-check_eq "$(stage "$NS_A" "$DEV_A" tx_fetch)" $B "tx_fetch count"
-check_eq "$(stage "$NS_A" "$DEV_A" tx_fetch sum_ns)" $(((B - 1) * RTT)) \
+check_eq "$(hp_counter "$NS_A" "$DEV_A" tx_push_hits)" 1 "tx_push_hits in a burst of $B"
+check_eq "$(hp_counter "$NS_A" "$DEV_A" tx_push_misses)" $((B - 1)) "tx_push_misses in a burst of $B"
+check_eq "$(hp_stage "$NS_A" "$DEV_A" tx_fetch)" $B "tx_fetch count"
+check_eq "$(hp_stage "$NS_A" "$DEV_A" tx_fetch sum_ns)" $(((B - 1) * RTT)) \
 	"tx_fetch sum_ns (only the $((B - 1)) misses fetch)"
-check_eq "$(counter "$NS_A" "$DEV_A" tx_packets)" $B "tx_packets (forwarded)"
+check_eq "$(hp_counter "$NS_A" "$DEV_A" tx_packets)" $B "tx_packets (forwarded)"
 log_test "TX push: a burst into a non-empty ring gives 1 hit, $((B - 1)) misses"
 
 ##############################################################################
@@ -155,11 +137,11 @@ pingpong $N
 check_err $? "ping-pong failed"
 fwd_burst $B $SIZE
 check_err $? "burst failed"
-check_eq "$(counter "$NS_A" "$DEV_A" tx_push_hits)" 0 "tx_push_hits with push off"
-check_eq "$(counter "$NS_A" "$DEV_A" tx_push_misses)" 0 "tx_push_misses with push off"
-check_eq "$(stage "$NS_A" "$DEV_A" tx_fetch)" $((N + B)) "tx_fetch count with push off"
-check_eq "$(stage "$NS_A" "$DEV_A" tx_fetch min_ns)" $RTT "tx_fetch min_ns with push off"
-check_eq "$(stage "$NS_A" "$DEV_A" tx_fetch max_ns)" $RTT "tx_fetch max_ns with push off"
+check_eq "$(hp_counter "$NS_A" "$DEV_A" tx_push_hits)" 0 "tx_push_hits with push off"
+check_eq "$(hp_counter "$NS_A" "$DEV_A" tx_push_misses)" 0 "tx_push_misses with push off"
+check_eq "$(hp_stage "$NS_A" "$DEV_A" tx_fetch)" $((N + B)) "tx_fetch count with push off"
+check_eq "$(hp_stage "$NS_A" "$DEV_A" tx_fetch min_ns)" $RTT "tx_fetch min_ns with push off"
+check_eq "$(hp_stage "$NS_A" "$DEV_A" tx_fetch max_ns)" $RTT "tx_fetch max_ns with push off"
 log_test "TX push off: no hits, no misses, every frame fetched"
 
 exit "$EXIT_STATUS"

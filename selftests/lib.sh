@@ -482,6 +482,28 @@ hp_pair_quiet()
 ##############################################################################
 # Counters
 
+# hp_stage NS DEV STAGE [FIELD]: a stage's field (default count) from
+# `hotpath -j stats`
+hp_stage()
+{
+	ip netns exec "$1" hotpath -j stats "$2" |
+		jq -r --arg n "$3" ".[0].stages[] | select(.name == \$n) | .${4:-count}"
+}
+
+# hp_counter NS DEV NAME: a technique counter from `hotpath -j stats`
+hp_counter()
+{
+	ip netns exec "$1" hotpath -j stats "$2" | jq -r ".[0].counters.$3"
+}
+
+# hp_set NS DEV KEY VALUE...: `hotpath set` inside NS, printed
+hp_set()
+{
+	local ns=$1; shift
+
+	run_cmd ip netns exec "$ns" hotpath set "$@"
+}
+
 # hp_stat NS DEV NAME: /sys/class/net/DEV/statistics/NAME (rx_packets, ...).
 hp_stat()
 {
