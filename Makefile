@@ -10,6 +10,8 @@ JOBS	?= 2
 KERNELS	?= 6.1 6.12
 # Tests to run (file names or globs); empty means all.
 TESTS	?=
+# Run the whole check this many times in a row (flake hunting).
+REPEAT	?= 1
 PREFIX	?= /usr/local
 DESTDIR	?=
 
@@ -43,7 +45,8 @@ selftests: $(KSFT_DIR)/lib.mk
 
 # Every test on every kernel in QEMU; ends with "N passed, N failed".
 check:
-	$(TOP)/scripts/check.sh --kernels "$(KERNELS)" $(if $(TESTS),--tests "$(TESTS)")
+	$(TOP)/scripts/check.sh --kernels "$(KERNELS)" $(if $(TESTS),--tests "$(TESTS)") \
+		--repeat "$(REPEAT)"
 
 # An interactive shell in the test VM (first kernel of KERNELS).
 vm-shell:
@@ -105,6 +108,7 @@ help:
 	@echo '  make check             all tests in QEMU on Debian 6.1 and 6.12 (installs deps)'
 	@echo '     KERNELS="6.1"       only these kernels (6.1, 6.12 or an ABI name)'
 	@echo '     TESTS="hotpath_basic.sh test_busy_poll"   only these tests (globs ok)'
+	@echo '     REPEAT=5            the whole check 5 times in a row (flake hunting)'
 	@echo '  make vm-shell          interactive shell in the test VM (KERNELS=6.12 for 6.12)'
 	@echo '  selftests/vm/run.sh --kernel 6.1 --test NAME   one test on one kernel'
 	@echo '  make demo / bench      the lab in the VM (tools/lab.sh)'

@@ -62,17 +62,26 @@ static void hp_irq_work(struct irq_work *work)
 		hp_irq_handler(0, v);
 }
 
-static void hp_irq_fire(struct hp_irq *v)
+static bool hp_irq_fire(struct hp_irq *v)
 {
 	if (!xchg(&v->armed, false))
-		return;
+		return false;
 	hrtimer_try_to_cancel(&v->timer);
 	irq_work_queue(&v->work);
+	return true;
 }
 
+/*
+ * Counted apart from the threshold fires: how many interrupts a given
+ * arrival pattern raises then follows from the counters alone, whatever the
+ * scheduler did to the sender's pace.
+ */
 static enum hrtimer_restart hp_irq_coalesce_expired(struct hrtimer *timer)
 {
-	hp_irq_fire(container_of(timer, struct hp_irq, timer));
+	struct hp_irq *v = container_of(timer, struct hp_irq, timer);
+
+	if (hp_irq_fire(v) && v->vec == HP_IRQ_RX)
+		hp_port_count(v->port, HOTPATH_CNT_INTERRUPTS_TIMER);
 	return HRTIMER_NORESTART;
 }
 

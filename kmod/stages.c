@@ -125,6 +125,7 @@ static const char * const hp_counter_names[__HOTPATH_CNT_MAX] = {
 	[HOTPATH_CNT_TX_DROP_TOO_BIG]		= "tx_drop_too_big",
 	[HOTPATH_CNT_RX_DROP_ALLOC]		= "rx_drop_alloc",
 	[HOTPATH_CNT_TX_DROP_TEARDOWN]		= "tx_drop_teardown",
+	[HOTPATH_CNT_INTERRUPTS_TIMER]		= "interrupts_timer",
 };
 
 const char *hp_stages_name(unsigned int stage)

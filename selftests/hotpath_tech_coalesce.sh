@@ -157,6 +157,7 @@ reset_all
 paced 1
 check_err $? "datagrams lost"
 expect_irqs $COUNT "rx-usecs 0 rx-frames 1, one frame per NAPI cycle" $COUNT
+check_eq "$(hp_counter "$NS_B" "$DEV_B" interrupts_timer)" 0 "rx-frames 1: no timer fire"
 log_test "coalescing rx-usecs 0 rx-frames 1: $COUNT frames, $COUNT interrupts"
 
 RET=0
@@ -164,8 +165,22 @@ coalesce 0 8
 reset_all
 paced 8
 check_err $? "datagrams lost"
-expect_irqs $((COUNT / 8)) "rx-usecs 0 rx-frames 8, groups of 8" $COUNT
-log_test "coalescing rx-usecs 0 rx-frames 8: $COUNT frames, $((COUNT / 8)) interrupts"
+# A group that takes longer than the 1 ms guard to send (a descheduled vCPU)
+# is reported by the guard timer instead: those fires are counted apart, and
+# every threshold fire consumes 8 frames no earlier fire took.
+irqs=$(hp_counter "$NS_B" "$DEV_B" interrupts)
+timer=$(hp_counter "$NS_B" "$DEV_B" interrupts_timer)
+echo "    $DEV_B interrupts $irqs, of them by the guard timer $timer"
+check_eq "$(hp_counter "$NS_B" "$DEV_B" rx_packets)" $COUNT "groups of 8: $DEV_B rx_packets"
+if [ "${timer:-x}" = 0 ]; then
+	check_eq "$irqs" $((COUNT / 8)) "rx-usecs 0 rx-frames 8, groups of 8, no guard fire: $DEV_B interrupts"
+else
+	[ "$((irqs - timer))" -le $((COUNT / 8)) ]
+	check_err $? "threshold fires $((irqs - timer)) > $((COUNT / 8)): a fire with fewer than 8 frames"
+	[ "$irqs" -ge "$timer" ]
+	check_err $? "interrupts $irqs < timer fires $timer"
+fi
+log_test "coalescing rx-usecs 0 rx-frames 8: $COUNT frames, $((COUNT / 8)) threshold interrupts"
 
 ##############################################################################
 # one BH section
@@ -193,6 +208,7 @@ reset_all
 pingpong $N
 check_err $? "ping-pong failed"
 expect_irqs $N "rx-usecs 50, ping-pong" $N
+check_eq "$(hp_counter "$NS_B" "$DEV_B" interrupts_timer)" $N "rx-usecs 50, ping-pong: every interrupt by the timer"
 check_eq "$(hp_counter "$NS_B" "$DEV_B" tx_packets)" 0 "$DEV_B tx_packets (echo over hp4)"
 check_eq "$(hp_counter "$NS_B" hp4 tx_packets)" $N "hp4 tx_packets (echo)"
 min=$(hp_stage "$NS_B" "$DEV_B" rx_irq min_ns)
@@ -213,10 +229,11 @@ reset_all
 pingpong $N
 check_err $? "ping-pong failed"
 expect_irqs $N "rx-usecs 0 rx-frames 1, ping-pong" $N
-mean0=$(hp_stage "$NS_B" "$DEV_B" rx_irq mean_ns)
-echo "    rx_irq mean $mean0 ns"
-[ "${mean0:-0}" -lt 50000 ]
-check_err $? "rx_irq mean $mean0 ns without coalescing not below 50 us"
-log_test "no coalescing: rx_irq mean below the 50 us wait"
+# The median, not the mean: one descheduled vCPU must not fail the test.
+p50=$(hp_stage "$NS_B" "$DEV_B" rx_irq p50_ns)
+echo "    rx_irq p50 $p50 ns"
+[ "${p50:-50000}" -lt 50000 ]
+check_err $? "rx_irq p50 $p50 ns without coalescing not below 50 us"
+log_test "no coalescing: rx_irq p50 below the 50 us wait"
 
 exit "$EXIT_STATUS"

@@ -191,6 +191,10 @@ enum hotpath_counter {
 	HOTPATH_CNT_TX_DROP_TOO_BIG,	/* drop: frame larger than peer MTU */
 	HOTPATH_CNT_RX_DROP_ALLOC,	/* drop: skb allocation failed */
 	HOTPATH_CNT_TX_DROP_TEARDOWN,	/* drop: port going away */
+	HOTPATH_CNT_INTERRUPTS_TIMER,	/* of INTERRUPTS: raised by the rx-usecs
+					 * timer or the rx-frames guard timer,
+					 * not by the rx-frames threshold
+					 */
 
 	__HOTPATH_CNT_MAX,
 	HOTPATH_CNT_MAX = __HOTPATH_CNT_MAX - 1
