@@ -338,7 +338,7 @@ void hp_rx_drain(struct hp_port *port)
 
 	local_bh_disable();
 	for (; rx->reaped != rx->filled; rx->reaped++) {
-		hp_port_count(port, HOTPATH_CNT_TX_DROP_TEARDOWN);
+		hp_port_count(port, HOTPATH_CNT_RX_DROP_TEARDOWN);
 		hp_stats_rx_drop(port);
 	}
 	local_bh_enable();

@@ -126,6 +126,7 @@ static const char * const hp_counter_names[__HOTPATH_CNT_MAX] = {
 	[HOTPATH_CNT_RX_DROP_ALLOC]		= "rx_drop_alloc",
 	[HOTPATH_CNT_TX_DROP_TEARDOWN]		= "tx_drop_teardown",
 	[HOTPATH_CNT_INTERRUPTS_TIMER]		= "interrupts_timer",
+	[HOTPATH_CNT_RX_DROP_TEARDOWN]		= "rx_drop_teardown",
 };
 
 const char *hp_stages_name(unsigned int stage)

@@ -58,6 +58,7 @@ static const char *const counters[] = {
 	[HOTPATH_CNT_RX_DROP_ALLOC] = "rx_drop_alloc",
 	[HOTPATH_CNT_TX_DROP_TEARDOWN] = "tx_drop_teardown",
 	[HOTPATH_CNT_INTERRUPTS_TIMER] = "interrupts_timer",
+	[HOTPATH_CNT_RX_DROP_TEARDOWN] = "rx_drop_teardown",
 };
 
 /* CLI keys of the attributes, to name the one the kernel rejected. */

@@ -190,10 +190,16 @@ enum hotpath_counter {
 	HOTPATH_CNT_TX_DROP_NO_CARRIER,	/* drop: peer down or gone */
 	HOTPATH_CNT_TX_DROP_TOO_BIG,	/* drop: frame larger than peer MTU */
 	HOTPATH_CNT_RX_DROP_ALLOC,	/* drop: skb allocation failed */
-	HOTPATH_CNT_TX_DROP_TEARDOWN,	/* drop: port going away */
+	HOTPATH_CNT_TX_DROP_TEARDOWN,	/* drop: TX descriptor never run, port
+					 * going down
+					 */
 	HOTPATH_CNT_INTERRUPTS_TIMER,	/* of INTERRUPTS: raised by the rx-usecs
 					 * timer or the rx-frames guard timer,
 					 * not by the rx-frames threshold
+					 */
+	HOTPATH_CNT_RX_DROP_TEARDOWN,	/* drop: received frame never reaped,
+					 * port going down or its RX ring
+					 * reposted (MTU growth)
 					 */
 
 	__HOTPATH_CNT_MAX,
