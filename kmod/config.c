@@ -18,7 +18,8 @@
 unsigned int hp_config_generation;
 
 /*
- * The "realistic" profile: published figures, see REFERENCES.md.
+ * The "realistic" profile: published figures; the sources are listed in
+ * Documentation/model.md.
  *
  * link_mbps 10000: the 10 Gb/s links the X2/ef_vi latency figures are
  *   quoted for; 64 B occupies a 67.2 ns slot.
@@ -62,8 +63,8 @@ static const struct hp_model hp_model_realistic = {
 };
 
 /*
- * The "seed" profile: the classic teaching figures (REFERENCES.md, "Seed
- * profile"): doorbell 60, NIC descriptor read 300, DMA + start TX 250,
+ * The "seed" profile: the classic teaching figures (Documentation/model.md,
+ * [seed]): doorbell 60, NIC descriptor read 300, DMA + start TX 250,
  * PHY 80, RX DMA 200, descriptor write 40.  Link, PCIe and host PIO
  * bandwidths are not part of that set and keep the realistic figures.
  */

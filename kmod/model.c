@@ -2,7 +2,7 @@
 /*
  * The hardware model's formulas.  Nothing here keeps state or takes locks:
  * the TX engine calls these per frame with the port's current figures.
- * REFERENCES.md (shared) lists where the figures and formulas come from.
+ * Documentation/model.md gives each formula with its sources.
  */
 #include <linux/math64.h>
 #include <linux/minmax.h>
