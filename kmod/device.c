@@ -184,6 +184,7 @@ static int hp_device_open(struct net_device *dev)
 	struct hp_port *port = hp_port(dev);
 	int err;
 
+	ASSERT_RTNL();
 	hp_tx_ring_reset(port);
 	err = hp_rx_ring_open(port);
 	if (err)
@@ -207,6 +208,7 @@ static int hp_device_stop(struct net_device *dev)
 {
 	struct hp_port *port = hp_port(dev);
 
+	ASSERT_RTNL();
 	netif_carrier_off(dev);
 	hp_device_update_carrier(port);
 	WRITE_ONCE(port->rx_enabled, false);

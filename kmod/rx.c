@@ -54,6 +54,7 @@ static u32 hp_rx_refill(struct hp_port *port, bool napi)
 	u32 posted = rx->posted, limit = rx->reaped + rx->size;
 	u32 cap = hp_rx_buf_cap(port);
 
+	hp_port_assert_napi_owner(port);
 	for (; posted != limit; posted++) {
 		struct hp_rx_buf *b = &rx->buf[posted & mask];
 
@@ -79,6 +80,7 @@ struct hp_rx_buf *hp_rx_nic_claim(struct hp_port *port, u32 len)
 {
 	struct hp_rx_ring *rx = &port->rx;
 
+	hp_port_assert_rx_producer(port);
 	/* pairs with smp_store_release() in hp_rx_refill() */
 	if (rx->filled == smp_load_acquire(&rx->posted)) {
 		hp_port_count_pkt(port, HOTPATH_CNT_RX_RING_DROPS, 0, len);
@@ -97,6 +99,7 @@ void hp_rx_nic_complete(struct hp_port *port, const struct hp_config *cfg,
 	u32 filled = rx->filled;
 	struct hp_rx_cmpl *c = &rx->cmpl[filled & (rx->size - 1)];
 
+	hp_port_assert_rx_producer(port);
 	c->len = len;
 	c->status = status;
 	c->seq = seq;
@@ -269,6 +272,8 @@ int hp_rx_poll(struct napi_struct *napi, int budget)
 	bool busy;
 	int work;
 
+	hp_port_assert_bh();
+	hp_port_assert_napi_owner(port);
 	hp_stages_add(port->acct, HOTPATH_CNT_NAPI_POLLS, 1);
 	hp_tx_reap(port, budget);
 	if (unlikely(!budget))
@@ -312,6 +317,7 @@ int hp_rx_ring_restart(struct hp_port *port)
 {
 	int err;
 
+	ASSERT_RTNL();
 	WRITE_ONCE(port->rx_enabled, false);
 	synchronize_net();
 	napi_disable(&port->napi);
@@ -336,6 +342,8 @@ void hp_rx_drain(struct hp_port *port)
 	struct hp_rx_ring *rx = &port->rx;
 	u32 i;
 
+	DEBUG_NET_WARN_ON_ONCE(READ_ONCE(port->rx_enabled));
+	hp_port_assert_napi_owner(port);
 	local_bh_disable();
 	for (; rx->reaped != rx->filled; rx->reaped++) {
 		hp_port_count(port, HOTPATH_CNT_TX_DROP_TEARDOWN);

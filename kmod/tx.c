@@ -232,6 +232,7 @@ static void hp_tx_doorbell(struct hp_port *port, const struct hp_config *cfg)
 		.account = cfg->stats_enabled,
 	};
 
+	hp_port_assert_engine(port);
 	if (e.enforce || e.account)
 		e.base_ns = ktime_get_ns();
 	e.t_ps = hp_model_doorbell_ps(e.m);
@@ -266,6 +267,8 @@ netdev_tx_t hp_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct hp_tx_desc *d;
 	u64 now = 0;
 
+	/* the TX queue lock makes this the ring's only producer */
+	hp_port_assert_engine(port);
 	if (cfg->stats_enabled) {
 		now = hp_stages_now();
 		/* tx_qdisc (and tx_stack with probes on) end here */
@@ -311,6 +314,9 @@ void hp_tx_reap(struct hp_port *port, int budget)
 	u32 done = smp_load_acquire(&tx->done);
 	u32 r = tx->reaped, n = 0;
 
+	/* napi_consume_skb() and the per-CPU stats want BH off */
+	hp_port_assert_bh();
+	hp_port_assert_napi_owner(port);
 	for (; r != done; r++, n++) {
 		struct hp_tx_desc *d = &tx->desc[r & mask];
 
