@@ -155,6 +155,10 @@ struct hp_port {
 	struct hrtimer watchdog;	/* busy-poll fallback */
 	u64 watchdog_ns;		/* its bound, from the config */
 
+	/* fault.c: a TX completion held back, released by the timer */
+	bool tx_held;
+	struct hrtimer tx_release;
+
 	struct hp_pcpu_stats __percpu *stats;	/* ndo_get_stats64 */
 	struct hp_stats *acct;			/* stages + counters (stages.c) */
 };

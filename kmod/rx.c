@@ -19,6 +19,7 @@
 #include <linux/slab.h>
 #include <net/busy_poll.h>
 
+#include "fault.h"
 #include "port.h"
 #include "probes.h"
 
@@ -37,7 +38,10 @@ static bool hp_rx_buf_alloc(struct hp_rx_buf *b, u32 cap, bool napi)
 		       SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
 	void *data;
 
-	data = napi ? napi_alloc_frag(truesize) : netdev_alloc_frag(truesize);
+	if (hp_fault_rx_alloc())
+		data = NULL;
+	else
+		data = napi ? napi_alloc_frag(truesize) : netdev_alloc_frag(truesize);
 	if (!data)
 		return false;
 	b->data = data;
@@ -63,8 +67,10 @@ static u32 hp_rx_refill(struct hp_port *port, bool napi)
 			skb_free_frag(b->data);
 			b->data = NULL;
 		}
-		if (!b->data && !hp_rx_buf_alloc(b, cap, napi))
+		if (!b->data && !hp_rx_buf_alloc(b, cap, napi)) {
+			hp_port_count(port, HOTPATH_CNT_RX_ALLOC_FAILS);
 			break;
+		}
 	}
 	/* pairs with smp_load_acquire() in hp_rx_nic_claim() */
 	smp_store_release(&rx->posted, posted);
@@ -299,13 +305,16 @@ int hp_rx_poll(struct napi_struct *napi, int budget)
 int hp_rx_ring_open(struct hp_port *port)
 {
 	struct hp_rx_ring *rx = &port->rx;
+	u32 posted;
 
 	rx->posted = 0;
 	rx->reaped = 0;
 	rx->filled = 0;
-	if (!hp_rx_refill(port, false))
-		return -ENOMEM;
-	return 0;
+	/* the counters are written with BH off (stages.c) */
+	local_bh_disable();
+	posted = hp_rx_refill(port, false);
+	local_bh_enable();
+	return posted ? 0 : -ENOMEM;
 }
 
 /*

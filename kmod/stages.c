@@ -125,6 +125,8 @@ static const char * const hp_counter_names[__HOTPATH_CNT_MAX] = {
 	[HOTPATH_CNT_TX_DROP_TOO_BIG]		= "tx_drop_too_big",
 	[HOTPATH_CNT_RX_DROP_ALLOC]		= "rx_drop_alloc",
 	[HOTPATH_CNT_TX_DROP_TEARDOWN]		= "tx_drop_teardown",
+	[HOTPATH_CNT_RX_ALLOC_FAILS]		= "rx_alloc_fails",
+	[HOTPATH_CNT_TX_CMPL_DELAYED]		= "tx_completions_delayed",
 };
 
 const char *hp_stages_name(unsigned int stage)

@@ -24,6 +24,7 @@
 #include <linux/slab.h>
 
 #include "compat.h"
+#include "fault.h"
 #include "model.h"
 #include "port.h"
 #include "probes.h"
@@ -247,10 +248,13 @@ static void hp_tx_doorbell(struct hp_port *port, const struct hp_config *cfg)
 		c->seq = d->seq;
 		c->done_ns = e.base_ns ? ktime_get_ns() : 0;
 		tx->fetched = i + 1;
+		/* a held completion (fault.c) keeps this one back too */
+		if (unlikely(hp_fault_tx_hold(port)))
+			continue;
 		/* pairs with smp_load_acquire() in hp_tx_reap() */
 		smp_store_release(&tx->done, i + 1);
 	}
-	hp_irq_event(port, cfg, HP_IRQ_TX, prod - READ_ONCE(tx->reaped));
+	hp_irq_event(port, cfg, HP_IRQ_TX, tx->done - READ_ONCE(tx->reaped));
 }
 
 static u32 hp_tx_in_use(const struct hp_tx_ring *tx)

@@ -191,6 +191,8 @@ enum hotpath_counter {
 	HOTPATH_CNT_TX_DROP_TOO_BIG,	/* drop: frame larger than peer MTU */
 	HOTPATH_CNT_RX_DROP_ALLOC,	/* drop: skb allocation failed */
 	HOTPATH_CNT_TX_DROP_TEARDOWN,	/* drop: port going away */
+	HOTPATH_CNT_RX_ALLOC_FAILS,	/* RX buffer allocation failed */
+	HOTPATH_CNT_TX_CMPL_DELAYED,	/* TX completion held (fault knob) */
 
 	__HOTPATH_CNT_MAX,
 	HOTPATH_CNT_MAX = __HOTPATH_CNT_MAX - 1
