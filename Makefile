@@ -22,8 +22,8 @@ TOOL_DIRS := $(patsubst %/Makefile,%,$(wildcard tools/hotpath/Makefile tools/ben
 VERSION	:= $(shell git -C $(TOP) describe --always --dirty 2>/dev/null || echo 0.1)
 DKMS_VERSION := 0.1
 
-.PHONY: all modules tools selftests check vm-shell demo bench install dkms-install \
-	style clean help ksft-src
+.PHONY: all modules tools selftests check check-debug vm-shell demo bench install \
+	dkms-install style clean help ksft-src
 
 all: modules tools selftests
 
@@ -47,6 +47,16 @@ selftests: $(KSFT_DIR)/lib.mk
 check:
 	$(TOP)/scripts/check.sh --kernels "$(KERNELS)" $(if $(TESTS),--tests "$(TESTS)") \
 		--repeat "$(REPEAT)"
+
+# The debug-kernel lane: linux-source-6.1 built with KASAN, KFENCE, lockdep,
+# PROVE_RCU, DEBUG_OBJECTS, kmemleak, UBSAN and DEBUG_NET
+# (selftests/vm/debug.config; built once under nice, cached by its hash in
+# /var/cache/hotpath), booted with panic_on_warn; kmemleak is scanned after
+# the tests.  Any report fails it.  TESTS= overrides the list.
+DEBUG_TESTS ?= hotpath_basic.sh hotpath_ping.sh hotpath_lifecycle.sh hotpath_carrier.sh \
+	hotpath_pairs.sh hotpath_ring.sh 'hotpath_ctl_*' hotpath_fault.sh test_busy_poll
+check-debug:
+	$(TOP)/selftests/vm/run.sh --debug $(foreach t,$(or $(TESTS),$(DEBUG_TESTS)),--test $(t))
 
 # An interactive shell in the test VM (first kernel of KERNELS).
 vm-shell:
@@ -109,6 +119,7 @@ help:
 	@echo '     KERNELS="6.1"       only these kernels (6.1, 6.12 or an ABI name)'
 	@echo '     TESTS="hotpath_basic.sh test_busy_poll"   only these tests (globs ok)'
 	@echo '     REPEAT=5            the whole check 5 times in a row (flake hunting)'
+	@echo '  make check-debug       the suite on a KASAN/lockdep/kmemleak/UBSAN kernel (built once, cached)'
 	@echo '  make vm-shell          interactive shell in the test VM (KERNELS=6.12 for 6.12)'
 	@echo '  selftests/vm/run.sh --kernel 6.1 --test NAME   one test on one kernel'
 	@echo '  make demo / bench      the lab in the VM (tools/lab.sh)'

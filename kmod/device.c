@@ -21,6 +21,7 @@
 #include "config.h"
 #include "device.h"
 #include "ethtool.h"
+#include "fault.h"
 #include "port.h"
 #include "probes.h"
 #include "stages.h"
@@ -184,6 +185,7 @@ static int hp_device_open(struct net_device *dev)
 	struct hp_port *port = hp_port(dev);
 	int err;
 
+	ASSERT_RTNL();
 	hp_tx_ring_reset(port);
 	err = hp_rx_ring_open(port);
 	if (err)
@@ -207,6 +209,7 @@ static int hp_device_stop(struct net_device *dev)
 {
 	struct hp_port *port = hp_port(dev);
 
+	ASSERT_RTNL();
 	netif_carrier_off(dev);
 	hp_device_update_carrier(port);
 	WRITE_ONCE(port->rx_enabled, false);
@@ -214,6 +217,7 @@ static int hp_device_stop(struct net_device *dev)
 	synchronize_net();
 	napi_disable(&port->napi);
 	hp_irq_stop(port);
+	hp_fault_port_stop(port);
 	hp_tx_drain(port);
 	hp_rx_drain(port);
 	return 0;
@@ -248,6 +252,7 @@ static int hp_device_init(struct net_device *dev)
 		goto err_free_rx;
 
 	hp_irq_init(port);
+	hp_fault_port_init(port);
 	netif_napi_add(dev, &port->napi, hp_rx_poll);
 	hp_probes_config(dev, NULL, cfg);
 	atomic_long_inc(&hp_ports_alive);

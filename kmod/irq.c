@@ -41,6 +41,8 @@ static irqreturn_t hp_irq_handler(int irq, void *data)
 	struct hp_port *port = v->port;
 	u64 now = ktime_get_ns() ?: 1;
 
+	/* the hardirq stage context of stages.c is written from here only */
+	lockdep_assert_in_irq();
 	if (!READ_ONCE(port->napi_entry_ns))
 		WRITE_ONCE(port->napi_entry_ns, now);
 	if (v->vec == HP_IRQ_RX && !READ_ONCE(port->rx_entry_ns))
@@ -132,6 +134,7 @@ void hp_irq_event(struct hp_port *port, const struct hp_config *cfg,
 	struct hp_irq *v = &port->irq[vec];
 	u32 usecs, frames;
 
+	hp_port_assert_bh();
 	/*
 	 * Pairs with the barrier in hp_irq_rearm(): either the producer sees
 	 * the vector primed, or NAPI sees the new completion.
@@ -182,6 +185,7 @@ void hp_irq_rearm(struct hp_port *port)
 {
 	const struct hp_config *cfg = hp_port_cfg(port);
 
+	lockdep_assert_in_softirq();
 	WRITE_ONCE(port->irq[HP_IRQ_TX].armed, true);
 	if (cfg->rx_mode == HOTPATH_RX_MODE_INTERRUPT)
 		WRITE_ONCE(port->irq[HP_IRQ_RX].armed, true);
@@ -197,6 +201,7 @@ void hp_irq_rearm(struct hp_port *port)
  */
 void hp_irq_config_changed(struct hp_port *port, const struct hp_config *cfg)
 {
+	ASSERT_RTNL();
 	WRITE_ONCE(port->watchdog_ns, (u64)cfg->busy_poll_fallback_us * NSEC_PER_USEC);
 	if (!READ_ONCE(port->rx_enabled))
 		return;

@@ -18,6 +18,7 @@
 #include <net/net_namespace.h>
 #include <net/rtnetlink.h>
 
+#include "fault.h"
 #include "netlink.h"
 #include "port.h"
 #include "probes.h"
@@ -67,9 +68,12 @@ static int __init hp_init(void)
 		return -EINVAL;
 	}
 
-	err = rtnl_link_register(&hp_device_link_ops);
+	err = hp_fault_init();
 	if (err)
 		return err;
+	err = rtnl_link_register(&hp_device_link_ops);
+	if (err)
+		goto err_fault;
 	err = hp_netlink_init();
 	if (err)
 		goto err_link;
@@ -87,6 +91,8 @@ err_link:
 	rtnl_link_unregister(&hp_device_link_ops);
 	hp_probes_exit();
 	rcu_barrier();
+err_fault:
+	hp_fault_exit();
 	return err;
 }
 
@@ -100,6 +106,7 @@ static void __exit hp_exit(void)
 	hp_probes_exit();
 	/* kfree_rcu() of configurations and call_rcu() of the core */
 	rcu_barrier();
+	hp_fault_exit();
 
 	ports = atomic_long_read(&hp_ports_alive);
 	buffers = atomic_long_read(&hp_buffers_alive);

@@ -155,6 +155,10 @@ struct hp_port {
 	struct hrtimer watchdog;	/* busy-poll fallback */
 	u64 watchdog_ns;		/* its bound, from the config */
 
+	/* fault.c: a TX completion held back, released by the timer */
+	bool tx_held;
+	struct hrtimer tx_release;
+
 	struct hp_pcpu_stats __percpu *stats;	/* ndo_get_stats64 */
 	struct hp_stats *acct;			/* stages + counters (stages.c) */
 };
@@ -162,6 +166,55 @@ struct hp_port {
 static inline struct hp_port *hp_port(const struct net_device *dev)
 {
 	return netdev_priv(dev);
+}
+
+/*
+ * The claims above, asserted (lockdep and DEBUG_NET kernels check them,
+ * others compile them away).
+ *
+ * A port's engine runs inside its xmit, under its only TX queue's lock; so
+ * does every write of the TX ring's producer side and of the peer's RX
+ * ring.
+ */
+static inline void hp_port_assert_engine(const struct hp_port *port)
+{
+	lockdep_assert_held(&netdev_get_tx_queue(port->dev, 0)->_xmit_lock);
+}
+
+/*
+ * The single producer of @port's RX ring is the peer's engine.  The peer
+ * pointers are unpublished before the teardown's synchronize_net(): an
+ * engine already inside may see none, and then has nothing to check.
+ */
+static inline void hp_port_assert_rx_producer(const struct hp_port *port)
+{
+	const struct hp_port *peer;
+
+	if (!IS_ENABLED(CONFIG_LOCKDEP))
+		return;
+	peer = rcu_dereference_bh(port->peer);
+	if (peer)
+		hp_port_assert_engine(peer);
+}
+
+/*
+ * NAPI-owned fields (RX @posted/@reaped, TX @reaped, @busy_owned) are
+ * written by whoever owns NAPI_STATE_SCHED: the NAPI poll, a busy poller,
+ * or open/stop while NAPI is disabled (which holds the bit too), in BH
+ * context or under RTNL with NAPI disabled.
+ */
+static inline void hp_port_assert_napi_owner(const struct hp_port *port)
+{
+	DEBUG_NET_WARN_ON_ONCE(!test_bit(NAPI_STATE_SCHED, &port->napi.state));
+}
+
+/*
+ * Datapath context: softirq or BH-disabled (NAPI, xmit), or IRQs off
+ * (netpoll polls and transmits that way).
+ */
+static inline void hp_port_assert_bh(void)
+{
+	lockdep_assert_once((in_softirq() && !in_hardirq()) || irqs_disabled());
 }
 
 /* Datapath view of the configuration: BH (softirq, xmit) or RCU held. */

@@ -19,6 +19,7 @@
 #include <linux/slab.h>
 #include <net/busy_poll.h>
 
+#include "fault.h"
 #include "port.h"
 #include "probes.h"
 
@@ -37,7 +38,10 @@ static bool hp_rx_buf_alloc(struct hp_rx_buf *b, u32 cap, bool napi)
 		       SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
 	void *data;
 
-	data = napi ? napi_alloc_frag(truesize) : netdev_alloc_frag(truesize);
+	if (hp_fault_rx_alloc())
+		data = NULL;
+	else
+		data = napi ? napi_alloc_frag(truesize) : netdev_alloc_frag(truesize);
 	if (!data)
 		return false;
 	b->data = data;
@@ -54,6 +58,7 @@ static u32 hp_rx_refill(struct hp_port *port, bool napi)
 	u32 posted = rx->posted, limit = rx->reaped + rx->size;
 	u32 cap = hp_rx_buf_cap(port);
 
+	hp_port_assert_napi_owner(port);
 	for (; posted != limit; posted++) {
 		struct hp_rx_buf *b = &rx->buf[posted & mask];
 
@@ -62,8 +67,10 @@ static u32 hp_rx_refill(struct hp_port *port, bool napi)
 			skb_free_frag(b->data);
 			b->data = NULL;
 		}
-		if (!b->data && !hp_rx_buf_alloc(b, cap, napi))
+		if (!b->data && !hp_rx_buf_alloc(b, cap, napi)) {
+			hp_port_count(port, HOTPATH_CNT_RX_ALLOC_FAILS);
 			break;
+		}
 	}
 	/* pairs with smp_load_acquire() in hp_rx_nic_claim() */
 	smp_store_release(&rx->posted, posted);
@@ -79,6 +86,7 @@ struct hp_rx_buf *hp_rx_nic_claim(struct hp_port *port, u32 len)
 {
 	struct hp_rx_ring *rx = &port->rx;
 
+	hp_port_assert_rx_producer(port);
 	/* pairs with smp_store_release() in hp_rx_refill() */
 	if (rx->filled == smp_load_acquire(&rx->posted)) {
 		hp_port_count_pkt(port, HOTPATH_CNT_RX_RING_DROPS, 0, len);
@@ -97,6 +105,7 @@ void hp_rx_nic_complete(struct hp_port *port, const struct hp_config *cfg,
 	u32 filled = rx->filled;
 	struct hp_rx_cmpl *c = &rx->cmpl[filled & (rx->size - 1)];
 
+	hp_port_assert_rx_producer(port);
 	c->len = len;
 	c->status = status;
 	c->seq = seq;
@@ -269,6 +278,8 @@ int hp_rx_poll(struct napi_struct *napi, int budget)
 	bool busy;
 	int work;
 
+	hp_port_assert_bh();
+	hp_port_assert_napi_owner(port);
 	hp_stages_add(port->acct, HOTPATH_CNT_NAPI_POLLS, 1);
 	hp_tx_reap(port, budget);
 	if (unlikely(!budget))
@@ -294,13 +305,16 @@ int hp_rx_poll(struct napi_struct *napi, int budget)
 int hp_rx_ring_open(struct hp_port *port)
 {
 	struct hp_rx_ring *rx = &port->rx;
+	u32 posted;
 
 	rx->posted = 0;
 	rx->reaped = 0;
 	rx->filled = 0;
-	if (!hp_rx_refill(port, false))
-		return -ENOMEM;
-	return 0;
+	/* the counters are written with BH off (stages.c) */
+	local_bh_disable();
+	posted = hp_rx_refill(port, false);
+	local_bh_enable();
+	return posted ? 0 : -ENOMEM;
 }
 
 /*
@@ -312,6 +326,7 @@ int hp_rx_ring_restart(struct hp_port *port)
 {
 	int err;
 
+	ASSERT_RTNL();
 	WRITE_ONCE(port->rx_enabled, false);
 	synchronize_net();
 	napi_disable(&port->napi);
@@ -336,6 +351,8 @@ void hp_rx_drain(struct hp_port *port)
 	struct hp_rx_ring *rx = &port->rx;
 	u32 i;
 
+	DEBUG_NET_WARN_ON_ONCE(READ_ONCE(port->rx_enabled));
+	hp_port_assert_napi_owner(port);
 	local_bh_disable();
 	for (; rx->reaped != rx->filled; rx->reaped++) {
 		hp_port_count(port, HOTPATH_CNT_RX_DROP_TEARDOWN);

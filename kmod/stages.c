@@ -127,6 +127,8 @@ static const char * const hp_counter_names[__HOTPATH_CNT_MAX] = {
 	[HOTPATH_CNT_TX_DROP_TEARDOWN]		= "tx_drop_teardown",
 	[HOTPATH_CNT_INTERRUPTS_TIMER]		= "interrupts_timer",
 	[HOTPATH_CNT_RX_DROP_TEARDOWN]		= "rx_drop_teardown",
+	[HOTPATH_CNT_RX_ALLOC_FAILS]		= "rx_alloc_fails",
+	[HOTPATH_CNT_TX_CMPL_DELAYED]		= "tx_completions_delayed",
 };
 
 const char *hp_stages_name(unsigned int stage)
@@ -191,12 +193,14 @@ static void hp_hist_clear(struct hp_hist *h, u32 gen)
 
 /*
  * The context this CPU writes from now.  Callers run with preemption
- * disabled (BH off, softirq or hardirq), so the CPU cannot change under us.
+ * disabled (BH off, softirq or hardirq), so the CPU cannot change under us;
+ * outside hardirq, BH (or IRQs) off is what keeps a softirq from writing
+ * the task context half way through a task's update.
  */
 static struct hp_ctx *hp_ctx_this(struct hp_stats *st)
 {
-	if (IS_ENABLED(CONFIG_DEBUG_PREEMPT))
-		WARN_ON_ONCE(!in_hardirq() && !in_softirq() && !irqs_disabled());
+	lockdep_assert_preemption_disabled();
+	lockdep_assert_once(in_hardirq() || in_softirq() || irqs_disabled());
 	return &st->cpu[smp_processor_id()]->ctx[in_hardirq() ?
 						   HP_CTX_HARDIRQ : HP_CTX_TASK];
 }

@@ -24,6 +24,7 @@
 #include <linux/slab.h>
 
 #include "compat.h"
+#include "fault.h"
 #include "model.h"
 #include "port.h"
 #include "probes.h"
@@ -232,6 +233,7 @@ static void hp_tx_doorbell(struct hp_port *port, const struct hp_config *cfg)
 		.account = cfg->stats_enabled,
 	};
 
+	hp_port_assert_engine(port);
 	if (e.enforce || e.account)
 		e.base_ns = ktime_get_ns();
 	e.t_ps = hp_model_doorbell_ps(e.m);
@@ -246,10 +248,13 @@ static void hp_tx_doorbell(struct hp_port *port, const struct hp_config *cfg)
 		c->seq = d->seq;
 		c->done_ns = e.base_ns ? ktime_get_ns() : 0;
 		tx->fetched = i + 1;
+		/* a held completion (fault.c) keeps this one back too */
+		if (unlikely(hp_fault_tx_hold(port)))
+			continue;
 		/* pairs with smp_load_acquire() in hp_tx_reap() */
 		smp_store_release(&tx->done, i + 1);
 	}
-	hp_irq_event(port, cfg, HP_IRQ_TX, prod - READ_ONCE(tx->reaped));
+	hp_irq_event(port, cfg, HP_IRQ_TX, tx->done - READ_ONCE(tx->reaped));
 }
 
 static u32 hp_tx_in_use(const struct hp_tx_ring *tx)
@@ -266,6 +271,8 @@ netdev_tx_t hp_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct hp_tx_desc *d;
 	u64 now = 0;
 
+	/* the TX queue lock makes this the ring's only producer */
+	hp_port_assert_engine(port);
 	if (cfg->stats_enabled) {
 		now = hp_stages_now();
 		/* tx_qdisc (and tx_stack with probes on) end here */
@@ -311,6 +318,9 @@ void hp_tx_reap(struct hp_port *port, int budget)
 	u32 done = smp_load_acquire(&tx->done);
 	u32 r = tx->reaped, n = 0;
 
+	/* napi_consume_skb() and the per-CPU stats want BH off */
+	hp_port_assert_bh();
+	hp_port_assert_napi_owner(port);
 	for (; r != done; r++, n++) {
 		struct hp_tx_desc *d = &tx->desc[r & mask];
 

@@ -8,13 +8,16 @@
 #
 #   selftests/vm/run.sh [--kernel 6.1|6.12|KVER] [--test NAME]... [--shell]
 #                       [--timeout SECONDS] [--ko PATH] [--no-deps] [--append ARGS]
-#                       [--run COMMAND]
+#                       [--run COMMAND] [--debug]
 #
 # --test takes a test file name (hotpath_basic.sh, test_busy_poll) or a glob
 # ('hotpath_ctl_*'); repeat it for several.  Default: every test.
 # --shell boots to an interactive shell on the console instead.
 # --run runs COMMAND (e.g. "lab.sh") in the VM instead of the tests and prints
 # its output; the exit status is COMMAND's.
+# --debug boots the debug kernel (selftests/vm/debug-kernel.sh: KASAN,
+# lockdep, kmemleak, UBSAN, ...; built once, cached) with panic_on_warn; the
+# VM scans kmemleak after the tests and any report fails the run.
 # Logs and artefacts: build/vm/KVER/{console.log,ktap.log,initramfs.cpio.gz}.
 # Exit: 0 when every test passed and the console is clean, 1 otherwise.
 set -euo pipefail
@@ -30,6 +33,7 @@ KO=
 DEPS=1
 APPEND=
 RUN_CMD=
+DEBUG=0
 JOBS=${JOBS:-2}
 
 usage()
@@ -48,6 +52,7 @@ while [ $# -gt 0 ]; do
 	--no-deps) DEPS=0; shift ;;
 	--append) APPEND=$2; shift 2 ;;
 	--run) RUN_CMD=$2; shift 2 ;;
+	--debug) DEBUG=1; KERNEL=debug; shift ;;
 	-h|--help) usage 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; usage ;;
 	esac
@@ -55,13 +60,22 @@ done
 
 say() { echo "[vm $KERNEL] $*"; }
 
-if [ $DEPS = 1 ]; then
+if [ $DEBUG = 1 ]; then
+	# host packages as for 6.1; the kernel is our own build
+	[ $DEPS = 0 ] || "$TOP/scripts/deps.sh" 6.1 > /dev/null
+	read -r KVER KDIR IMAGE_DIR < <("$TOP/selftests/vm/debug-kernel.sh")
+	[ -n "${IMAGE_DIR:-}" ] || { say "no debug kernel"; exit 1; }
+	# a WARN (lockdep, RCU, DEBUG_NET, our assertions) ends the run
+	APPEND="panic_on_warn=1 $APPEND"
+elif [ $DEPS = 1 ]; then
 	read -r _ KVER < <("$TOP/scripts/deps.sh" "$KERNEL")
 else
 	read -r _ KVER < <("$TOP/scripts/deps.sh" --no-install "$KERNEL")
 fi
-KDIR=/lib/modules/$KVER/build
-IMAGE_DIR=$BUILD/kernels/$KVER
+if [ $DEBUG = 0 ]; then
+	KDIR=/lib/modules/$KVER/build
+	IMAGE_DIR=$BUILD/kernels/$KVER
+fi
 OUT=$BUILD/vm/$KVER
 mkdir -p "$OUT"
 rm -f "$OUT/result"
@@ -190,7 +204,7 @@ if [ -n "$plan" ] && [ $((passed + skipped + failed)) -ne "$plan" ]; then
 	failed=$((failed + missing))
 fi
 [ "$failed" -eq 0 ] || problems+=("$failed test(s) failed")
-PAT='BUG:|WARNING:|Oops|Kernel panic|Call Trace|general protection fault|refcount_t:|list_(add|del) corruption|hung_task|soft lockup|rcu_.*stall'
+PAT='BUG:|WARNING:|Oops|Kernel panic|Call Trace|general protection fault|refcount_t:|list_(add|del) corruption|hung_task|soft lockup|rcu_.*stall|UBSAN:|unreferenced object|ODEBUG:|hotpath-vm: kmemleak'
 if grep -aqE "$PAT" "$OUT/console.log"; then
 	problems+=("kernel splat on the console")
 	# The splat belongs to no test in particular: count it as one failure.

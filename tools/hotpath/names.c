@@ -59,6 +59,8 @@ static const char *const counters[] = {
 	[HOTPATH_CNT_TX_DROP_TEARDOWN] = "tx_drop_teardown",
 	[HOTPATH_CNT_INTERRUPTS_TIMER] = "interrupts_timer",
 	[HOTPATH_CNT_RX_DROP_TEARDOWN] = "rx_drop_teardown",
+	[HOTPATH_CNT_RX_ALLOC_FAILS] = "rx_alloc_fails",
+	[HOTPATH_CNT_TX_CMPL_DELAYED] = "tx_completions_delayed",
 };
 
 /* CLI keys of the attributes, to name the one the kernel rejected. */

@@ -201,6 +201,8 @@ enum hotpath_counter {
 					 * port going down or its RX ring
 					 * reposted (MTU growth)
 					 */
+	HOTPATH_CNT_RX_ALLOC_FAILS,	/* RX buffer allocation failed */
+	HOTPATH_CNT_TX_CMPL_DELAYED,	/* TX completion held (fault knob) */
 
 	__HOTPATH_CNT_MAX,
 	HOTPATH_CNT_MAX = __HOTPATH_CNT_MAX - 1
