@@ -75,7 +75,7 @@ if [ -z "$KO" ]; then
 	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
 		--exclude='*.mod.c' --exclude='.*.cmd' --exclude='modules.order' \
 		--exclude='Module.symvers' --exclude='*.a' --exclude='.tmp*' \
-		"$TOP/Kbuild" "$TOP/kmod" "$TOP/include" "$MOD/"
+		"$TOP/Kbuild" "$TOP/VERSION" "$TOP/kmod" "$TOP/include" "$MOD/"
 	say "building hotpath.ko against $KDIR"
 	if ! make -s -C "$KDIR" M="$MOD" -j"$JOBS" modules > "$OUT/build.log" 2>&1; then
 		cat "$OUT/build.log"
