@@ -33,6 +33,27 @@ done
 
 total_pass=0 total_fail=0 total_skip=0
 summary=()
+
+# Host side (scripts/pkg.sh check): make deb, the packages' contents, DKMS
+# against every kernel's headers under build/.  Skipped when --tests names
+# only other tests.
+if [ -z "$TESTS" ] || [[ $TESTS == *pkg* ]]; then
+	echo "==== host: packages and DKMS ===="
+	hstart=$(date +%s)
+	rm -f "$TOP/build/pkg/result"
+	# shellcheck disable=SC2046
+	"$TOP/scripts/pkg.sh" check $(awk '{print $2}' <<< "$resolved")
+	if [ -f "$TOP/build/pkg/result" ]; then
+		read -r p f < "$TOP/build/pkg/result"
+	else
+		p=0 f=1
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	summary+=("$(printf '%-24s %-5s %3s passed %3s failed %3s skipped  host %ss' \
+		"host (packages)" "$([ "$f" = 0 ] && echo pass || echo fail)" "$p" "$f" 0 \
+		"$(($(date +%s) - hstart))")")
+fi
 while read -r series kver; do
 	res=$TOP/build/vm/$kver/result
 	rm -f "$res"
