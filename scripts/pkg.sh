@@ -18,6 +18,7 @@
 #   root/         make install DESTDIR=... KVER=KVER (default PREFIX)
 #   uninstalled/  a copy of root/ after make uninstall DESTDIR=...
 #   dkms/         the module DKMS built for KVER from the hotpath-dkms package
+#   deb-tools/    the hotpath-tools package unpacked
 #   mismatch/     a hotpath CLI built for the next family version
 #   VERSION       the tree's VERSION
 set -uo pipefail
@@ -272,6 +273,7 @@ cmd_stage()
 	fi
 	if build_debs && mod=$(dkms_module "$kver"); then
 		cp "$mod" "$out/dkms/"
+		dpkg-deb -x "$DEB_TOOLS" "$out/deb-tools" || rc=1
 	else
 		log "no DKMS module for $kver"
 		rc=1

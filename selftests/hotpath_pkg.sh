@@ -10,7 +10,8 @@
 #    completion loads and completes a key, a value and the ports;
 #  - hotpath --version, hotpath-bench --version, modinfo and sysfs all say
 #    VERSION, and the family versions agree;
-#  - the module DKMS built from the hotpath-dkms package loads and works;
+#  - the module DKMS built from the hotpath-dkms package loads and works, and
+#    so do the programs of the hotpath-tools package;
 #  - a hotpath built for another family version refuses with the message.
 source "$(dirname "$0")/lib.sh"
 
@@ -118,7 +119,7 @@ complete_words()
 		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
 		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
 		_hotpath hotpath "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
-		echo "${COMPREPLY[*]}"' _ "$P/share/bash-completion/completions/hotpath" "$@"
+		echo "${COMPREPLY[*]}"' _ "${COMPFILE:-$P/share/bash-completion/completions/hotpath}" "$@"
 }
 
 test_completion()
@@ -179,6 +180,30 @@ test_dkms()
 	log_test "the module DKMS built from hotpath-dkms loads (insmod $(basename "$ko"))"
 }
 
+# The hotpath-tools package's programs, as dpkg would put them in /usr.
+test_deb_tools()
+{
+	local d=$PKG/deb-tools out
+
+	RET=0
+	[ -x "$d/usr/sbin/hotpath" ] || hp_fail "no $d/usr/sbin/hotpath (build/vm/$KVER/pkg.log)"
+	hp_mod_loaded || hp_fail "the module is not loaded"
+	check_eq "$("$d/usr/sbin/hotpath" --version 2>&1 | head -n1)" \
+		"hotpath $VERSION, netlink family \"hotpath\" version $MAJOR" "packaged hotpath --version"
+	out=$("$d/usr/sbin/hotpath" -j show 2>&1)
+	check_eq "$(echo "$out" | jq -r '[.[].ifname] | join(" ")' 2>&1)" "hp0 hp1 hp2 hp3" \
+		"packaged hotpath -j show"
+	check_eq "$("$d/usr/bin/hotpath-bench" --version 2>&1)" "hotpath-bench $VERSION" \
+		"packaged hotpath-bench --version"
+	out=$("$d/usr/sbin/hotpath-lab" --help 2>&1)
+	check_err $? "packaged hotpath-lab --help failed: $out"
+	[ -n "$out" ]
+	check_err $? "packaged hotpath-lab --help printed nothing"
+	check_eq "$(COMPFILE=$d/usr/share/bash-completion/completions/hotpath \
+		complete_words hotpath set hp0 tx-p 2>&1)" "tx-push" "packaged completion"
+	log_test "hotpath-tools package: hotpath, hotpath-bench, hotpath-lab, completion"
+}
+
 test_mismatch()
 {
 	local cli=$PKG/mismatch/hotpath out rc want
@@ -210,6 +235,7 @@ test_installed
 test_completion
 test_versions
 test_dkms
+test_deb_tools
 test_mismatch
 
 exit "$EXIT_STATUS"
