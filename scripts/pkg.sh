@@ -13,7 +13,8 @@
 # check: `make deb` builds hotpath-dkms and hotpath-tools of VERSION; their
 # files (dpkg-deb -c) are exactly the documented ones; DKMS builds the
 # packaged source against each kernel's headers, the module carries VERSION,
-# and the host's DKMS tree, /usr/src and /lib/modules are as before.
+# and the host's DKMS tree, /usr/src and /lib/modules are as before; a
+# VERSION whose major is not the family version builds neither CLI nor module.
 # stage writes OUT/:
 #   root/         make install DESTDIR=... KVER=KVER (default PREFIX)
 #   uninstalled/  a copy of root/ after make uninstall DESTDIR=...
@@ -212,6 +213,29 @@ check_dkms_build()
 	result $rc "DKMS builds the packaged source for $kver under build/ (host untouched)"
 }
 
+# One version: a VERSION whose major number is not HOTPATH_GENL_VERSION must
+# not build, neither the CLI nor the module (kernel $1's headers).
+check_version_guard()
+{
+	local kver=$1 src=$PKG/guard rc=0 out want
+
+	want="the major number in VERSION must equal HOTPATH_GENL_VERSION"
+	rm -rf "$src"
+	mkdir -p "$src/tools"
+	cp -r "$TOP/Kbuild" "$TOP/include" "$TOP/kmod" "$src/"
+	rsync -a --exclude='*.o' --exclude='/hotpath/hotpath' "$TOP/tools/hotpath" "$src/tools/"
+	find "$src/kmod" \( -name '*.o' -o -name '.*.cmd' -o -name '*.ko' -o -name '*.mod*' \) -delete
+	echo "$((${VERSION%%.*} + 1)).0.0" > "$src/VERSION"
+	out=$(make -s -C "$src/tools/hotpath" nl.o 2>&1) &&
+		{ echo "# the CLI built with VERSION $(cat "$src/VERSION")"; rc=1; }
+	grep -q "$want" <<< "$out" || { echo "$out" | tail -n 5 | diag; rc=1; }
+	out=$(make -s -C "/lib/modules/$kver/build" M="$src" kmod/netlink.o 2>&1) &&
+		{ echo "# the module built with VERSION $(cat "$src/VERSION")"; rc=1; }
+	grep -q "$want" <<< "$out" || { echo "$out" | tail -n 5 | diag; rc=1; }
+	rm -rf "$src"
+	result $rc "a VERSION whose major is not HOTPATH_GENL_VERSION builds neither CLI nor module"
+}
+
 cmd_check()
 {
 	local k
@@ -227,6 +251,7 @@ cmd_check()
 			check_dkms_build "$k"
 		done
 	fi
+	[ $# -gt 0 ] && check_version_guard "$1"
 	echo "1..$N"
 	echo "# pkg: $PASS passed, $FAIL failed"
 	echo "$PASS $FAIL" > "$PKG/result"
