@@ -25,6 +25,10 @@ VERSION	:= $(shell cat $(TOP)/VERSION)
 DEST	:= $(if $(DESTDIR),$(abspath $(DESTDIR)))
 # Where install-src puts the module source (DKMS's layout).
 SRCDIR	?= /usr/src/hotpath-$(VERSION)
+# dkms-install/-remove: the dkms command and its source tree (scripts/pkg.sh
+# points both under build/ to test them without touching the host).
+DKMS	?= dkms
+DKMS_SRC ?= /usr/src
 # The module source DKMS and hotpath-dkms ship: what kbuild needs, nothing built.
 MOD_SRCS := Kbuild VERSION kmod/Kbuild \
 	$(filter-out %.mod.c,$(sort $(wildcard kmod/*.c kmod/*.h include/uapi/linux/*.h)))
@@ -118,20 +122,20 @@ dkms-install:
 	fi
 	command -v dkms >/dev/null || apt-get install -y --no-install-recommends dkms
 	$(MAKE) dkms-remove
-	$(MAKE) install-src DESTDIR= SRCDIR=/usr/src/hotpath-$(VERSION)
-	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf > /usr/src/hotpath-$(VERSION)/dkms.conf
-	dkms add hotpath/$(VERSION)
-	dkms build hotpath/$(VERSION) -k $(KVER)
-	dkms install hotpath/$(VERSION) -k $(KVER)
+	$(MAKE) install-src DESTDIR= SRCDIR=$(DKMS_SRC)/hotpath-$(VERSION)
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf > $(DKMS_SRC)/hotpath-$(VERSION)/dkms.conf
+	$(DKMS) add hotpath/$(VERSION)
+	$(DKMS) build hotpath/$(VERSION) -k $(KVER)
+	$(DKMS) install hotpath/$(VERSION) -k $(KVER)
 
 # Every version of hotpath DKMS knows (an older make dkms-install's too).
 dkms-remove:
 	@command -v dkms >/dev/null || exit 0; \
-	for v in $$(dkms status -m hotpath 2>/dev/null | \
+	for v in $$($(DKMS) status -m hotpath 2>/dev/null | \
 		    sed -n 's|^hotpath/\([^,:]*\).*|\1|p' | sort -u); do \
 		echo "dkms remove hotpath/$$v --all"; \
-		dkms remove hotpath/$$v --all || exit 1; \
-		rm -rf /usr/src/hotpath-$$v; \
+		$(DKMS) remove hotpath/$$v --all || exit 1; \
+		rm -rf $(DKMS_SRC)/hotpath-$$v; \
 	done
 
 # hotpath-dkms and hotpath-tools, built by dpkg-buildpackage in a copy of the

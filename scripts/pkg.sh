@@ -13,7 +13,8 @@
 # check: `make deb` builds hotpath-dkms and hotpath-tools of VERSION; their
 # files (dpkg-deb -c) are exactly the documented ones; DKMS builds the
 # packaged source against each kernel's headers, the module carries VERSION,
-# and the host's DKMS tree, /usr/src and /lib/modules are as before; a
+# and the host's DKMS tree, /usr/src and /lib/modules are as before;
+# make dkms-install and dkms-remove work (on trees under build/); a
 # VERSION whose major is not the family version builds neither CLI nor module.
 # stage writes OUT/:
 #   root/         make install DESTDIR=... KVER=KVER (default PREFIX)
@@ -84,6 +85,8 @@ host_state()
 	ls -A /var/lib/dkms 2>/dev/null
 	ls -d /usr/src/hotpath* 2>/dev/null
 	find /lib/modules -name 'hotpath.ko*' 2>/dev/null | sort
+	# depmod would rewrite these.
+	stat -c '%n %Y' /lib/modules/*/modules.dep 2>/dev/null
 }
 
 # Files of a .deb (no directories) as "MODE PATH", sorted.
@@ -213,6 +216,52 @@ check_dkms_build()
 	result $rc "DKMS builds the packaged source for $kver under build/ (host untouched)"
 }
 
+# make dkms-install then make dkms-remove, with dkms's source, DKMS and
+# install trees under build/ and no depmod: the module is installed for $1
+# with VERSION, then every trace of it is gone.  Skipped (reported as such)
+# when nothing they use changed since they last passed.
+check_dkms_targets()
+{
+	local kver=$1 d=$PKG/dkms-make rc=0 before after out dk lib
+
+	if [ -f "$d/passed" ] && [ "$d/passed" -nt "$DEB_DKMS" ]; then
+		result 0 "make dkms-install / dkms-remove for $kver # SKIP unchanged since they passed"
+		return
+	fi
+	before=$(host_state)
+	rm -rf "$d"
+	lib=$d/lib
+	mkdir -p "$d/tree" "$d/src" "$lib/$kver" "$d/tmp"
+	dk="dkms --dkmstree $d/tree --sourcetree $d/src --installtree $lib --no-depmod"
+	export TMPDIR=$d/tmp mok_signing_key=$d/mok.key mok_certificate=$d/mok.pub
+	if ! make -s -C "$TOP" dkms-install DKMS="$dk" DKMS_SRC="$d/src" KVER="$kver" \
+		> "$d/install.log" 2>&1; then
+		tail -n 20 "$d/install.log" | diag
+		rc=1
+	fi
+	out=$($dk status -m hotpath 2>/dev/null)
+	[ "$out" = "hotpath/$VERSION, $kver, $(uname -m): installed" ] ||
+		{ echo "# after dkms-install, dkms status: $out"; rc=1; }
+	out=$(ls "$lib/$kver"/updates/dkms/hotpath.ko* 2>/dev/null)
+	[ -n "$out" ] && [ "$(modinfo -F version "$out")" = "$VERSION" ] ||
+		{ echo "# no hotpath.ko of $VERSION in the install tree: '$out'"; rc=1; }
+	grep -qx "PACKAGE_VERSION=\"$VERSION\"" "$d/src/hotpath-$VERSION/dkms.conf" ||
+		{ echo "# $d/src/hotpath-$VERSION/dkms.conf has no PACKAGE_VERSION=$VERSION"; rc=1; }
+	if ! make -s -C "$TOP" dkms-remove DKMS="$dk" DKMS_SRC="$d/src" > "$d/remove.log" 2>&1; then
+		tail -n 20 "$d/remove.log" | diag
+		rc=1
+	fi
+	out=$($dk status -m hotpath 2>/dev/null)
+	[ -z "$out" ] || { echo "# after dkms-remove, dkms status: $out"; rc=1; }
+	out=$(find "$lib" "$d/src" "$d/tree" -name 'hotpath*' 2>/dev/null)
+	[ -z "$out" ] || { echo "# left after dkms-remove:" $out; rc=1; }
+	unset TMPDIR mok_signing_key mok_certificate
+	after=$(host_state)
+	[ "$before" = "$after" ] || { diff <(echo "$before") <(echo "$after") | diag; rc=1; }
+	[ $rc = 0 ] && touch "$d/passed"
+	result $rc "make dkms-install / dkms-remove for $kver (trees under build/): installed, then gone"
+}
+
 # One version: a VERSION whose major number is not HOTPATH_GENL_VERSION must
 # not build, neither the CLI nor the module (kernel $1's headers).
 check_version_guard()
@@ -251,7 +300,10 @@ cmd_check()
 			check_dkms_build "$k"
 		done
 	fi
-	[ $# -gt 0 ] && check_version_guard "$1"
+	if [ $# -gt 0 ]; then
+		check_dkms_targets "$1"
+		check_version_guard "$1"
+	fi
 	echo "1..$N"
 	echo "# pkg: $PASS passed, $FAIL failed"
 	echo "$PASS $FAIL" > "$PKG/result"
