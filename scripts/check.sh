@@ -44,14 +44,15 @@ if [ -z "$TESTS" ] || [[ $TESTS == *pkg* ]]; then
 	# shellcheck disable=SC2046
 	"$TOP/scripts/pkg.sh" check $(awk '{print $2}' <<< "$resolved")
 	if [ -f "$TOP/build/pkg/result" ]; then
-		read -r p f < "$TOP/build/pkg/result"
+		read -r p f s < "$TOP/build/pkg/result"
 	else
-		p=0 f=1
+		p=0 f=1 s=0
 	fi
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
+	total_skip=$((total_skip + s))
 	summary+=("$(printf '%-24s %-5s %3s passed %3s failed %3s skipped  host %ss' \
-		"host (packages)" "$([ "$f" = 0 ] && echo pass || echo fail)" "$p" "$f" 0 \
+		"host (packages)" "$([ "$f" = 0 ] && echo pass || echo fail)" "$p" "$f" "$s" \
 		"$(($(date +%s) - hstart))")")
 fi
 while read -r series kver; do
