@@ -19,11 +19,32 @@ TOP	:= $(CURDIR)
 BUILD	:= $(TOP)/build
 KSFT_DIR := $(BUILD)/src/tools/testing/selftests
 TOOL_DIRS := $(patsubst %/Makefile,%,$(wildcard tools/hotpath/Makefile tools/bench/Makefile))
-VERSION	:= $(shell git -C $(TOP) describe --always --dirty 2>/dev/null || echo 0.1)
-DKMS_VERSION := 0.1
+# The one version (VERSION): MODULE_VERSION, --version of the tools, the
+# packages, DKMS; its major number is the genl family version.
+VERSION	:= $(shell cat $(TOP)/VERSION)
+# A relative DESTDIR (make install DESTDIR=tmp) means the same to the tools'
+# own Makefiles, which run in their directories.
+DEST	:= $(if $(DESTDIR),$(abspath $(DESTDIR)))
+# Where install-src puts the module source (DKMS's layout).
+SRCDIR	?= /usr/src/hotpath-$(VERSION)
+# dkms-install/-remove: the dkms command and its source tree (scripts/pkg.sh
+# points both under build/ to test them without touching the host).
+DKMS	?= dkms
+DKMS_SRC ?= /usr/src
+# The module source DKMS and hotpath-dkms ship: what kbuild needs, nothing built.
+MOD_SRCS := Kbuild VERSION kmod/Kbuild \
+	$(filter-out %.mod.c,$(sort $(wildcard kmod/*.c kmod/*.h include/uapi/linux/*.h)))
+DEB_DIR	:= $(BUILD)/deb
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+DEBS	:= $(DEB_DIR)/hotpath-dkms_$(VERSION)_all.deb \
+	   $(DEB_DIR)/hotpath-tools_$(VERSION)_$(DEB_ARCH).deb
+DEB_INPUTS := Makefile dkms.conf $(MOD_SRCS) tools/lab.sh scripts/mkdeb.sh \
+	$(wildcard debian/* debian/source/* tools/*/Makefile tools/*/*.[ch8] \
+		   tools/hotpath/completion/*)
 
-.PHONY: all modules tools selftests check check-debug vm-shell demo bench install \
-	dkms-install style clean help ksft-src
+.PHONY: all modules tools selftests check check-debug vm-shell demo bench install install-module \
+	install-tools install-src uninstall dkms-install dkms-remove deb style clean help \
+	ksft-src
 
 all: modules tools selftests
 
@@ -74,31 +95,68 @@ bench:
 			--run "lab.sh bench"; \
 	else echo "bench: tools/lab.sh is not there yet"; exit 1; fi
 
-install: modules tools
-	install -D -m 644 kmod/hotpath.ko $(DESTDIR)/lib/modules/$(KVER)/extra/hotpath.ko
-	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
-	@for b in tools/hotpath/hotpath tools/bench/hotpath-bench tools/lab.sh; do \
-		[ ! -x $$b ] || install -D -m 755 $$b $(DESTDIR)$(PREFIX)/sbin/$$(basename $$b); \
+# make install [KVER=] [PREFIX=/usr/local] [DESTDIR=]: the module to
+# /lib/modules/$(KVER)/extra (never under PREFIX: modprobe looks there only),
+# the tools through their own Makefiles.  depmod runs only for the live
+# system (no DESTDIR); with DESTDIR run `depmod -b DESTDIR KVER` yourself.
+install: install-module install-tools
+
+install-module: modules
+	install -D -m 0644 kmod/hotpath.ko $(DEST)/lib/modules/$(KVER)/extra/hotpath.ko
+	$(if $(DEST),,depmod -a $(KVER))
+
+install-tools: tools
+	@for d in $(TOOL_DIRS); do \
+		$(MAKE) -C $$d install DESTDIR=$(DEST) PREFIX=$(PREFIX) || exit 1; \
 	done
-	@for m in $(wildcard tools/hotpath/*.8); do \
-		install -D -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man8/$$(basename $$m); \
+	install -D -m 0755 tools/lab.sh $(DEST)$(PREFIX)/sbin/hotpath-lab
+
+# Every file install put there (directories that may be shared stay).
+uninstall:
+	rm -f $(DEST)/lib/modules/$(KVER)/extra/hotpath.ko
+	$(if $(DEST),,[ ! -d /lib/modules/$(KVER) ] || depmod -a $(KVER))
+	@for d in $(TOOL_DIRS); do \
+		$(MAKE) -C $$d uninstall DESTDIR=$(DEST) PREFIX=$(PREFIX) || exit 1; \
 	done
-	@for c in $(wildcard tools/hotpath/*completion*); do \
-		install -D -m 644 $$c $(DESTDIR)/usr/share/bash-completion/completions/hotpath; \
+	rm -f $(DEST)$(PREFIX)/sbin/hotpath-lab
+
+# The module source in DKMS's layout (SRCDIR), for dkms-install and the
+# hotpath-dkms package; dkms.conf is written by whoever registers it.
+install-src:
+	@for f in $(MOD_SRCS); do \
+		install -D -m 0644 $$f $(DEST)$(SRCDIR)/$$f || exit 1; \
 	done
 
 # DKMS rebuilds the module for every kernel the box installs.
 dkms-install:
+	@if dpkg-query -W -f='$${Status}' hotpath-dkms 2>/dev/null | grep -q 'ok installed'; then \
+		echo "dkms-install: the hotpath-dkms package is installed; use apt or dpkg" >&2; \
+		exit 1; \
+	fi
 	command -v dkms >/dev/null || apt-get install -y --no-install-recommends dkms
-	rm -rf /usr/src/hotpath-$(DKMS_VERSION)
-	mkdir -p /usr/src/hotpath-$(DKMS_VERSION)
-	cp -r Kbuild dkms.conf kmod include /usr/src/hotpath-$(DKMS_VERSION)/
-	find /usr/src/hotpath-$(DKMS_VERSION) \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \
-		-o -name '*.mod' -o -name '*.mod.c' \) -delete
-	dkms remove hotpath/$(DKMS_VERSION) --all 2>/dev/null || true
-	dkms add hotpath/$(DKMS_VERSION)
-	dkms build hotpath/$(DKMS_VERSION) -k $(KVER)
-	dkms install hotpath/$(DKMS_VERSION) -k $(KVER)
+	$(MAKE) dkms-remove
+	$(MAKE) install-src DESTDIR= SRCDIR=$(DKMS_SRC)/hotpath-$(VERSION)
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf > $(DKMS_SRC)/hotpath-$(VERSION)/dkms.conf
+	$(DKMS) add hotpath/$(VERSION)
+	$(DKMS) build hotpath/$(VERSION) -k $(KVER)
+	$(DKMS) install hotpath/$(VERSION) -k $(KVER)
+
+# Every version of hotpath DKMS knows (an older make dkms-install's too).
+dkms-remove:
+	@command -v dkms >/dev/null || exit 0; \
+	for v in $$($(DKMS) status -m hotpath 2>/dev/null | \
+		    sed -n 's|^hotpath/\([^,:]*\).*|\1|p' | sort -u); do \
+		echo "dkms remove hotpath/$$v --all"; \
+		$(DKMS) remove hotpath/$$v --all || exit 1; \
+		rm -rf $(DKMS_SRC)/hotpath-$$v; \
+	done
+
+# hotpath-dkms and hotpath-tools, built by dpkg-buildpackage in a copy of the
+# tree under build/deb (the .debs land there too).
+deb: $(DEBS)
+
+$(DEBS) &: $(DEB_INPUTS)
+	$(TOP)/scripts/mkdeb.sh $(DEB_DIR)
 
 # checkpatch --strict, sparse (C=2) and a W=1 build; any warning fails.
 style: $(KSFT_DIR)/lib.mk
@@ -108,7 +166,7 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null
 	-@for d in $(TOOL_DIRS); do $(MAKE) -C $$d clean; done
 	-$(MAKE) -C selftests KSFT_DIR=$(KSFT_DIR) clean 2>/dev/null
-	rm -rf $(BUILD)/mod $(BUILD)/vm
+	rm -rf $(BUILD)/mod $(BUILD)/vm $(BUILD)/deb $(BUILD)/pkg
 
 help:
 	@echo 'hotpath $(VERSION)'
@@ -123,8 +181,13 @@ help:
 	@echo '  make vm-shell          interactive shell in the test VM (KERNELS=6.12 for 6.12)'
 	@echo '  selftests/vm/run.sh --kernel 6.1 --test NAME   one test on one kernel'
 	@echo '  make demo / bench      the lab in the VM (tools/lab.sh)'
-	@echo '  make install           module to /lib/modules/$$KVER/extra, tools to $(PREFIX)/sbin'
-	@echo '  make dkms-install      register the module with DKMS'
+	@echo '  make install           module to /lib/modules/$$KVER/extra (depmod), hotpath and'
+	@echo '                         hotpath-lab to $(PREFIX)/sbin, hotpath-bench to $(PREFIX)/bin,'
+	@echo '                         man page, bash completion (DESTDIR=, PREFIX= honoured)'
+	@echo '  make uninstall         removes what make install installed (same KVER/PREFIX/DESTDIR)'
+	@echo '  make dkms-install      register, build and install the module with DKMS'
+	@echo '  make dkms-remove       remove every hotpath version from DKMS'
+	@echo '  make deb               build/deb/hotpath-dkms_$(VERSION)_all.deb and hotpath-tools'
 	@echo '  make style             checkpatch --strict, sparse, W=1; fails on any warning'
 	@echo '  make clean'
 	@echo

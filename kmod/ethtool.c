@@ -25,7 +25,6 @@
 #include "stages.h"
 
 #define HP_DRV_NAME	"hotpath"
-#define HP_DRV_VERSION	"1.0"
 
 /* -S: counters (ids 1..MAX), then count and mean per stage, then the peer. */
 #define HP_ETH_N_COUNTERS	(__HOTPATH_CNT_MAX - 1)
@@ -34,7 +33,7 @@
 static void hp_ethtool_get_drvinfo(struct net_device *dev, struct ethtool_drvinfo *info)
 {
 	strscpy(info->driver, HP_DRV_NAME, sizeof(info->driver));
-	strscpy(info->version, HP_DRV_VERSION, sizeof(info->version));
+	strscpy(info->version, HOTPATH_VERSION, sizeof(info->version));
 	strscpy(info->bus_info, "emulated", sizeof(info->bus_info));
 }
 

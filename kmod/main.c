@@ -120,4 +120,6 @@ module_exit(hp_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("hotpath developers");
 MODULE_DESCRIPTION("hotpath: emulated low-latency NIC with per-stage latency accounting");
+/* From the top-level VERSION file (kmod/Kbuild); `hotpath --version` shows it too. */
+MODULE_VERSION(HOTPATH_VERSION);
 MODULE_ALIAS_RTNL_LINK("hotpath");

@@ -21,6 +21,16 @@
 #include "netlink.h"
 #include "stages.h"
 
+/*
+ * One version: the release (VERSION, passed in by kmod/Kbuild) changes its
+ * major number exactly when the protocol changes incompatibly, and that
+ * number is the family version user space checks (hotpath(8) refuses to talk
+ * to a family of another version).
+ */
+#if HOTPATH_VERSION_MAJOR != HOTPATH_GENL_VERSION
+#error "the major number in VERSION must equal HOTPATH_GENL_VERSION (uapi hotpath.h)"
+#endif
+
 static struct genl_family hp_genl_family;
 static bool hp_genl_registered;
 

@@ -46,6 +46,27 @@ for ((run = 1; run <= REPEAT; run++)); do
 	tag=
 	[ "$REPEAT" = 1 ] || tag="run $run/$REPEAT "
 	run_start=$(date +%s)
+	# Host side (scripts/pkg.sh check): make deb, the packages' contents,
+	# DKMS against every kernel's headers under build/.  Skipped when
+	# --tests names only other tests.
+	if [ -z "$TESTS" ] || [[ $TESTS == *pkg* ]]; then
+		echo "==== ${tag}host: packages and DKMS ===="
+		hstart=$(date +%s)
+		rm -f "$TOP/build/pkg/result"
+		# shellcheck disable=SC2046
+		"$TOP/scripts/pkg.sh" check $(awk '{print $2}' <<< "$resolved")
+		if [ -f "$TOP/build/pkg/result" ]; then
+			read -r p f s < "$TOP/build/pkg/result"
+		else
+			p=0 f=1 s=0
+		fi
+		total_pass=$((total_pass + p))
+		total_fail=$((total_fail + f))
+		total_skip=$((total_skip + s))
+		summary+=("$(printf '%s%-24s %-5s %3s passed %3s failed %3s skipped  host %ss' \
+			"$tag" "host (packages)" "$([ "$f" = 0 ] && echo pass || echo fail)" "$p" "$f" "$s" \
+			"$(($(date +%s) - hstart))")")
+	fi
 	while read -r series kver; do
 		res=$TOP/build/vm/$kver/result
 		rm -f "$res"

@@ -37,7 +37,7 @@ echo "style: checkpatch --strict on ${#kfiles[@]} kernel and ${#ufiles[@]} tool 
 for KDIR in "${KDIRS[@]}"; do
 	mkdir -p "$OUT"
 	rsync -a --delete --delete-excluded --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-		--exclude='*.mod*' Kbuild kmod include "$OUT/"
+		--exclude='*.mod*' Kbuild VERSION kmod include "$OUT/"
 	echo "style: sparse (C=2) and W=1 build against $KDIR"
 	make -C "$KDIR" M="$OUT" C=2 W=1 -j2 modules > "$OUT/build.log" 2>&1
 	brc=$?

@@ -10,7 +10,7 @@
 # timeout/jq/kmod with their shared libraries, hotpath.ko, the tools, the
 # kselftests with the kselftest runner, and selftests/vm/init as /init.
 # Kernel modules named in $HP_VM_MODULES (with their dependencies) are added
-# from the image.
+# from the image.  $HP_VM_PKG (scripts/pkg.sh stage output) becomes /pkg.
 set -euo pipefail
 
 KVER=$1 IMAGE_DIR=$2 KO=$3 OUT=$4
@@ -123,6 +123,11 @@ for c in "$S"/*.c; do
 done
 # Extra data files a test may ship (selftests/data/ if present).
 [ -d "$S/data" ] && cp -a "$S/data" "$ROOT/selftests/hotpath/"
+# What scripts/pkg.sh staged for hotpath_pkg.sh (make install tree, DKMS
+# module), as /pkg.
+if [ -n "${HP_VM_PKG:-}" ] && [ -d "$HP_VM_PKG" ]; then
+	cp -a "$HP_VM_PKG" "$ROOT/pkg"
+fi
 
 printf '%s\n' "$@" > "$ROOT/etc/hotpath/tests"
 printf '%s\n' "${HP_VM_RUN:-}" > "$ROOT/etc/hotpath/run"

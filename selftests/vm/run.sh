@@ -89,7 +89,7 @@ if [ -z "$KO" ]; then
 	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
 		--exclude='*.mod.c' --exclude='.*.cmd' --exclude='modules.order' \
 		--exclude='Module.symvers' --exclude='*.a' --exclude='.tmp*' \
-		"$TOP/Kbuild" "$TOP/kmod" "$TOP/include" "$MOD/"
+		"$TOP/Kbuild" "$TOP/VERSION" "$TOP/kmod" "$TOP/include" "$MOD/"
 	say "building hotpath.ko against $KDIR"
 	if ! make -s -C "$KDIR" M="$MOD" -j"$JOBS" modules > "$OUT/build.log" 2>&1; then
 		cat "$OUT/build.log"
@@ -138,7 +138,18 @@ fi
 [ ${#RUN[@]} -gt 0 ] || [ $SHELL_MODE = 1 ] || [ -n "$RUN_CMD" ] || { say "no tests"; exit 1; }
 [ -z "$RUN_CMD" ] || RUN=()
 
-HP_VM_RUN=$RUN_CMD "$TOP/selftests/vm/mkinitramfs.sh" "$KVER" "$IMAGE_DIR" "$KO" "$OUT/initramfs.cpio.gz" \
+# hotpath_pkg.sh checks what make install and DKMS made on the host for this
+# kernel; scripts/pkg.sh stages it (a failure shows in the test).
+PKG_DIR=
+for t in "${RUN[@]}"; do
+	[ "$t" != hotpath_pkg.sh ] && continue
+	PKG_DIR=$OUT/pkg
+	say "staging make install, make deb and DKMS output for $t (log: $OUT/pkg.log)"
+	"$TOP/scripts/pkg.sh" stage "$KVER" "$PKG_DIR" > "$OUT/pkg.log" 2>&1 ||
+		say "staging failed, see $OUT/pkg.log"
+done
+
+HP_VM_PKG=$PKG_DIR HP_VM_RUN=$RUN_CMD "$TOP/selftests/vm/mkinitramfs.sh" "$KVER" "$IMAGE_DIR" "$KO" "$OUT/initramfs.cpio.gz" \
 	"${RUN[@]}"
 
 # --- boot --------------------------------------------------------------------

@@ -42,6 +42,7 @@ static void usage(FILE *f)
 		"                         [--warmup N] [--rate PPS] [--timeout MS]\n"
 		"                         [--busy-poll USEC] [--prefer-busy-poll] [--cpu N]\n"
 		"                         [--server-netns NAME] [--server-cpu N] [-6] [--json]\n"
+		"    hotpath-bench --version\n"
 		"\n"
 		"DESCRIPTION\n"
 		"    The server echoes ping-pong datagrams stamped with its receive time and\n"
@@ -343,6 +344,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("hotpath-bench %s\n", HOTPATH_VERSION);
 		return 0;
 	}
 	if (!strcmp(argv[1], "server")) {

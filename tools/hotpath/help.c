@@ -2,6 +2,8 @@
 /*
  * hotpath help: the usage and the keys of `set`.
  */
+#include <string.h>
+
 #include "hotpath.h"
 
 int cmd_help(int argc, char **argv)
@@ -22,5 +24,34 @@ int cmd_help(int argc, char **argv)
 	       "T: nanoseconds (300, 300ns, 1.5us); BW: Mb/s or 26g, 500m.\n"
 	       "Exit status: 0 success, 1 the operation failed, 2 usage error.\n"
 	       "See hotpath(8).\n");
+	return 0;
+}
+
+/*
+ * hotpath --version: this CLI's release and family version, and the loaded
+ * module's (its MODULE_VERSION in sysfs, its family version from the genl
+ * controller), so a user sees at once whether the two belong together.
+ */
+int cmd_version(void)
+{
+	char modver[64] = "";
+	unsigned int version;
+	FILE *f;
+
+	printf("hotpath %s, netlink family \"%s\" version %u\n", HOTPATH_VERSION,
+	       HOTPATH_GENL_NAME, HOTPATH_GENL_VERSION);
+	if (hp_nl_family_version(&version) < 0) {
+		printf("module: not loaded\n");
+		return 0;
+	}
+	f = fopen("/sys/module/hotpath/version", "r");
+	if (f) {
+		if (!fgets(modver, sizeof(modver), f))
+			modver[0] = '\0';
+		modver[strcspn(modver, "\n")] = '\0';
+		fclose(f);
+	}
+	printf("module: hotpath %s, family version %u%s\n", modver[0] ? modver : "(unknown)",
+	       version, version == HOTPATH_GENL_VERSION ? "" : " (mismatch)");
 	return 0;
 }

@@ -63,6 +63,8 @@ struct hp_stats {
 
 /* nl.c */
 int hp_nl_open(void);
+/* Version of the loaded module's family, quietly; -ENOENT if not loaded. */
+int hp_nl_family_version(unsigned int *version);
 void hp_nl_close(void);
 struct nl_msg *hp_nl_new_request(uint8_t cmd, const char *dev, bool dump);
 /* Send @msg, pass every reply to @cb; prints errors as "prog: op: ...". */
@@ -101,6 +103,7 @@ int cmd_stats(int argc, char **argv);
 int cmd_reset(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_version(void);
 void usage(FILE *f);
 
 #endif

@@ -33,8 +33,9 @@ void usage(FILE *f)
 		"       %s [-j|--json] stats [DEV] [--watch SECONDS]\n"
 		"       %s reset DEV\n"
 		"       %s monitor\n"
-		"       %s help\n",
-		prog, prog, prog, prog, prog, prog);
+		"       %s help\n"
+		"       %s --version\n",
+		prog, prog, prog, prog, prog, prog, prog);
 }
 
 int main(int argc, char **argv)
@@ -49,6 +50,8 @@ int main(int argc, char **argv)
 	}
 	if (argc && (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help")))
 		return cmd_help(0, NULL);
+	if (argc && (!strcmp(argv[0], "-V") || !strcmp(argv[0], "--version")))
+		return cmd_version();
 	if (argc && argv[0][0] == '-') {
 		fprintf(stderr, "%s: unknown option '%s'\n", prog, argv[0]);
 		usage(stderr);

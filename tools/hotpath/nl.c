@@ -12,6 +12,7 @@
 #include <netlink/netlink.h>
 #include <netlink/genl/genl.h>
 #include <netlink/genl/ctrl.h>
+#include <netlink/genl/family.h>
 
 #include "hotpath.h"
 
@@ -22,7 +23,15 @@
 static struct nl_sock *sk;
 static int family_id;
 
-int hp_nl_open(void)
+/*
+ * One version (VERSION, passed in by the Makefile): its major number is the
+ * family version this CLI was written for.
+ */
+#if HOTPATH_VERSION_MAJOR != HOTPATH_GENL_VERSION
+#error "the major number in VERSION must equal HOTPATH_GENL_VERSION (uapi hotpath.h)"
+#endif
+
+static int connect_sock(bool quiet)
 {
 	int one = 1, err;
 
@@ -33,16 +42,69 @@ int hp_nl_open(void)
 	}
 	err = genl_connect(sk);
 	if (err < 0) {
-		fprintf(stderr, "%s: netlink: %s\n", prog, nl_geterror(err));
+		if (!quiet)
+			fprintf(stderr, "%s: netlink: %s\n", prog, nl_geterror(err));
 		return -ECONNREFUSED;
 	}
 	/* Error messages and the offending attribute come back in the ack. */
 	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	family_id = genl_ctrl_resolve(sk, HOTPATH_GENL_NAME);
-	if (family_id < 0) {
+	return 0;
+}
+
+/* The family's id and version from the kernel's controller; -ENOENT if absent. */
+static int resolve_family(unsigned int *version)
+{
+	struct genl_family *fam;
+	struct nl_cache *cache;
+	int err;
+
+	err = genl_ctrl_alloc_cache(sk, &cache);
+	if (err < 0)
+		return -ENOENT;
+	fam = genl_ctrl_search_by_name(cache, HOTPATH_GENL_NAME);
+	nl_cache_free(cache);
+	if (!fam)
+		return -ENOENT;
+	family_id = genl_family_get_id(fam);
+	*version = genl_family_get_version(fam);
+	genl_family_put(fam);
+	return 0;
+}
+
+int hp_nl_family_version(unsigned int *version)
+{
+	int err = connect_sock(true);
+
+	if (!err)
+		err = resolve_family(version);
+	hp_nl_close();
+	return err;
+}
+
+int hp_nl_open(void)
+{
+	unsigned int version;
+	int err;
+
+	err = connect_sock(false);
+	if (err)
+		return err;
+	if (resolve_family(&version) < 0) {
 		fprintf(stderr, "%s: family \"%s\" not found: is hotpath.ko loaded?\n", prog,
 			HOTPATH_GENL_NAME);
 		return -ENOENT;
+	}
+	/*
+	 * Another family version means another protocol: attribute numbers and
+	 * meanings may differ, so nothing is sent rather than misread.
+	 */
+	if (version != HOTPATH_GENL_VERSION) {
+		fprintf(stderr,
+			"%s: version mismatch: the loaded hotpath module speaks family version %u, "
+			"this hotpath %s was built for version %u; install the module and the tools "
+			"of one release (hotpath --version)\n",
+			prog, version, HOTPATH_VERSION, HOTPATH_GENL_VERSION);
+		return -EPROTO;
 	}
 	return 0;
 }

@@ -75,6 +75,12 @@
 #define _UAPI_LINUX_HOTPATH_H
 
 #define HOTPATH_GENL_NAME		"hotpath"
+/*
+ * The family version is the major number of the hotpath release (the
+ * top-level VERSION file; the module and tools refuse to build when the two
+ * differ).  It changes only when the protocol changes incompatibly; adding
+ * attributes or commands does not change it.
+ */
 #define HOTPATH_GENL_VERSION		1
 #define HOTPATH_MCGRP_CONFIG		"config"
 

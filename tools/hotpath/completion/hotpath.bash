@@ -36,7 +36,7 @@ _hotpath()
 	done
 
 	if [[ -z $cmd ]]; then
-		COMPREPLY=($(compgen -W "-j --json show set stats reset monitor help" -- "$cur"))
+		COMPREPLY=($(compgen -W "-j --json -V --version show set stats reset monitor help" -- "$cur"))
 		return
 	fi
 

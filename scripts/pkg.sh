@@ -1,0 +1,370 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The install and packaging paths of a lab box, checked without touching this
+# host: every artefact goes under build/ (DKMS runs with its own
+# --dkmstree/--sourcetree and signing key there).
+#
+#   scripts/pkg.sh check KVER...     host checks (KTAP on stdout), from
+#                                    scripts/check.sh; "PASS FAIL SKIP" in
+#                                    build/pkg/result
+#   scripts/pkg.sh stage KVER OUT    what selftests/hotpath_pkg.sh checks in the
+#                                    VM, from selftests/vm/run.sh
+#
+# check: `make deb` builds hotpath-dkms and hotpath-tools of VERSION; their
+# files (dpkg-deb -c) are exactly the documented ones; DKMS builds the
+# packaged source against each kernel's headers, the module carries VERSION,
+# and the host's DKMS tree, /usr/src and /lib/modules are as before;
+# make dkms-install and dkms-remove work (on trees under build/); a
+# VERSION whose major is not the family version builds neither CLI nor module.
+# stage writes OUT/:
+#   root/         make install DESTDIR=... KVER=KVER (default PREFIX)
+#   uninstalled/  a copy of root/ after make uninstall DESTDIR=...
+#   dkms/         the module DKMS built for KVER from the hotpath-dkms package
+#   deb-tools/    the hotpath-tools package unpacked
+#   mismatch/     a hotpath CLI built for the next family version
+#   VERSION       the tree's VERSION
+set -uo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$TOP/build
+PKG=$BUILD/pkg
+VERSION=$(cat "$TOP/VERSION")
+ARCH=$(dpkg --print-architecture)
+DEB_DKMS=$BUILD/deb/hotpath-dkms_${VERSION}_all.deb
+DEB_TOOLS=$BUILD/deb/hotpath-tools_${VERSION}_$ARCH.deb
+DKMS=$PKG/dkms
+
+log() { echo "pkg: $*" >&2; }
+
+# make deb, quietly unless it fails (make skips it when nothing changed).
+build_debs()
+{
+	local out
+
+	out=$(make -s -C "$TOP" deb 2>&1) || { echo "$out" >&2; return 1; }
+	[ -f "$DEB_DKMS" ] && [ -f "$DEB_TOOLS" ]
+}
+
+# The module DKMS built for $1 from the hotpath-dkms package, built now unless
+# one from the current package is there.  Prints its path.
+dkms_module()
+{
+	local kver=$1 mod src=$DKMS/root/usr/src
+
+	if [ ! -d "$src/hotpath-$VERSION" ] || [ "$DEB_DKMS" -nt "$DKMS/stamp" ]; then
+		rm -rf "$DKMS"
+		mkdir -p "$DKMS/tree" "$DKMS/tmp"
+		dpkg-deb -x "$DEB_DKMS" "$DKMS/root" || return 1
+		dkms_run add -m hotpath -v "$VERSION" > "$DKMS/add.log" 2>&1 ||
+			{ cat "$DKMS/add.log" >&2; return 1; }
+		touch "$DKMS/stamp"
+	fi
+	mod=$(ls "$DKMS/tree/hotpath/$VERSION/$kver"/*/module/hotpath.ko* 2>/dev/null | head -n1)
+	if [ -z "$mod" ]; then
+		log "dkms build hotpath/$VERSION for $kver (log: $DKMS/build-$kver.log)"
+		if ! dkms_run build -m hotpath -v "$VERSION" -k "$kver" > "$DKMS/build-$kver.log" 2>&1; then
+			cat "$DKMS/build-$kver.log" >&2
+			return 1
+		fi
+		mod=$(ls "$DKMS/tree/hotpath/$VERSION/$kver"/*/module/hotpath.ko* 2>/dev/null | head -n1)
+	fi
+	[ -n "$mod" ] && echo "$mod"
+}
+
+# dkms with every tree under build/: the source tree is the unpacked package,
+# the key DKMS signs with is generated there too (never /var/lib/dkms).
+dkms_run()
+{
+	TMPDIR=$DKMS/tmp mok_signing_key=$DKMS/mok.key mok_certificate=$DKMS/mok.pub \
+		dkms "$@" --dkmstree "$DKMS/tree" --sourcetree "$DKMS/root/usr/src"
+}
+
+# What DKMS, dpkg and make install could have left on the host.
+host_state()
+{
+	ls -A /var/lib/dkms 2>/dev/null
+	ls -d /usr/src/hotpath* 2>/dev/null
+	find /lib/modules -name 'hotpath.ko*' 2>/dev/null | sort
+	# depmod would rewrite these.
+	stat -c '%n %Y' /lib/modules/*/modules.dep 2>/dev/null
+}
+
+# Files of a .deb (no directories) as "MODE PATH", sorted.
+deb_files()
+{
+	dpkg-deb -c "$1" | awk '$1 !~ /^d/ {sub(/^\.\//, "", $6); print $1, $6}' | sort -k2
+}
+
+expected_dkms()
+{
+	local s=usr/src/hotpath-$VERSION f
+
+	{
+		echo "-rw-r--r-- usr/share/doc/hotpath-dkms/changelog.gz"
+		echo "-rw-r--r-- usr/share/doc/hotpath-dkms/copyright"
+		for f in Kbuild VERSION dkms.conf kmod/Kbuild; do
+			echo "-rw-r--r-- $s/$f"
+		done
+		# Every source file of the module, whatever kmod/ holds today.
+		(cd "$TOP" && ls kmod/*.c kmod/*.h include/uapi/linux/*.h) | grep -v '\.mod\.c$' |
+			sed "s|^|-rw-r--r-- $s/|"
+	} | sort -k2
+}
+
+expected_tools()
+{
+	cat <<-EOF | sort -k2
+	-rwxr-xr-x usr/bin/hotpath-bench
+	-rwxr-xr-x usr/sbin/hotpath
+	-rwxr-xr-x usr/sbin/hotpath-lab
+	-rw-r--r-- usr/share/bash-completion/completions/hotpath
+	-rw-r--r-- usr/share/doc/hotpath-tools/changelog.gz
+	-rw-r--r-- usr/share/doc/hotpath-tools/copyright
+	-rw-r--r-- usr/share/man/man8/hotpath.8.gz
+	EOF
+}
+
+N=0 PASS=0 FAIL=0 SKIP=0
+result()
+{
+	local rc=$1 what=$2
+
+	N=$((N + 1))
+	if [ "$rc" = 0 ] && [[ $what == *"# SKIP"* ]]; then
+		echo "ok $N $what"
+		SKIP=$((SKIP + 1))
+	elif [ "$rc" = 0 ]; then
+		echo "ok $N $what"
+		PASS=$((PASS + 1))
+	else
+		echo "not ok $N $what"
+		FAIL=$((FAIL + 1))
+	fi
+}
+
+# A check's diagnostics as KTAP comments.
+diag() { sed 's/^/# /'; }
+
+check_debs()
+{
+	local rc=0 d v
+
+	build_debs 2>&1 | diag
+	[ -f "$DEB_DKMS" ] && [ -f "$DEB_TOOLS" ] || rc=1
+	if [ $rc = 0 ]; then
+		for d in "$DEB_DKMS" "$DEB_TOOLS"; do
+			v=$(dpkg-deb -f "$d" Version)
+			[ "$v" = "$VERSION" ] || { echo "# $(basename "$d"): Version $v, VERSION says $VERSION"; rc=1; }
+		done
+		v=$(ls "$BUILD"/deb/*.deb | wc -l)
+		[ "$v" = 2 ] || { echo "# $v .deb files in build/deb, expected 2"; rc=1; }
+	fi
+	result $rc "make deb builds hotpath-dkms and hotpath-tools $VERSION"
+	[ $rc = 0 ]
+}
+
+check_contents()
+{
+	local name=$1 deb=$2 expect=$3 rc=0 got
+
+	got=$(deb_files "$deb")
+	if [ "$got" != "$($expect)" ]; then
+		diff <($expect) <(echo "$got") | diag
+		rc=1
+	fi
+	result $rc "$name contents (dpkg-deb -c) are the documented layout"
+}
+
+# The packaged dkms.conf names hotpath/VERSION and the maintainer scripts
+# register the module with DKMS on configure and remove it (every kernel) on
+# remove, so removing the package leaves no module behind.
+check_dkms_scripts()
+{
+	local rc=0 tmp=$PKG/ctrl
+
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	dpkg-deb -e "$DEB_DKMS" "$tmp/DEBIAN"
+	dpkg-deb --fsys-tarfile "$DEB_DKMS" |
+		tar -xO "./usr/src/hotpath-$VERSION/dkms.conf" > "$tmp/dkms.conf"
+	grep -qx "PACKAGE_VERSION=\"$VERSION\"" "$tmp/dkms.conf" ||
+		{ echo "# dkms.conf: $(grep PACKAGE_VERSION "$tmp/dkms.conf")"; rc=1; }
+	grep -qx 'PACKAGE_NAME="hotpath"' "$tmp/dkms.conf" || { echo "# dkms.conf: no PACKAGE_NAME"; rc=1; }
+	grep -q "^DKMS_VERSION=$VERSION\$" "$tmp/DEBIAN/postinst" &&
+		grep -q '/usr/lib/dkms/common.postinst' "$tmp/DEBIAN/postinst" &&
+		grep -q '\$DKMS_POSTINST \$DKMS_NAME \$DKMS_VERSION' "$tmp/DEBIAN/postinst" ||
+		{ echo "# postinst does not run DKMS for hotpath $VERSION"; rc=1; }
+	grep -q "^DKMS_VERSION=$VERSION\$" "$tmp/DEBIAN/prerm" &&
+		grep -q 'dkms remove -m \$DKMS_NAME -v \$DKMS_VERSION --all' "$tmp/DEBIAN/prerm" ||
+		{ echo "# prerm does not remove hotpath $VERSION from DKMS"; rc=1; }
+	dpkg-deb -f "$DEB_DKMS" Depends | grep -q '^dkms' || { echo "# hotpath-dkms does not depend on dkms"; rc=1; }
+	result $rc "hotpath-dkms: dkms.conf of $VERSION, postinst builds with DKMS, prerm removes"
+}
+
+check_dkms_build()
+{
+	local kver=$1 rc=0 mod v before after
+
+	before=$(host_state)
+	mod=$(dkms_module "$kver" 2> "$PKG/dkms-$kver.err") || rc=1
+	diag < "$PKG/dkms-$kver.err"
+	if [ $rc = 0 ]; then
+		v=$(modinfo -F version "$mod")
+		[ "$v" = "$VERSION" ] || { echo "# $mod: version '$v'"; rc=1; }
+		v=$(modinfo -F vermagic "$mod")
+		[ "${v%% *}" = "$kver" ] || { echo "# $mod: vermagic '$v'"; rc=1; }
+	fi
+	after=$(host_state)
+	[ "$before" = "$after" ] || { diff <(echo "$before") <(echo "$after") | diag; rc=1; }
+	result $rc "DKMS builds the packaged source for $kver under build/ (host untouched)"
+}
+
+# make dkms-install then make dkms-remove, with dkms's source, DKMS and
+# install trees under build/ and no depmod: the module is installed for $1
+# with VERSION, then every trace of it is gone.  Skipped (reported as such)
+# when nothing they use changed since they last passed.
+check_dkms_targets()
+{
+	local kver=$1 d=$PKG/dkms-make rc=0 before after out dk lib
+
+	if [ -f "$d/passed" ] && [ "$d/passed" -nt "$DEB_DKMS" ]; then
+		result 0 "make dkms-install / dkms-remove for $kver # SKIP unchanged since they passed"
+		return
+	fi
+	before=$(host_state)
+	rm -rf "$d"
+	lib=$d/lib
+	mkdir -p "$d/tree" "$d/src" "$lib/$kver" "$d/tmp"
+	dk="dkms --dkmstree $d/tree --sourcetree $d/src --installtree $lib --no-depmod"
+	export TMPDIR=$d/tmp mok_signing_key=$d/mok.key mok_certificate=$d/mok.pub
+	if ! make -s -C "$TOP" dkms-install DKMS="$dk" DKMS_SRC="$d/src" KVER="$kver" \
+		> "$d/install.log" 2>&1; then
+		tail -n 20 "$d/install.log" | diag
+		rc=1
+	fi
+	out=$($dk status -m hotpath 2>/dev/null)
+	[ "$out" = "hotpath/$VERSION, $kver, $(uname -m): installed" ] ||
+		{ echo "# after dkms-install, dkms status: $out"; rc=1; }
+	out=$(ls "$lib/$kver"/updates/dkms/hotpath.ko* 2>/dev/null)
+	[ -n "$out" ] && [ "$(modinfo -F version "$out")" = "$VERSION" ] ||
+		{ echo "# no hotpath.ko of $VERSION in the install tree: '$out'"; rc=1; }
+	grep -qx "PACKAGE_VERSION=\"$VERSION\"" "$d/src/hotpath-$VERSION/dkms.conf" ||
+		{ echo "# $d/src/hotpath-$VERSION/dkms.conf has no PACKAGE_VERSION=$VERSION"; rc=1; }
+	if ! make -s -C "$TOP" dkms-remove DKMS="$dk" DKMS_SRC="$d/src" > "$d/remove.log" 2>&1; then
+		tail -n 20 "$d/remove.log" | diag
+		rc=1
+	fi
+	out=$($dk status -m hotpath 2>/dev/null)
+	[ -z "$out" ] || { echo "# after dkms-remove, dkms status: $out"; rc=1; }
+	out=$(find "$lib" "$d/src" "$d/tree" -name 'hotpath*' 2>/dev/null)
+	[ -z "$out" ] || { echo "# left after dkms-remove:" $out; rc=1; }
+	unset TMPDIR mok_signing_key mok_certificate
+	after=$(host_state)
+	[ "$before" = "$after" ] || { diff <(echo "$before") <(echo "$after") | diag; rc=1; }
+	[ $rc = 0 ] && touch "$d/passed"
+	result $rc "make dkms-install / dkms-remove for $kver (trees under build/): installed, then gone"
+}
+
+# One version: a VERSION whose major number is not HOTPATH_GENL_VERSION must
+# not build, neither the CLI nor the module (kernel $1's headers).
+check_version_guard()
+{
+	local kver=$1 src=$PKG/guard rc=0 out want
+
+	want="the major number in VERSION must equal HOTPATH_GENL_VERSION"
+	rm -rf "$src"
+	mkdir -p "$src/tools"
+	cp -r "$TOP/Kbuild" "$TOP/include" "$TOP/kmod" "$src/"
+	rsync -a --exclude='*.o' --exclude='/hotpath/hotpath' "$TOP/tools/hotpath" "$src/tools/"
+	find "$src/kmod" \( -name '*.o' -o -name '.*.cmd' -o -name '*.ko' -o -name '*.mod*' \) -delete
+	echo "$((${VERSION%%.*} + 1)).0.0" > "$src/VERSION"
+	out=$(make -s -C "$src/tools/hotpath" nl.o 2>&1) &&
+		{ echo "# the CLI built with VERSION $(cat "$src/VERSION")"; rc=1; }
+	grep -q "$want" <<< "$out" || { echo "$out" | tail -n 5 | diag; rc=1; }
+	out=$(make -s -C "/lib/modules/$kver/build" M="$src" kmod/netlink.o 2>&1) &&
+		{ echo "# the module built with VERSION $(cat "$src/VERSION")"; rc=1; }
+	grep -q "$want" <<< "$out" || { echo "$out" | tail -n 5 | diag; rc=1; }
+	rm -rf "$src"
+	result $rc "a VERSION whose major is not HOTPATH_GENL_VERSION builds neither CLI nor module"
+}
+
+cmd_check()
+{
+	local k
+
+	mkdir -p "$PKG"
+	echo "TAP version 13"
+	echo "# hotpath packaging, host side: VERSION $VERSION"
+	if check_debs; then
+		check_contents hotpath-dkms "$DEB_DKMS" expected_dkms
+		check_contents hotpath-tools "$DEB_TOOLS" expected_tools
+		check_dkms_scripts
+		for k in "$@"; do
+			check_dkms_build "$k"
+		done
+	fi
+	if [ $# -gt 0 ]; then
+		check_dkms_targets "$1"
+		check_version_guard "$1"
+	fi
+	echo "1..$N"
+	echo "# pkg: $PASS passed, $FAIL failed, $SKIP skipped"
+	echo "$PASS $FAIL $SKIP" > "$PKG/result"
+	[ "$FAIL" = 0 ]
+}
+
+# A copy of the CLI's sources with the next major version: a hotpath built
+# for another family version than the module's.
+build_mismatch()
+{
+	local out=$1 src=$PKG/mismatch-src major
+
+	major=$((${VERSION%%.*} + 1))
+	rm -rf "$src"
+	mkdir -p "$src/tools" "$out"
+	cp -r "$TOP/include" "$src/"
+	rsync -a --exclude='*.o' --exclude='/hotpath/hotpath' "$TOP/tools/hotpath" "$src/tools/"
+	echo "$major.0.0" > "$src/VERSION"
+	sed -i "s/^#define HOTPATH_GENL_VERSION\t\t[0-9]*/#define HOTPATH_GENL_VERSION\t\t$major/" \
+		"$src/include/uapi/linux/hotpath.h"
+	grep -q "^#define HOTPATH_GENL_VERSION.*$major\$" "$src/include/uapi/linux/hotpath.h" ||
+		{ log "cannot set HOTPATH_GENL_VERSION in the copy"; return 1; }
+	make -s -C "$src/tools/hotpath" && cp "$src/tools/hotpath/hotpath" "$out/hotpath"
+}
+
+cmd_stage()
+{
+	local kver=$1 out=$2 rc=0 mod
+
+	rm -rf "$out"
+	mkdir -p "$out/dkms"
+	cp "$TOP/VERSION" "$out/VERSION"
+	# The relative DESTDIR is part of the test: it must mean the same to the
+	# tools' Makefiles.
+	mkdir -p "$PKG"
+	rm -rf "$PKG/destdir"
+	if (cd "$TOP" && make -s install DESTDIR=build/pkg/destdir KVER="$kver"); then
+		cp -a "$PKG/destdir" "$out/root"
+		(cd "$TOP" && make -s uninstall DESTDIR=build/pkg/destdir KVER="$kver") &&
+			mv "$PKG/destdir" "$out/uninstalled" || rc=1
+	else
+		log "make install DESTDIR=build/pkg/destdir KVER=$kver failed"
+		rc=1
+	fi
+	if build_debs && mod=$(dkms_module "$kver"); then
+		cp "$mod" "$out/dkms/"
+		dpkg-deb -x "$DEB_TOOLS" "$out/deb-tools" || rc=1
+	else
+		log "no DKMS module for $kver"
+		rc=1
+	fi
+	build_mismatch "$out/mismatch" || rc=1
+	return $rc
+}
+
+case ${1:-} in
+check) shift; cmd_check "$@" ;;
+stage) [ $# = 3 ] || { echo "usage: pkg.sh stage KVER OUT" >&2; exit 2; }; cmd_stage "$2" "$3" ;;
+*) sed -n '/^#   scripts\/pkg.sh/,/^#$/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac
