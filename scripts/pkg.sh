@@ -50,14 +50,25 @@ build_debs()
 # one from the current package is there.  Prints its path.
 dkms_module()
 {
-	local kver=$1 mod src=$DKMS/root/usr/src
+	local kver=$1 mod src=$DKMS/root/usr/src sum
 
+	# A new package whose module source is the same (only the tools or the
+	# docs changed) keeps the modules DKMS built.
 	if [ ! -d "$src/hotpath-$VERSION" ] || [ "$DEB_DKMS" -nt "$DKMS/stamp" ]; then
-		rm -rf "$DKMS"
-		mkdir -p "$DKMS/tree" "$DKMS/tmp"
-		dpkg-deb -x "$DEB_DKMS" "$DKMS/root" || return 1
-		dkms_run add -m hotpath -v "$VERSION" > "$DKMS/add.log" 2>&1 ||
-			{ cat "$DKMS/add.log" >&2; return 1; }
+		rm -rf "$DKMS/new"
+		mkdir -p "$DKMS"
+		dpkg-deb -x "$DEB_DKMS" "$DKMS/new" || return 1
+		sum=$(cd "$DKMS/new/usr/src" && find . -type f | LC_ALL=C sort | xargs sha256sum |
+		      sha256sum)
+		if [ ! -d "$src/hotpath-$VERSION" ] || [ "$sum" != "$(cat "$DKMS/sum" 2>/dev/null)" ]; then
+			rm -rf "$DKMS/root" "$DKMS/tree" "$DKMS/tmp" "$DKMS/sum"
+			mv "$DKMS/new" "$DKMS/root"
+			mkdir -p "$DKMS/tree" "$DKMS/tmp"
+			dkms_run add -m hotpath -v "$VERSION" > "$DKMS/add.log" 2>&1 ||
+				{ cat "$DKMS/add.log" >&2; return 1; }
+			echo "$sum" > "$DKMS/sum"
+		fi
+		rm -rf "$DKMS/new"
 		touch "$DKMS/stamp"
 	fi
 	mod=$(ls "$DKMS/tree/hotpath/$VERSION/$kver"/*/module/hotpath.ko* 2>/dev/null | head -n1)
@@ -226,9 +237,12 @@ check_dkms_build()
 # when nothing they use changed since they last passed.
 check_dkms_targets()
 {
-	local kver=$1 d=$PKG/dkms-make rc=0 before after out dk lib
+	local kver=$1 d=$PKG/dkms-make rc=0 before after out dk lib key
 
-	if [ -f "$d/passed" ] && [ "$d/passed" -nt "$DEB_DKMS" ]; then
+	# What they use: the module source, dkms.conf and the Makefile.
+	key=$(cd "$TOP" && cat Makefile dkms.conf VERSION Kbuild kmod/Kbuild \
+	      $(ls kmod/*.[ch] | grep -v '\.mod\.c$') include/uapi/linux/*.h | sha256sum)
+	if [ "$(cat "$d/passed" 2>/dev/null)" = "$key" ]; then
 		result 0 "make dkms-install / dkms-remove for $kver # SKIP unchanged since they passed"
 		return
 	fi
@@ -262,7 +276,7 @@ check_dkms_targets()
 	unset TMPDIR mok_signing_key mok_certificate
 	after=$(host_state)
 	[ "$before" = "$after" ] || { diff <(echo "$before") <(echo "$after") | diag; rc=1; }
-	[ $rc = 0 ] && touch "$d/passed"
+	[ $rc = 0 ] && echo "$key" > "$d/passed"
 	result $rc "make dkms-install / dkms-remove for $kver (trees under build/): installed, then gone"
 }
 
