@@ -268,6 +268,7 @@ static int hp_device_init(struct net_device *dev)
 		port->ptp = NULL;
 		goto err_free_tx;
 	}
+	atomic_long_inc(&hp_buffers_alive);
 
 	hp_irq_init(port);
 	netif_napi_add(dev, &port->napi, hp_rx_poll);
@@ -301,6 +302,7 @@ static void hp_device_uninit(struct net_device *dev)
 	netif_napi_del(&port->napi);
 	hp_ptp_destroy(port->ptp);
 	port->ptp = NULL;
+	atomic_long_dec(&hp_buffers_alive);
 	hp_tx_ring_free(port);
 	hp_rx_ring_free(port);
 	RCU_INIT_POINTER(port->cfg, NULL);
