@@ -80,6 +80,8 @@ int bench_hwts_open(int fd, bool tx, const char *ifname, struct bench_hwts *h);
 uint64_t bench_hwts_mono(const struct bench_hwts *h, uint64_t phc_ns);
 /* The raw hardware stamp of a received message's cmsgs, 0 if none. */
 uint64_t bench_hwts_cmsg(struct msghdr *msg);
+/* Discard what the error queue holds. */
+void bench_hwts_drain(int fd);
 /* The TX hardware stamp of the datagram just sent, 0 after @timeout_ms. */
 uint64_t bench_hwts_tx(int fd, unsigned int timeout_ms);
 

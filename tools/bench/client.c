@@ -295,6 +295,9 @@ static void run_pingpong(struct run *r)
 				break;
 			pace(r, i - o->warmup);
 		}
+		/* stale stamps (handshake, a ping timed out) must not pair up */
+		if (o->hw_timestamps)
+			bench_hwts_drain(r->fd);
 		t_tx = bench_now_ns();
 		hb_hdr_put((struct hb_hdr *)r->buf, HB_PING, (uint32_t)i, t_tx, 0);
 		if (send(r->fd, r->buf, o->size, 0) < 0) {

@@ -190,6 +190,21 @@ uint64_t bench_hwts_cmsg(struct msghdr *msg)
 	return 0;
 }
 
+void bench_hwts_drain(int fd)
+{
+	char ctrl[256];
+	struct msghdr msg;
+	int i;
+
+	for (i = 0; i < 1024; i++) {
+		memset(&msg, 0, sizeof(msg));
+		msg.msg_control = ctrl;
+		msg.msg_controllen = sizeof(ctrl);
+		if (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+			return;
+	}
+}
+
 uint64_t bench_hwts_tx(int fd, unsigned int timeout_ms)
 {
 	char ctrl[256];
