@@ -6,7 +6,6 @@
 # the one-way time; the wire part is the same for every ping (exact stamps,
 # free-running clocks) and equals the modelled tx_wire within the bench's
 # PHC-to-CLOCK_MONOTONIC maps.
-
 source "$(dirname "$0")/lib.sh"
 
 require_root
