@@ -10,18 +10,19 @@
  *    NAPI, and NAPI_STATE_IN_BUSY_POLL, exist in both.
  * and one that differs:
  *  - ethtool's get_ts_info takes a struct ethtool_ts_info up to 6.10 and a
- *    struct kernel_ethtool_ts_info (same fields) from 6.11.
+ *    struct kernel_ethtool_ts_info (same field names) from 6.11; Kbuild
+ *    looks for the latter in the kernel's headers.
  */
 #ifndef _HP_COMPAT_H
 #define _HP_COMPAT_H
 
 #include <linux/random.h>
-#include <linux/version.h>
 
 /* Uniform random number in [0, @ceil). */
 #define hp_random_below(ceil)	get_random_u32_below(ceil)
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+/* HP_KERNEL_TS_INFO: Kbuild found struct kernel_ethtool_ts_info (6.11) */
+#ifdef HP_KERNEL_TS_INFO
 #define hp_ethtool_ts_info	kernel_ethtool_ts_info
 #else
 #define hp_ethtool_ts_info	ethtool_ts_info

@@ -124,7 +124,8 @@ static const struct nla_policy hp_port_set_policy[HOTPATH_A_MAX + 1] = {
 	[HOTPATH_A_STAGE]		= { .type = NLA_REJECT },
 	[HOTPATH_A_COUNTERS]		= { .type = NLA_REJECT },
 	[HOTPATH_A_PHC_INDEX]		= { .type = NLA_U32 },
-	[HOTPATH_A_PHC_DRIFT_PPB]	= NLA_POLICY_FULL_RANGE_SIGNED(NLA_S32, &hp_range_phc_drift),
+	[HOTPATH_A_PHC_DRIFT_PPB]	=
+		NLA_POLICY_FULL_RANGE_SIGNED(NLA_S32, &hp_range_phc_drift),
 	[HOTPATH_A_HWTSTAMP_TX]		= { .type = NLA_U8 },
 	[HOTPATH_A_HWTSTAMP_RX_FILTER]	= { .type = NLA_U8 },
 };

@@ -75,6 +75,7 @@ struct bench_hwts {
 	int64_t phc_minus_mono;		/* ns */
 	uint64_t window_ns;		/* uncertainty of that offset */
 };
+
 /* Stamping on @ifname (NULL: the one of the socket's local address). */
 int bench_hwts_open(int fd, bool tx, const char *ifname, struct bench_hwts *h);
 uint64_t bench_hwts_mono(const struct bench_hwts *h, uint64_t phc_ns);

@@ -473,10 +473,10 @@ static void report_text(struct run *r, const struct bench_stats *rtt,
 			bench_stats_print_row(stdout, "wire", &st, r->hw_missing);
 			bench_stats_compute(&r->host_rx, &st);
 			bench_stats_print_row(stdout, "host-rx", &st, r->hw_missing);
-			printf("hardware stamps (%s, /dev/ptp%d): host-tx = send -> first bit on the\n"
-			       "wire, wire = first bit out -> last bit in at the server's NIC, host-rx =\n"
-			       "that -> server receive; each PHC mapped to CLOCK_MONOTONIC within\n"
-			       "%llu ns; %llu pings without both stamps.\n\n",
+			printf("hardware stamps (%s, /dev/ptp%d): host-tx = send -> first bit\n"
+			       "on the wire, wire = first bit out -> last bit in at the server's\n"
+			       "NIC, host-rx = that -> server receive; each PHC mapped to\n"
+			       "CLOCK_MONOTONIC within %llu ns; %llu pings without both stamps.\n\n",
 			       r->hw.ifname, r->hw.phc_index, (unsigned long long)r->hw.window_ns,
 			       (unsigned long long)r->hw_missing);
 		}
