@@ -11,7 +11,8 @@
 # constant clock offset (both clocks free running at the host's rate) for
 # every size and link speed.  Then CTPIO: ct puts the first bit on the wire
 # (the TX stamp) earlier than sf by the modelled overlap of PIO write and
-# wire, pio(len) - pio(thresh).
+# wire, pio(len) - pio(thresh).  Last, a drifting clock: with phc-drift-ppb
+# on hp1 the offset grows by exactly the interval times the drift.
 source "$(dirname "$0")/lib.sh"
 
 require_root
@@ -115,9 +116,40 @@ test_ctpio()
 	log_test "CTPIO ct stamps the first bit earlier than sf by the modelled overlap"
 }
 
+# phc-drift-ppb D on hp1: between two frames sent tx2 - tx1 apart (hp0's
+# clock runs at the host's rate), the offset PHC(hp1) - PHC(hp0) grows by
+# (tx2 - tx1) * D / 1e9, to the ns (each stamp truncates below 1 ns).
+test_drift()
+{
+	local drift=100000 w dir tx rx sw prev_tx="" prev_off off exp bad=0 n=0
+
+	RET=0
+	both link-speed 10000 ctpio off || check_err 1 "model"
+	ip netns exec "$NS_B" hotpath set "$DEV_B" phc-drift-ppb $drift || check_err 1 "drift"
+	w=$(wire_ns 200 10000)
+	while read -r dir tx rx sw; do
+		[ "$dir" = ab ] || continue
+		off=$((rx - tx - w))
+		if [ -n "$prev_tx" ]; then
+			exp=$(( (tx - prev_tx) * drift / 1000000000 ))
+			if [ $((off - prev_off - exp)) -gt 2 ] || [ $((exp - off + prev_off)) -gt 2 ]; then
+				echo "    offset moved $((off - prev_off)) ns in $((tx - prev_tx)) ns, expected $exp"
+				bad=$((bad + 1))
+			fi
+			n=$((n + 1))
+		fi
+		prev_tx=$tx prev_off=$off
+	done < <("$HWTS" pp "$NS_A" "$DEV_A" "$NS_B" "$DEV_B" 200 8)
+	ip netns exec "$NS_B" hotpath set "$DEV_B" phc-drift-ppb 0
+	check_eq "$n" 7 "intervals measured"
+	check_eq "$bad" 0 "intervals whose offset change is not interval * drift"
+	log_test "phc-drift-ppb $drift: the offset grows by interval x drift, to 2 ns"
+}
+
 hp_mod_load pairs=1 || hp_fail "cannot load hotpath.ko"
 IP4_A="" IP4_B="" IP6_A="" IP6_B=""
 hp_pair_setup hp0 hp1 || hp_fail "pair setup failed"
 test_exact
 test_ctpio
+test_drift
 exit "$EXIT_STATUS"
