@@ -8,6 +8,10 @@
  *  - get_random_u32_below() (6.2) is backported to Debian's 6.1;
  *  - napi_complete_done() returning false while a busy poller owns the
  *    NAPI, and NAPI_STATE_IN_BUSY_POLL, exist in both.
+ * and one that differs:
+ *  - ethtool's get_ts_info takes a struct ethtool_ts_info up to 6.10 and a
+ *    struct kernel_ethtool_ts_info (same field names) from 6.11; Kbuild
+ *    looks for the latter in the kernel's headers.
  */
 #ifndef _HP_COMPAT_H
 #define _HP_COMPAT_H
@@ -16,5 +20,12 @@
 
 /* Uniform random number in [0, @ceil). */
 #define hp_random_below(ceil)	get_random_u32_below(ceil)
+
+/* HP_KERNEL_TS_INFO: Kbuild found struct kernel_ethtool_ts_info (6.11) */
+#ifdef HP_KERNEL_TS_INFO
+#define hp_ethtool_ts_info	kernel_ethtool_ts_info
+#else
+#define hp_ethtool_ts_info	ethtool_ts_info
+#endif
 
 #endif /* _HP_COMPAT_H */

@@ -48,6 +48,11 @@ struct hp_config {
 	u32 tx_usecs;
 	u32 tx_frames;
 
+	/* hardware timestamps (tstamp.c), as granted by SIOCSHWTSTAMP */
+	u8 hwts_tx;			/* HWTSTAMP_TX_OFF or _ON */
+	u8 hwts_rx;			/* HWTSTAMP_FILTER_NONE or _ALL */
+	s32 phc_drift_ppb;		/* the PHC oscillator's error (ptp.c) */
+
 	struct hp_model model;
 	struct rcu_head rcu;
 };
@@ -62,6 +67,9 @@ struct hp_config *hp_config_alloc_default(void);
 #define HP_MODEL_NS_MAX		100000
 #define HP_MODEL_MBPS_MIN	1000
 #define HP_MODEL_MBPS_MAX	1000000
+
+/* phc-drift-ppb: a crystal's error, far inside the PHC's max_adj. */
+#define HP_PHC_DRIFT_MAX	1000000
 
 /*
  * Set the CTPIO mode; a max_frame still at the old mode's default (500, or

@@ -15,6 +15,7 @@
 #include <linux/etherdevice.h>
 #include <linux/if_link.h>
 #include <linux/module.h>
+#include <linux/ptp_clock_kernel.h>
 #include <linux/slab.h>
 #include <net/rtnetlink.h>
 
@@ -24,7 +25,9 @@
 #include "fault.h"
 #include "port.h"
 #include "probes.h"
+#include "ptp.h"
 #include "stages.h"
+#include "tstamp.h"
 
 #define DRV_NAME	"hotpath"
 #define HP_MTU_MAX	9000
@@ -59,6 +62,11 @@ struct hp_stats *hp_device_stats(const struct net_device *dev)
 	return hp_port(dev)->acct;
 }
 
+int hp_device_phc_index(const struct net_device *dev)
+{
+	return hp_ptp_index(hp_port(dev)->ptp);
+}
+
 struct net_device *hp_device_peer(const struct net_device *dev)
 {
 	struct hp_port *peer = rtnl_dereference(hp_port(dev)->peer);
@@ -75,6 +83,10 @@ void hp_device_publish_config(struct net_device *dev, struct hp_config *cfg)
 	rcu_assign_pointer(port->cfg, cfg);
 	hp_probes_config(dev, old, cfg);
 	hp_irq_config_changed(port, cfg);
+	/* a new epoch of the same line: only an allocation can fail */
+	if (hp_ptp_set_drift(port->ptp, cfg->phc_drift_ppb))
+		netdev_warn(dev, "phc-drift-ppb %d not applied: no memory\n",
+			    cfg->phc_drift_ppb);
 	kfree_rcu(old, rcu);
 }
 
@@ -226,6 +238,7 @@ static int hp_device_stop(struct net_device *dev)
 static int hp_device_init(struct net_device *dev)
 {
 	struct hp_port *port = hp_port(dev);
+	char name[PTP_CLOCK_NAME_LEN];
 	struct hp_config *cfg;
 	int err = -ENOMEM;
 
@@ -251,6 +264,16 @@ static int hp_device_init(struct net_device *dev)
 	if (err)
 		goto err_free_rx;
 
+	/* ndo_init runs with the name resolved: "hotpath hp0" */
+	snprintf(name, sizeof(name), "hotpath %s", dev->name);
+	port->ptp = hp_ptp_create(name, cfg->phc_drift_ppb, NULL);
+	if (IS_ERR(port->ptp)) {
+		err = PTR_ERR(port->ptp);
+		port->ptp = NULL;
+		goto err_free_tx;
+	}
+	atomic_long_inc(&hp_buffers_alive);
+
 	hp_irq_init(port);
 	hp_fault_port_init(port);
 	netif_napi_add(dev, &port->napi, hp_rx_poll);
@@ -258,6 +281,8 @@ static int hp_device_init(struct net_device *dev)
 	atomic_long_inc(&hp_ports_alive);
 	return 0;
 
+err_free_tx:
+	hp_tx_ring_free(port);
 err_free_rx:
 	hp_rx_ring_free(port);
 err_free_cfg:
@@ -280,6 +305,9 @@ static void hp_device_uninit(struct net_device *dev)
 
 	hp_probes_config(dev, cfg, NULL);
 	netif_napi_del(&port->napi);
+	hp_ptp_destroy(port->ptp);
+	port->ptp = NULL;
+	atomic_long_dec(&hp_buffers_alive);
 	hp_tx_ring_free(port);
 	hp_rx_ring_free(port);
 	RCU_INIT_POINTER(port->cfg, NULL);
@@ -331,6 +359,7 @@ static const struct net_device_ops hp_netdev_ops = {
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_get_iflink		= hp_device_get_iflink,
+	.ndo_eth_ioctl		= hp_tstamp_ioctl,
 };
 
 static void hp_device_setup(struct net_device *dev)

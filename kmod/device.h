@@ -37,6 +37,9 @@ int hp_device_set_ring_sizes(struct net_device *dev, u32 rx, u32 tx,
  * The port's stage accounting object (stages.c allocates it, the port owns
  * it).  Valid while the net_device is.
  */
+/* N of the port's /dev/ptpN. */
+int hp_device_phc_index(const struct net_device *dev);
+
 struct hp_stats;
 struct hp_stats *hp_device_stats(const struct net_device *dev);
 

@@ -23,6 +23,7 @@
 #include "ethtool.h"
 #include "netlink.h"
 #include "stages.h"
+#include "tstamp.h"
 
 #define HP_DRV_NAME	"hotpath"
 
@@ -185,4 +186,5 @@ const struct ethtool_ops hp_ethtool_ops = {
 	.get_sset_count			= hp_ethtool_get_sset_count,
 	.get_strings			= hp_ethtool_get_strings,
 	.get_ethtool_stats		= hp_ethtool_get_stats,
+	.get_ts_info			= hp_tstamp_get_ts_info,
 };

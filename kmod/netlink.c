@@ -43,6 +43,11 @@ static const struct genl_multicast_group hp_mcgrps[] = {
 };
 
 /* Not const: 6.1's struct nla_policy points at them without const. */
+static struct netlink_range_validation_signed hp_range_phc_drift = {
+	.min = -HP_PHC_DRIFT_MAX,
+	.max = HP_PHC_DRIFT_MAX,
+};
+
 static struct netlink_range_validation hp_range_fallback_us = {
 	.min = 1, .max = 1000000,
 };
@@ -128,6 +133,11 @@ static const struct nla_policy hp_port_set_policy[HOTPATH_A_MAX + 1] = {
 	[HOTPATH_A_STAGES]		= { .type = NLA_REJECT },
 	[HOTPATH_A_STAGE]		= { .type = NLA_REJECT },
 	[HOTPATH_A_COUNTERS]		= { .type = NLA_REJECT },
+	[HOTPATH_A_PHC_INDEX]		= { .type = NLA_U32 },
+	[HOTPATH_A_PHC_DRIFT_PPB]	=
+		NLA_POLICY_FULL_RANGE_SIGNED(NLA_S32, &hp_range_phc_drift),
+	[HOTPATH_A_HWTSTAMP_TX]		= { .type = NLA_U8 },
+	[HOTPATH_A_HWTSTAMP_RX_FILTER]	= { .type = NLA_U8 },
 };
 
 /* The port named by IFINDEX or IFNAME in the caller's namespace.  RTNL. */
@@ -197,6 +207,11 @@ static int hp_nl_fill_port_attrs(struct sk_buff *skb, struct net_device *dev)
 	    nla_put_u8(skb, HOTPATH_A_PROBES, cfg->probes) ||
 	    nla_put_u32(skb, HOTPATH_A_RX_RING_SIZE, rx_ring) ||
 	    nla_put_u32(skb, HOTPATH_A_TX_RING_SIZE, tx_ring))
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, HOTPATH_A_PHC_INDEX, hp_device_phc_index(dev)) ||
+	    nla_put_s32(skb, HOTPATH_A_PHC_DRIFT_PPB, cfg->phc_drift_ppb) ||
+	    nla_put_u8(skb, HOTPATH_A_HWTSTAMP_TX, cfg->hwts_tx) ||
+	    nla_put_u8(skb, HOTPATH_A_HWTSTAMP_RX_FILTER, cfg->hwts_rx))
 		return -EMSGSIZE;
 
 	nest = nla_nest_start(skb, HOTPATH_A_CTPIO);
@@ -408,6 +423,7 @@ static int hp_nl_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *
 static const int hp_nl_read_only[] = {
 	HOTPATH_A_PEER_IFINDEX, HOTPATH_A_PEER_IFNAME,
 	HOTPATH_A_RX_RING_SIZE, HOTPATH_A_TX_RING_SIZE,
+	HOTPATH_A_PHC_INDEX, HOTPATH_A_HWTSTAMP_TX, HOTPATH_A_HWTSTAMP_RX_FILTER,
 };
 
 static void hp_nl_get_u32(u32 *dst, const struct nlattr *attr)
@@ -465,6 +481,8 @@ static int hp_nl_parse_set(struct hp_config *cfg, struct nlattr **tb,
 	if (tb[HOTPATH_A_PROBES])
 		cfg->probes = nla_get_u8(tb[HOTPATH_A_PROBES]);
 	hp_nl_get_u32(&cfg->busy_poll_fallback_us, tb[HOTPATH_A_BUSY_POLL_FALLBACK_US]);
+	if (tb[HOTPATH_A_PHC_DRIFT_PPB])
+		cfg->phc_drift_ppb = nla_get_s32(tb[HOTPATH_A_PHC_DRIFT_PPB]);
 
 	if (tb[HOTPATH_A_CTPIO]) {
 		err = nla_parse_nested(ct, HOTPATH_CTPIO_A_MAX, tb[HOTPATH_A_CTPIO],
@@ -503,7 +521,7 @@ static int hp_nl_port_set_doit(struct sk_buff *skb, struct genl_info *info)
 	for (i = 0; i < ARRAY_SIZE(hp_nl_read_only); i++) {
 		if (tb[hp_nl_read_only[i]]) {
 			NL_SET_ERR_MSG_ATTR(info->extack, tb[hp_nl_read_only[i]],
-					    "read-only attribute (peer, ring sizes: use ethtool -G)");
+					    "read-only attribute (peer, ring sizes: use ethtool -G; PHC and stamping: ethtool -T, SIOCSHWTSTAMP)");
 			return -EOPNOTSUPP;
 		}
 	}

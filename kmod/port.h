@@ -45,6 +45,7 @@ struct hp_tx_cmpl {
 	u32 status;		/* HP_TXC_* */
 	u32 seq;
 	u64 done_ns;
+	u64 hwts_ns;		/* PHC time of the first bit, if stamped */
 };
 
 struct hp_tx_ring {
@@ -64,6 +65,7 @@ struct hp_tx_ring {
 
 #define HP_RXC_BAD_FCS		BIT(0)	/* poisoned frame (CTPIO underrun) */
 #define HP_RXC_TOO_LONG		BIT(1)	/* buffer too small: not written */
+#define HP_RXC_HWTS		BIT(2)	/* hwts_ns holds the RX stamp */
 
 /* An RX completion as the NIC writes it. */
 struct hp_rx_cmpl {
@@ -71,6 +73,7 @@ struct hp_rx_cmpl {
 	u32 status;		/* HP_RXC_* */
 	u32 seq;
 	u64 done_ns;		/* frame complete in host memory */
+	u64 hwts_ns;		/* PHC time of the last bit (HP_RXC_HWTS) */
 };
 
 /* A posted RX buffer: a page fragment the stack gets with build_skb. */
@@ -161,6 +164,7 @@ struct hp_port {
 
 	struct hp_pcpu_stats __percpu *stats;	/* ndo_get_stats64 */
 	struct hp_stats *acct;			/* stages + counters (stages.c) */
+	struct hp_ptp *ptp;			/* this NIC's PHC (ptp.c) */
 };
 
 static inline struct hp_port *hp_port(const struct net_device *dev)
@@ -265,6 +269,7 @@ int hp_rx_ring_open(struct hp_port *port);
 int hp_rx_ring_restart(struct hp_port *port);
 void hp_rx_drain(struct hp_port *port);
 struct hp_rx_buf *hp_rx_nic_claim(struct hp_port *port, u32 len);
+void hp_rx_nic_stamp(struct hp_port *port, u64 phc_ns);
 void hp_rx_nic_complete(struct hp_port *port, const struct hp_config *cfg,
 			u32 len, u32 status, u32 seq, u64 done_ns);
 

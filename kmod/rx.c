@@ -22,6 +22,7 @@
 #include "fault.h"
 #include "port.h"
 #include "probes.h"
+#include "tstamp.h"
 
 #define HP_RX_HEADROOM		(NET_SKB_PAD + NET_IP_ALIGN)
 
@@ -95,6 +96,17 @@ struct hp_rx_buf *hp_rx_nic_claim(struct hp_port *port, u32 len)
 	}
 	/* the caller checks b->cap: a too small buffer is completed as such */
 	return &rx->buf[rx->filled & (rx->size - 1)];
+}
+
+/*
+ * NIC side: the RX stamp of the claimed buffer's frame, written before
+ * hp_rx_nic_complete() with HP_RXC_HWTS in its status publishes it.
+ */
+void hp_rx_nic_stamp(struct hp_port *port, u64 phc_ns)
+{
+	struct hp_rx_ring *rx = &port->rx;
+
+	rx->cmpl[rx->filled & (rx->size - 1)].hwts_ns = phc_ns;
 }
 
 /* NIC side: write the RX completion of the claimed buffer, raise RX. */
@@ -206,6 +218,8 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 		skb_put(skb, c->len);
 		skb->protocol = eth_type_trans(skb, port->dev);
 		skb_mark_napi_id(skb, napi);
+		if (c->status & HP_RXC_HWTS)
+			hp_tstamp_rx(skb, c->hwts_ns);
 		hp_rx_stats(port, c->len);
 		hp_port_count_pkt(port, HOTPATH_CNT_RX_PACKETS, c->seq, c->len);
 

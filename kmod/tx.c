@@ -28,6 +28,8 @@
 #include "model.h"
 #include "port.h"
 #include "probes.h"
+#include "ptp.h"
+#include "tstamp.h"
 
 /* Longest single busy-wait: a bad figure must not hang the CPU. */
 #define HP_TX_MAX_WAIT_NS	(200 * NSEC_PER_USEC)
@@ -41,6 +43,7 @@ struct hp_engine {
 	bool account;		/* record the stages */
 	u64 base_ns;		/* the doorbell write started; 0: no clock */
 	u64 t_ps;		/* modelled time since base_ns */
+	u64 tx_hwts_ns;		/* TX stamp of the frame just sent (tstamp.h) */
 };
 
 static void hp_tx_wait(const struct hp_engine *e)
@@ -77,6 +80,31 @@ static void hp_tx_stats_sent(struct hp_port *port, u32 len)
 }
 
 /*
+ * Hardware stamps (tstamp.h) at the model's instants: the first bit leaves
+ * tx_wire before the last one arrives at @wire_end_ps.  Both are rounded to
+ * ns once, the RX one as TX plus tx_wire, so RX - TX is exactly the model's
+ * tx_wire in either clock's ns.  A frame sent again after a poisoned CTPIO
+ * send is stamped again: the stamps are those of the copy that arrived.
+ * Returns HP_RXC_HWTS if the peer's completion carries an RX stamp.
+ */
+static u32 hp_tx_stamp(struct hp_engine *e, struct hp_port *peer,
+		       const struct hp_tx_desc *d, bool rx, u64 wire_end_ps)
+{
+	u64 wire_ps = hp_model_tx_wire_ps(e->m, d->len);
+	u64 first_ns;
+
+	if (!e->base_ns)	/* accounted timing, stats off: start now */
+		e->base_ns = ktime_get_ns();
+	first_ns = e->base_ns + hp_model_ps_to_ns(wire_end_ps - wire_ps);
+	if (hp_tstamp_tx_wanted(d->skb))
+		e->tx_hwts_ns = hp_ptp_time(e->port->ptp, first_ns);
+	if (!rx)
+		return 0;
+	hp_rx_nic_stamp(peer, hp_ptp_time(peer->ptp, first_ns + hp_model_ps_to_ns(wire_ps)));
+	return HP_RXC_HWTS;
+}
+
+/*
  * The frame is on the wire until @wire_end_ps; the peer's NIC writes it into
  * its next posted buffer (rx_dma, the peer's figures) and completes it.
  */
@@ -86,6 +114,7 @@ static void hp_tx_deliver(struct hp_engine *e, struct hp_port *peer,
 	const struct hp_config *pcfg = hp_port_cfg(peer);
 	struct hp_rx_buf *buf;
 	u64 rx_ps, done_ns = 0;
+	bool rx_stamp;
 
 	buf = hp_rx_nic_claim(peer, d->len);
 	/* the copy is DMA, wire and RX DMA at once: both NICs are in this host */
@@ -93,6 +122,10 @@ static void hp_tx_deliver(struct hp_engine *e, struct hp_port *peer,
 		skb_copy_bits(d->skb, 0, buf->data + NET_SKB_PAD + NET_IP_ALIGN, d->len);
 	else if (buf)
 		status |= HP_RXC_TOO_LONG;	/* posted before the MTU grew */
+
+	rx_stamp = buf && hp_tstamp_rx_wanted(pcfg);
+	if (hp_tstamp_tx_wanted(d->skb) || rx_stamp)
+		status |= hp_tx_stamp(e, peer, d, rx_stamp, wire_end_ps);
 
 	e->t_ps = wire_end_ps;
 	hp_tx_wait(e);
@@ -245,6 +278,7 @@ static void hp_tx_doorbell(struct hp_port *port, const struct hp_config *cfg)
 		struct hp_tx_cmpl *c = &tx->cmpl[i & mask];
 
 		c->status = hp_tx_frame(&e, d, sole);
+		c->hwts_ns = e.tx_hwts_ns;
 		c->seq = d->seq;
 		c->done_ns = e.base_ns ? ktime_get_ns() : 0;
 		tx->fetched = i + 1;
@@ -294,6 +328,7 @@ netdev_tx_t hp_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (now)
 		hp_port_stage(port, HOTPATH_STAGE_TX_DESC, hp_stages_now() - now,
 			      d->seq, d->len);
+	hp_tstamp_xmit(cfg, skb);
 	skb_tx_timestamp(skb);
 
 	if (hp_tx_in_use(tx) >= tx->size) {
@@ -325,6 +360,9 @@ void hp_tx_reap(struct hp_port *port, int budget)
 		struct hp_tx_desc *d = &tx->desc[r & mask];
 
 		if (tx->cmpl[r & mask].status == HP_TXC_OK) {
+			/* a dropped frame's pending stamp goes with its skb */
+			if (hp_tstamp_tx_wanted(d->skb))
+				hp_tstamp_tx_done(d->skb, tx->cmpl[r & mask].hwts_ns);
 			napi_consume_skb(d->skb, budget);
 		} else {
 			hp_stats_tx_drop(port);

@@ -30,7 +30,7 @@ APT_OPTS=(-qq -o=Dpkg::Use-Pty=0 -o Dpkg::Options::=--force-confdef -o Dpkg::Opt
 PKGS=(qemu-system-x86 busybox-static bash iproute2 ethtool kmod cpio xz-utils jq gcc make
       bison flex libelf-dev
       libc6-dev pkg-config libnl-3-dev libnl-genl-3-dev sparse linux-source-6.1 bc rsync
-      coreutils util-linux
+      coreutils util-linux linuxptp
       debhelper dh-dkms dkms dpkg-dev fakeroot openssl)
 
 mkdir -p "$BUILD"

@@ -393,6 +393,37 @@ d1_step()
 	PREV=$name
 }
 
+# The last Demo 1 step once more, split by the NICs' hardware stamps
+# (hotpath-bench --hw-timestamps) and set against the stage p50s.
+d1_hwts()
+{
+	local out=$TMP/d1-hwts tx rx wire
+
+	config ctpio-ct && reset_both || { fail "hwts: settings"; return 1; }
+	if ! "$IP" netns exec "$NS_A" hotpath-bench client 10.0.0.2 --server-netns "$NS_B" \
+		--port $PORT --size "$SIZE" --count "$COUNT" --warmup $WARMUP --timeout 2000 \
+		--busy-poll "$BUSY_US" --hw-timestamps --json "${PIN[@]}" > "$out.json" 2> "$out.err"; then
+		echo "    (no hardware-stamped run: $(head -n1 "$out.err"))"
+		return 0
+	fi
+	snap "$out"
+	tx=$(stage_rows "$out" | awk '$1 ~ /^tx_/ && $1 != "tx_wire" { s += $3 } END { print s + 0 }')
+	rx=$(stage_rows "$out" | awk '$1 ~ /^rx_/ { s += $3 } END { print s + 0 }')
+	wire=$(stage "$out" a tx_wire p50_ns)
+	printf '    %-36s p50 %7d ns   stages tx_stack..tx_dma: %d ns\n' "host TX (send -> first bit out):" \
+		"$(bench "$out" .hw_timestamps.host_tx.p50_ns)" "$tx"
+	printf '    %-36s p50 %7d ns   stage tx_wire (model): %d ns\n' "wire (-> last bit in at $DEV_B):" \
+		"$(bench "$out" .hw_timestamps.wire.p50_ns)" "$wire"
+	printf '    %-36s p50 %7d ns   stages rx_dma..rx_wakeup: %d ns\n' "host RX (-> the server's recv):" \
+		"$(bench "$out" .hw_timestamps.host_rx.p50_ns)" "$rx"
+	echo "    stamps from each NIC's PTP clock, mapped to CLOCK_MONOTONIC within" \
+	     "$(bench "$out" .hw_timestamps.phc_map_window_ns) ns; under ct the first bit leaves" \
+	     "before the PIO write ends, so host TX is less than its stages' sum"
+	echo "# step d1.hwts host_tx_ns=$(bench "$out" .hw_timestamps.host_tx.p50_ns)" \
+	     "wire_ns=$(bench "$out" .hw_timestamps.wire.p50_ns) host_rx_ns=$(bench "$out" .hw_timestamps.host_rx.p50_ns)" \
+	     "tx_stages_ns=$tx tx_wire_ns=$wire rx_stages_ns=$rx"
+}
+
 demo1()
 {
 	echo
@@ -433,6 +464,10 @@ demo1()
 	echo "--- 5. + CTPIO cut-through (ctpio ct, threshold $(hpa -j show "$DEV_A" | jq -r '.[0].ctpio.thresh') B) ---"
 	echo "    the wire starts after the threshold: tx_wire overlaps the PIO write (tx_dma)"
 	d1_step ctpio-ct ct
+
+	echo
+	echo "--- the same step split by hardware timestamps (ethtool -T, SO_TIMESTAMPING) ---"
+	d1_hwts
 
 	echo
 	echo "--- next: kernel bypass (ef_vi/AF_XDP-style) and zero-copy: not available yet ---"

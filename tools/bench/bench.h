@@ -43,6 +43,7 @@ struct bench_opts {
 	const char *server_netns;
 	bool once;			/* server: exit after one session */
 	unsigned int idle_timeout_s;	/* server: exit when idle this long */
+	bool hw_timestamps;		/* pingpong: NIC stamps, host/wire split */
 };
 
 extern volatile sig_atomic_t bench_stop;
@@ -65,6 +66,25 @@ int bench_sock_set_rcvtimeo(int fd, uint64_t ns);
 int bench_pin_cpu(int cpu);
 const char *bench_addr_str(const struct sockaddr_storage *ss, char *buf, unsigned int len);
 void bench_cpu_usage(uint64_t *user_us, uint64_t *sys_us);
+
+/* hwts.c: one end's NIC stamps and the map of its PHC to CLOCK_MONOTONIC */
+struct msghdr;
+struct bench_hwts {
+	char ifname[16];
+	int phc_index;
+	int64_t phc_minus_mono;		/* ns */
+	uint64_t window_ns;		/* uncertainty of that offset */
+};
+
+/* Stamping on @ifname (NULL: the one of the socket's local address). */
+int bench_hwts_open(int fd, bool tx, const char *ifname, struct bench_hwts *h);
+uint64_t bench_hwts_mono(const struct bench_hwts *h, uint64_t phc_ns);
+/* The raw hardware stamp of a received message's cmsgs, 0 if none. */
+uint64_t bench_hwts_cmsg(struct msghdr *msg);
+/* Discard what the error queue holds. */
+void bench_hwts_drain(int fd);
+/* The TX hardware stamp of the datagram just sent, 0 after @timeout_ms. */
+uint64_t bench_hwts_tx(int fd, unsigned int timeout_ms);
 
 /* server.c */
 int bench_server_run(const struct bench_opts *o);

@@ -35,6 +35,10 @@ struct run {
 	uint64_t t_start, t_end;	/* measured phase */
 	uint64_t user_us, sys_us;	/* client CPU in the measured phase */
 	struct bench_samples rtt, ow;
+	/* --hw-timestamps: the one-way trip split by the NICs' stamps */
+	struct bench_samples host_tx, wire, host_rx;
+	struct bench_hwts hw;
+	uint64_t hw_missing;		/* pings without both stamps */
 	struct hb_result res;		/* host byte order once received */
 	bool have_res;
 	pid_t server;			/* started by us, or -1 */
@@ -162,7 +166,7 @@ static int handshake(struct run *r)
 	for (i = 0; !bench_stop && bench_now_ns() - start < HELLO_TOTAL_NS; i++) {
 		memset(&hello, 0, sizeof(hello));
 		hb_hdr_put(&hello.hdr, HB_HELLO, i, bench_now_ns(), 0);
-		hello.mode = htobe32(r->o->mode);
+		hello.mode = htobe32(r->o->mode | (r->o->hw_timestamps ? HB_MODE_HWTS : 0));
 		hello.size = htobe32(r->o->size);
 		if (send(r->fd, &hello, sizeof(hello), 0) < 0 && errno != ECONNREFUSED) {
 			perror("hotpath-bench: send");
@@ -243,11 +247,39 @@ static bool more(const struct run *r, uint64_t i, uint64_t limit)
 	return true;
 }
 
+/*
+ * One ping's split, all in CLOCK_MONOTONIC: @t_tx the send, @t_hw the
+ * client NIC's TX stamp (raw PHC), the server NIC's RX stamp the server
+ * mapped to its monotonic clock (after the PONG's header), @t_srv_rx the
+ * server's receive.
+ */
+static void hw_split(struct run *r, uint64_t t_tx, uint64_t t_hw, uint64_t t_srv_rx,
+		     ssize_t n)
+{
+	uint64_t tx, rx, be;
+
+	if (!t_hw || n < (ssize_t)HB_HWTS_LEN) {
+		r->hw_missing++;
+		return;
+	}
+	memcpy(&be, r->rbuf + HB_HDR_LEN, sizeof(be));
+	rx = be64toh(be);
+	if (!rx) {
+		r->hw_missing++;
+		return;
+	}
+	tx = bench_hwts_mono(&r->hw, t_hw);
+	/* the maps' uncertainty may put a stamp a little out of order */
+	bench_samples_add(&r->host_tx, tx > t_tx ? tx - t_tx : 0);
+	bench_samples_add(&r->wire, rx > tx ? rx - tx : 0);
+	bench_samples_add(&r->host_rx, t_srv_rx > rx ? t_srv_rx - rx : 0);
+}
+
 static void run_pingpong(struct run *r)
 {
 	const struct bench_opts *o = r->o;
 	uint64_t timeout = (uint64_t)o->timeout_ms * 1000000ULL;
-	uint64_t i, total = o->warmup + o->count, t_tx, t_rx;
+	uint64_t i, total = o->warmup + o->count, t_tx, t_rx, t_hw = 0;
 	struct hb_hdr h;
 	ssize_t n;
 
@@ -263,6 +295,9 @@ static void run_pingpong(struct run *r)
 				break;
 			pace(r, i - o->warmup);
 		}
+		/* stale stamps (handshake, a ping timed out) must not pair up */
+		if (o->hw_timestamps)
+			bench_hwts_drain(r->fd);
 		t_tx = bench_now_ns();
 		hb_hdr_put((struct hb_hdr *)r->buf, HB_PING, (uint32_t)i, t_tx, 0);
 		if (send(r->fd, r->buf, o->size, 0) < 0) {
@@ -275,6 +310,8 @@ static void run_pingpong(struct run *r)
 			}
 			continue;
 		}
+		if (o->hw_timestamps)
+			t_hw = bench_hwts_tx(r->fd, o->timeout_ms);
 		n = recv_until(r, HB_PONG, true, (uint32_t)i, t_tx + timeout, &t_rx, &h,
 			       o->size);
 		if (n < 0)
@@ -288,6 +325,8 @@ static void run_pingpong(struct run *r)
 		}
 		bench_samples_add(&r->rtt, t_rx - t_tx);
 		bench_samples_add(&r->ow, h.t_srv_rx > t_tx ? h.t_srv_rx - t_tx : 0);
+		if (o->hw_timestamps)
+			hw_split(r, t_tx, t_hw, h.t_srv_rx, n);
 	}
 	r->t_end = bench_now_ns();
 }
@@ -374,6 +413,25 @@ static void report_json(struct run *r, const struct bench_stats *rtt,
 		       (unsigned long long)dropped, pps_s, pps_r);
 	else
 		printf("null");
+	printf(",\"hw_timestamps\":");
+	if (o->hw_timestamps) {
+		struct bench_stats st;
+
+		printf("{\"device\":\"%s\",\"phc_index\":%d,\"phc_map_window_ns\":%llu,"
+		       "\"missing\":%llu,\"host_tx\":", r->hw.ifname, r->hw.phc_index,
+		       (unsigned long long)r->hw.window_ns, (unsigned long long)r->hw_missing);
+		bench_stats_compute(&r->host_tx, &st);
+		bench_stats_json(stdout, &st);
+		printf(",\"wire\":");
+		bench_stats_compute(&r->wire, &st);
+		bench_stats_json(stdout, &st);
+		printf(",\"host_rx\":");
+		bench_stats_compute(&r->host_rx, &st);
+		bench_stats_json(stdout, &st);
+		printf("}");
+	} else {
+		printf("null");
+	}
 	printf(",\"histogram\":{\"rtt\":");
 	bench_hist_json(stdout, &r->rtt);
 	printf(",\"one_way\":");
@@ -405,6 +463,23 @@ static void report_text(struct run *r, const struct bench_stats *rtt,
 		       "the same CLOCK_MONOTONIC in one kernel. %llu sent, %llu lost "
 		       "(no reply within %u ms).\n\n",
 		       (unsigned long long)r->sent, (unsigned long long)r->lost, o->timeout_ms);
+		if (o->hw_timestamps) {
+			struct bench_stats st;
+
+			bench_stats_print_header(stdout);
+			bench_stats_compute(&r->host_tx, &st);
+			bench_stats_print_row(stdout, "host-tx", &st, r->hw_missing);
+			bench_stats_compute(&r->wire, &st);
+			bench_stats_print_row(stdout, "wire", &st, r->hw_missing);
+			bench_stats_compute(&r->host_rx, &st);
+			bench_stats_print_row(stdout, "host-rx", &st, r->hw_missing);
+			printf("hardware stamps (%s, /dev/ptp%d): host-tx = send -> first bit\n"
+			       "on the wire, wire = first bit out -> last bit in at the server's\n"
+			       "NIC, host-rx = that -> server receive; each PHC mapped to\n"
+			       "CLOCK_MONOTONIC within %llu ns; %llu pings without both stamps.\n\n",
+			       r->hw.ifname, r->hw.phc_index, (unsigned long long)r->hw.window_ns,
+			       (unsigned long long)r->hw_missing);
+		}
 		bench_hist_print(stdout, "rtt", &r->rtt);
 		printf("\n");
 	} else {
@@ -451,7 +526,10 @@ int bench_client_run(const struct bench_opts *o)
 	r.rbuf = calloc(1, BENCH_MAX_SIZE);
 	if (!r.buf || !r.rbuf ||
 	    bench_samples_init(&r.rtt, expect, BENCH_MAX_SAMPLES) ||
-	    bench_samples_init(&r.ow, expect, BENCH_MAX_SAMPLES)) {
+	    bench_samples_init(&r.ow, expect, BENCH_MAX_SAMPLES) ||
+	    bench_samples_init(&r.host_tx, 0, BENCH_MAX_SAMPLES) ||
+	    bench_samples_init(&r.wire, 0, BENCH_MAX_SAMPLES) ||
+	    bench_samples_init(&r.host_rx, 0, BENCH_MAX_SAMPLES)) {
 		fprintf(stderr, "hotpath-bench: out of memory\n");
 		goto out_free;
 	}
@@ -463,6 +541,8 @@ int bench_client_run(const struct bench_opts *o)
 		perror("hotpath-bench: socket timeouts");
 		goto out_close;
 	}
+	if (o->hw_timestamps && bench_hwts_open(r.fd, true, NULL, &r.hw))
+		goto out_close;
 	if (o->server_netns) {
 		r.server = spawn_server(o, ss.ss_family, r.fd);
 		if (r.server < 0)
@@ -510,6 +590,9 @@ out_close:
 out_free:
 	bench_samples_free(&r.rtt);
 	bench_samples_free(&r.ow);
+	bench_samples_free(&r.host_tx);
+	bench_samples_free(&r.wire);
+	bench_samples_free(&r.host_rx);
 	free(r.buf);
 	free(r.rbuf);
 	return ret;

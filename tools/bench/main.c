@@ -87,6 +87,10 @@ static void usage(FILE *f)
 		"    --server-netns NAME  client: start the server in netns NAME (it uses the\n"
 		"                         same --port, --busy-poll and --prefer-busy-poll)\n"
 		"    --server-cpu N       client: pin the started server to CPU N\n"
+		"    --hw-timestamps      client, pingpong: NIC hardware stamps on both ends\n"
+		"                         split the one-way trip into host TX (send -> TX\n"
+		"                         stamp), wire (TX stamp -> peer RX stamp) and host\n"
+		"                         RX (RX stamp -> recv); needs CAP_NET_ADMIN\n"
 		"    --once               server: exit after one session\n"
 		"    --idle-timeout SEC   server: exit after SEC without datagrams (default %u,\n"
 		"                         0: never)\n"
@@ -136,7 +140,7 @@ static int parse_u64(const char *name, const char *s, uint64_t min, uint64_t max
 enum {
 	OPT_BIND = 256, OPT_PORT, OPT_BUSY_POLL, OPT_PREFER, OPT_JSON, OPT_MODE,
 	OPT_SIZE, OPT_COUNT, OPT_DURATION, OPT_WARMUP, OPT_TIMEOUT, OPT_CPU,
-	OPT_SERVER_CPU, OPT_SERVER_NETNS, OPT_RATE, OPT_ONCE, OPT_IDLE,
+	OPT_SERVER_CPU, OPT_SERVER_NETNS, OPT_RATE, OPT_ONCE, OPT_IDLE, OPT_HWTS,
 };
 
 static const struct option long_opts[] = {
@@ -157,6 +161,7 @@ static const struct option long_opts[] = {
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "once", no_argument, NULL, OPT_ONCE },
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+	{ "hw-timestamps", no_argument, NULL, OPT_HWTS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -279,6 +284,11 @@ static int parse(int argc, char **argv, bool server, struct bench_opts *o)
 				goto role;
 			o->once = true;
 			break;
+		case OPT_HWTS:
+			if (server)
+				goto role;
+			o->hw_timestamps = true;
+			break;
 		case OPT_IDLE:
 			if (!server)
 				goto role;
@@ -311,6 +321,11 @@ static int parse(int argc, char **argv, bool server, struct bench_opts *o)
 		return -1;
 	}
 	o->addr = argv[optind];
+	if (o->hw_timestamps && (o->mode != BENCH_PINGPONG || o->size < HB_HWTS_LEN)) {
+		fprintf(stderr, "hotpath-bench: --hw-timestamps needs --mode pingpong and "
+			"--size >= %u\n", HB_HWTS_LEN);
+		return -1;
+	}
 	if (!count_set)
 		o->count = o->duration > 0 ? BENCH_MAX_COUNT :
 			   o->mode == BENCH_STREAM ? DEFAULT_STREAM_COUNT : DEFAULT_PP_COUNT;

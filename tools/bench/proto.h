@@ -28,6 +28,13 @@ enum hb_type {
 	HB_BYE,		/* client -> server: results received, a --once server exits */
 };
 
+/*
+ * HELLO mode flag: stamp PINGs in the server's NIC and put the RX stamp,
+ * mapped to the server's CLOCK_MONOTONIC, right after the PONG's header.
+ */
+#define HB_MODE_HWTS	0x100
+#define HB_HWTS_LEN	(HB_HDR_LEN + 8)	/* the minimum --size then */
+
 struct hb_hdr {
 	uint16_t magic;
 	uint8_t type;

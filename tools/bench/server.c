@@ -109,6 +109,9 @@ static bool same_peer(const struct session *s, const struct sockaddr_storage *pe
 int bench_server_run(const struct bench_opts *o)
 {
 	static unsigned char buf[65536];
+	char ctrl[256];
+	struct bench_hwts hw;
+	bool hwts = false;
 	struct sockaddr_storage local, peer;
 	uint64_t now, last_activity, linger_end = 0;
 	struct session s;
@@ -143,8 +146,15 @@ int bench_server_run(const struct bench_opts *o)
 		 * A blocking receive, not poll(): SO_BUSY_POLL spins in the
 		 * receive call itself (sk_busy_loop) before sleeping.
 		 */
-		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&peer, &plen);
+		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+		struct msghdr msg = {
+			.msg_name = &peer, .msg_namelen = plen, .msg_iov = &iov,
+			.msg_iovlen = 1, .msg_control = ctrl, .msg_controllen = sizeof(ctrl),
+		};
+
+		n = recvmsg(fd, &msg, 0);
 		now = bench_now_ns();
+		plen = msg.msg_namelen;
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 				fprintf(stderr, "hotpath-bench server: recv: %s\n",
@@ -177,6 +187,12 @@ int bench_server_run(const struct bench_opts *o)
 			}
 			/* Echo whatever the client sent, stamped; the client matches seq. */
 			hb_hdr_put((struct hb_hdr *)buf, HB_PONG, h.seq, h.t_tx, now);
+			if (hwts && n >= (ssize_t)HB_HWTS_LEN) {
+				uint64_t t = bench_hwts_cmsg(&msg);
+				uint64_t be = htobe64(t ? bench_hwts_mono(&hw, t) : 0);
+
+				memcpy(buf + HB_HDR_LEN, &be, sizeof(be));
+			}
 			sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&peer, plen);
 			break;
 		case HB_DATA:
@@ -199,8 +215,14 @@ int bench_server_run(const struct bench_opts *o)
 			if (n < (ssize_t)sizeof(*hello))
 				break;
 			/* A repeated HELLO (lost ACK) must not reset a running session. */
-			if (!same_peer(&s, &peer, plen) || s.finished || s.received)
-				session_start(&s, &peer, plen, be32toh(hello->mode));
+			if (!same_peer(&s, &peer, plen) || s.finished || s.received) {
+				uint32_t mode = be32toh(hello->mode);
+
+				session_start(&s, &peer, plen, mode & ~HB_MODE_HWTS);
+				/* the NIC the client's datagrams arrive on */
+				if ((mode & HB_MODE_HWTS) && !hwts)
+					hwts = !bench_hwts_open(fd, false, NULL, &hw);
+			}
 			hb_hdr_put(&h, HB_HELLO_ACK, h.seq, h.t_tx, now);
 			sendto(fd, &h, sizeof(h), 0, (struct sockaddr *)&peer, plen);
 			break;

@@ -21,6 +21,7 @@ int cmd_help(int argc, char **argv)
 	       "  profile realistic|seed          timing enforced|accounted\n"
 	       "  link-speed 1g|10g|25g|40g|100g  pcie-bw BW  host-pio-bw BW\n"
 	       "  pcie-rtt T  doorbell T  dma T  phy T  rx-dma T  desc T\n"
+	       "  phc-drift-ppb PPB               (-1000000..1000000)\n"
 	       "T: nanoseconds (300, 300ns, 1.5us); BW: Mb/s or 26g, 500m.\n"
 	       "Exit status: 0 success, 1 the operation failed, 2 usage error.\n"
 	       "See hotpath(8).\n");

@@ -42,6 +42,9 @@ struct hp_port {
 	uint8_t timing;
 	uint32_t link_mbps, pcie_rtt_ns, doorbell_ns, pcie_mbps, dma_ns;
 	uint32_t phy_ns, rx_dma_ns, desc_ns, host_pio_mbps;
+	uint32_t phc_index;
+	int32_t phc_drift_ppb;
+	uint8_t hwts_tx, hwts_rx;
 };
 
 struct hp_stage {

@@ -79,6 +79,10 @@ static const char *const port_keys[] = {
 	[HOTPATH_A_CTPIO] = "ctpio",
 	[HOTPATH_A_COALESCE] = "coalesce",
 	[HOTPATH_A_MODEL] = "model",
+	[HOTPATH_A_PHC_INDEX] = "phc-index",
+	[HOTPATH_A_PHC_DRIFT_PPB] = "phc-drift-ppb",
+	[HOTPATH_A_HWTSTAMP_TX] = "hwtstamp-tx",
+	[HOTPATH_A_HWTSTAMP_RX_FILTER] = "hwtstamp-rx-filter",
 };
 
 static const char *const ctpio_keys[] = {

@@ -350,6 +350,11 @@ int hp_nl_parse_port(struct nl_msg *msg, struct hp_port *p)
 	get_u8(&p->probes, tb[HOTPATH_A_PROBES]);
 	get_u32(&p->rx_ring, tb[HOTPATH_A_RX_RING_SIZE]);
 	get_u32(&p->tx_ring, tb[HOTPATH_A_TX_RING_SIZE]);
+	get_u32(&p->phc_index, tb[HOTPATH_A_PHC_INDEX]);
+	if (tb[HOTPATH_A_PHC_DRIFT_PPB])
+		p->phc_drift_ppb = (int32_t)nla_get_u32(tb[HOTPATH_A_PHC_DRIFT_PPB]);
+	get_u8(&p->hwts_tx, tb[HOTPATH_A_HWTSTAMP_TX]);
+	get_u8(&p->hwts_rx, tb[HOTPATH_A_HWTSTAMP_RX_FILTER]);
 	if (tb[HOTPATH_A_CTPIO] &&
 	    !parse_nested_u32(tb[HOTPATH_A_CTPIO], ct, HOTPATH_CTPIO_A_MAX)) {
 		get_u8(&p->ctpio_mode, ct[HOTPATH_CTPIO_A_MODE]);

@@ -58,6 +58,11 @@ void print_port_json(FILE *f, const struct hp_port *p)
 	jword(f, "stats", onoff(p->stats));
 	jword(f, "probes", onoff(p->probes));
 	fprintf(f, ",\"rings\":{\"rx\":%u,\"tx\":%u}", p->rx_ring, p->tx_ring);
+	fprintf(f, ",\"ptp\":{\"phc_index\":%u,\"phc_drift_ppb\":%d", p->phc_index,
+		p->phc_drift_ppb);
+	jword(f, "hwtstamp_tx", onoff(p->hwts_tx));
+	jword(f, "hwtstamp_rx_filter", p->hwts_rx ? "all" : "none");
+	fprintf(f, "}");
 
 	fprintf(f, ",\"ctpio\":{\"mode\":\"%s\"", ctpio_name(p->ctpio_mode));
 	jnum(f, "thresh", p->ctpio_thresh);
@@ -102,8 +107,10 @@ void print_port_line(FILE *f, const struct hp_port *p)
 		p->tx_ring);
 	fprintf(f, " timing %s link-speed %s pcie-rtt %uns doorbell %uns pcie-bw %s",
 		timing_name(p->timing), link, p->pcie_rtt_ns, p->doorbell_ns, pcie);
-	fprintf(f, " dma %uns phy %uns rx-dma %uns desc %uns host-pio-bw %s\n",
+	fprintf(f, " dma %uns phy %uns rx-dma %uns desc %uns host-pio-bw %s",
 		p->dma_ns, p->phy_ns, p->rx_dma_ns, p->desc_ns, pio);
+	fprintf(f, " phc %u phc-drift-ppb %d hwtstamp-tx %s hwtstamp-rx-filter %s\n",
+		p->phc_index, p->phc_drift_ppb, onoff(p->hwts_tx), p->hwts_rx ? "all" : "none");
 }
 
 bool colour_enabled(void)

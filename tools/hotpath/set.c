@@ -17,7 +17,7 @@
 
 enum val_kind {
 	V_RX_MODE, V_ONOFF, V_CTPIO, V_TIMING, V_PROFILE,
-	V_UINT, V_USECS, V_NS, V_MBPS, V_LINK,
+	V_UINT, V_USECS, V_NS, V_MBPS, V_LINK, V_SINT,
 };
 
 static const struct set_key {
@@ -50,6 +50,7 @@ static const struct set_key {
 	{ "rx-dma", HOTPATH_A_MODEL, HOTPATH_MODEL_A_RX_DMA_NS, V_NS },
 	{ "desc", HOTPATH_A_MODEL, HOTPATH_MODEL_A_DESC_NS, V_NS },
 	{ "host-pio-bw", HOTPATH_A_MODEL, HOTPATH_MODEL_A_HOST_PIO_MBPS, V_MBPS },
+	{ "phc-drift-ppb", 0, HOTPATH_A_PHC_DRIFT_PPB, V_SINT },
 };
 
 #define N_KEYS (ARRAY_SIZE(set_keys))
@@ -99,6 +100,22 @@ static int scaled(const char *s, const char *const *suffix, const double *scale,
 	return 0;
 }
 
+/* A signed 32-bit integer, stored as its two's complement in @out. */
+static int sint(const char *s, uint64_t *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (!*s || *end)
+		return -EINVAL;
+	if (errno || v < INT32_MIN || v > INT32_MAX)
+		return -ERANGE;
+	*out = (uint32_t)(int32_t)v;
+	return 0;
+}
+
 static int parse_value(const struct set_key *k, const char *s, uint64_t *out)
 {
 	static const char *const rx_modes[] = { "interrupt", "busy-poll" };
@@ -135,6 +152,8 @@ static int parse_value(const struct set_key *k, const char *s, uint64_t *out)
 	case V_MBPS:
 	case V_LINK:
 		return scaled(s, bw_sfx, bw_scale, 7, out);
+	case V_SINT:
+		return sint(s, out);
 	}
 	return -EINVAL;
 }
@@ -152,6 +171,7 @@ static const char *expected(enum val_kind kind)
 	case V_NS: return "nanoseconds, e.g. 300, 300ns or 1.5us";
 	case V_MBPS: return "Mb/s or with a unit, e.g. 26g or 500m";
 	case V_LINK: return "1g|10g|25g|40g|100g or Mb/s";
+	case V_SINT: return "an integer, e.g. -2500";
 	}
 	return "";
 }

@@ -24,6 +24,9 @@ static void print_port(const struct hp_port *p)
 	       p->busy_poll_fallback_us, col(COL_GREEN), p->tx_push ? "on" : "off",
 	       col(COL_RESET), p->stats ? "on" : "off", p->probes ? "on" : "off");
 	printf("  rings rx %u tx %u\n", p->rx_ring, p->tx_ring);
+	printf("  ptp /dev/ptp%u  phc-drift-ppb %d  hwtstamp tx %s rx-filter %s\n",
+	       p->phc_index, p->phc_drift_ppb, p->hwts_tx ? "on" : "off",
+	       p->hwts_rx ? "all" : "none");
 	printf("  ctpio %s%s%s  ctpio-thresh %u  ctpio-max-frame %u  ctpio-underrun-ppm %u\n",
 	       col(COL_GREEN), ctpio_name(p->ctpio_mode), col(COL_RESET), p->ctpio_thresh,
 	       p->ctpio_max_frame, p->ctpio_underrun_ppm);

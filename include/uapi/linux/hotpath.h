@@ -23,6 +23,10 @@
  *     HOTPATH_A_PROBES                   [u8]     0 or 1
  *     HOTPATH_A_RX_RING_SIZE             [u32]    read only (ethtool -G)
  *     HOTPATH_A_TX_RING_SIZE             [u32]    read only (ethtool -G)
+ *     HOTPATH_A_PHC_INDEX                [u32]    read only (ethtool -T)
+ *     HOTPATH_A_PHC_DRIFT_PPB            [s32]
+ *     HOTPATH_A_HWTSTAMP_TX              [u8]     read only (SIOCSHWTSTAMP)
+ *     HOTPATH_A_HWTSTAMP_RX_FILTER       [u8]     read only (SIOCSHWTSTAMP)
  *     HOTPATH_A_CTPIO                    [nest]
  *       HOTPATH_CTPIO_A_MODE             [u8]     enum hotpath_ctpio_mode
  *       HOTPATH_CTPIO_A_THRESH           [u32]
@@ -234,6 +238,13 @@ enum hotpath_attr {
 	HOTPATH_A_STAGES,		/* nest of HOTPATH_A_STAGE */
 	HOTPATH_A_STAGE,		/* nest, enum hotpath_stage_attr */
 	HOTPATH_A_COUNTERS,		/* nest, u64 per enum hotpath_counter */
+	HOTPATH_A_PHC_INDEX,		/* u32, N of the port's /dev/ptpN, read only */
+	/* s32, ppb, frequency error of the port's PHC, -1000000..1000000 (0) */
+	HOTPATH_A_PHC_DRIFT_PPB,
+	/* u8, enum hwtstamp_tx_types granted by SIOCSHWTSTAMP, read only */
+	HOTPATH_A_HWTSTAMP_TX,
+	/* u8, enum hwtstamp_rx_filters granted (NONE or ALL), read only */
+	HOTPATH_A_HWTSTAMP_RX_FILTER,
 
 	__HOTPATH_A_MAX,
 	HOTPATH_A_MAX = __HOTPATH_A_MAX - 1

@@ -25,7 +25,7 @@ _hotpath()
 
 	local keys="rx-mode tx-push ctpio ctpio-thresh ctpio-max-frame ctpio-underrun-ppm
 		rx-usecs rx-frames tx-usecs tx-frames busy-poll-fallback-us stats probes
-		timing profile link-speed pcie-rtt doorbell pcie-bw dma phy rx-dma desc host-pio-bw"
+		timing profile link-speed pcie-rtt doorbell pcie-bw dma phy rx-dma desc host-pio-bw phc-drift-ppb"
 	local i cmd= cmd_i=0
 
 	for ((i = 1; i < cword; i++)); do
