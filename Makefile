@@ -10,6 +10,9 @@ JOBS	?= 2
 KERNELS	?= 6.1 6.12
 # Tests to run (file names or globs); empty means all.
 TESTS	?=
+# The VM clock of `make demo`/`make bench`: virtual (instruction counting,
+# reproducible) or real (the host's time).  `make check` picks per test.
+CLOCK	?= virtual
 PREFIX	?= /usr/local
 DESTDIR	?=
 
@@ -50,15 +53,20 @@ vm-shell:
 	$(TOP)/selftests/vm/run.sh --kernel $(firstword $(KERNELS)) --shell
 
 # The lab (tools/lab.sh) in the VM; on a lab box run tools/lab.sh directly.
+# The report comes out as build/demo/report.html.
 demo:
 	@if [ -x tools/lab.sh ]; then \
-		$(TOP)/selftests/vm/run.sh --kernel $(firstword $(KERNELS)) --run "lab.sh"; \
+		rm -f $(BUILD)/demo/report.html; \
+		$(TOP)/selftests/vm/run.sh --kernel $(firstword $(KERNELS)) --clock $(CLOCK) \
+			--artefacts $(BUILD)/demo --run "lab.sh --report /root/report.html; \
+			rc=\$$?; [ ! -s /root/report.html ] || hp-vm-export report.html /root/report.html; \
+			exit \$$rc"; \
 	else echo "demo: tools/lab.sh is not there yet"; exit 1; fi
 
 bench:
 	@if [ -x tools/lab.sh ]; then \
 		HP_VM_MODULES="veth" $(TOP)/selftests/vm/run.sh --kernel $(firstword $(KERNELS)) \
-			--run "lab.sh bench"; \
+			--clock $(CLOCK) --run "lab.sh bench"; \
 	else echo "bench: tools/lab.sh is not there yet"; exit 1; fi
 
 install: modules tools
@@ -107,7 +115,8 @@ help:
 	@echo '     TESTS="hotpath_basic.sh test_busy_poll"   only these tests (globs ok)'
 	@echo '  make vm-shell          interactive shell in the test VM (KERNELS=6.12 for 6.12)'
 	@echo '  selftests/vm/run.sh --kernel 6.1 --test NAME   one test on one kernel'
-	@echo '  make demo / bench      the lab in the VM (tools/lab.sh)'
+	@echo '  make demo / bench      the lab in the VM (tools/lab.sh), virtual clock;'
+	@echo '     CLOCK=real          on the host'"'"'s time instead; demo writes build/demo/report.html'
 	@echo '  make install           module to /lib/modules/$$KVER/extra, tools to $(PREFIX)/sbin'
 	@echo '  make dkms-install      register the module with DKMS'
 	@echo '  make style             checkpatch --strict, sparse, W=1; fails on any warning'
