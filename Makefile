@@ -53,12 +53,14 @@ vm-shell:
 	$(TOP)/selftests/vm/run.sh --kernel $(firstword $(KERNELS)) --shell
 
 # The lab (tools/lab.sh) in the VM; on a lab box run tools/lab.sh directly.
-# The report comes out as build/demo/report.html.
+# The report comes out as build/demo/report.html.  The VM's serial port is
+# a terminal: colour only when ours is one.
 demo:
 	@if [ -x tools/lab.sh ]; then \
 		rm -f $(BUILD)/demo/report.html; \
+		nc=$$([ -t 1 ] || echo "NO_COLOR=1 "); \
 		$(TOP)/selftests/vm/run.sh --kernel $(firstword $(KERNELS)) --clock $(CLOCK) \
-			--artefacts $(BUILD)/demo --run "lab.sh --report /root/report.html; \
+			--artefacts $(BUILD)/demo --run "$${nc}lab.sh --report /root/report.html; \
 			rc=\$$?; [ ! -s /root/report.html ] || hp-vm-export report.html /root/report.html; \
 			exit \$$rc"; \
 	else echo "demo: tools/lab.sh is not there yet"; exit 1; fi
@@ -66,7 +68,7 @@ demo:
 bench:
 	@if [ -x tools/lab.sh ]; then \
 		HP_VM_MODULES="veth" $(TOP)/selftests/vm/run.sh --kernel $(firstword $(KERNELS)) \
-			--clock $(CLOCK) --run "lab.sh bench"; \
+			--clock $(CLOCK) --run "$$([ -t 1 ] || echo "NO_COLOR=1 ")lab.sh bench"; \
 	else echo "bench: tools/lab.sh is not there yet"; exit 1; fi
 
 install: modules tools
