@@ -30,7 +30,7 @@ APT_OPTS=(-qq -o=Dpkg::Use-Pty=0 -o Dpkg::Options::=--force-confdef -o Dpkg::Opt
 # qemu-system-x86 comes from bookworm-backports (qemu_backports below).
 PKGS=(busybox-static bash iproute2 ethtool kmod cpio xz-utils jq gcc make
       libc6-dev pkg-config libnl-3-dev libnl-genl-3-dev sparse linux-source-6.1 bc rsync
-      coreutils util-linux chromium)
+      coreutils util-linux chromium python3)
 
 mkdir -p "$BUILD"
 LOG=$BUILD/deps.log
