@@ -12,6 +12,9 @@ KERNELS	?= 6.1 6.12
 TESTS	?=
 # Run the whole check this many times in a row (flake hunting).
 REPEAT	?= 1
+# The VM clock of `make demo`/`make bench`: virtual (instruction counting,
+# reproducible) or real (the host's time).  `make check` picks per test.
+CLOCK	?= virtual
 PREFIX	?= /usr/local
 DESTDIR	?=
 
@@ -84,15 +87,22 @@ vm-shell:
 	$(TOP)/selftests/vm/run.sh --kernel $(firstword $(KERNELS)) --shell
 
 # The lab (tools/lab.sh) in the VM; on a lab box run tools/lab.sh directly.
+# The report comes out as build/demo/report.html.  The VM's serial port is
+# a terminal: colour only when ours is one.
 demo:
 	@if [ -x tools/lab.sh ]; then \
-		$(TOP)/selftests/vm/run.sh --kernel $(firstword $(KERNELS)) --run "lab.sh"; \
+		rm -f $(BUILD)/demo/report.html; \
+		nc=$$([ -t 1 ] || echo "NO_COLOR=1 "); \
+		$(TOP)/selftests/vm/run.sh --kernel $(firstword $(KERNELS)) --clock $(CLOCK) \
+			--artefacts $(BUILD)/demo --run "$${nc}lab.sh --report /root/report.html; \
+			rc=\$$?; [ ! -s /root/report.html ] || hp-vm-export report.html /root/report.html; \
+			exit \$$rc"; \
 	else echo "demo: tools/lab.sh is not there yet"; exit 1; fi
 
 bench:
 	@if [ -x tools/lab.sh ]; then \
 		HP_VM_MODULES="veth" $(TOP)/selftests/vm/run.sh --kernel $(firstword $(KERNELS)) \
-			--run "lab.sh bench"; \
+			--clock $(CLOCK) --run "$$([ -t 1 ] || echo "NO_COLOR=1 ")lab.sh bench"; \
 	else echo "bench: tools/lab.sh is not there yet"; exit 1; fi
 
 # make install [KVER=] [PREFIX=/usr/local] [DESTDIR=]: the module to
@@ -180,7 +190,8 @@ help:
 	@echo '  make check-debug       the suite on a KASAN/lockdep/kmemleak/UBSAN kernel (built once, cached)'
 	@echo '  make vm-shell          interactive shell in the test VM (KERNELS=6.12 for 6.12)'
 	@echo '  selftests/vm/run.sh --kernel 6.1 --test NAME   one test on one kernel'
-	@echo '  make demo / bench      the lab in the VM (tools/lab.sh)'
+	@echo '  make demo / bench      the lab in the VM (tools/lab.sh), virtual clock;'
+	@echo '     CLOCK=real          on the host'"'"'s time instead; demo writes build/demo/report.html'
 	@echo '  make install           module to /lib/modules/$$KVER/extra (depmod), hotpath and'
 	@echo '                         hotpath-lab to $(PREFIX)/sbin, hotpath-bench to $(PREFIX)/bin,'
 	@echo '                         man page, bash completion (DESTDIR=, PREFIX= honoured)'

@@ -27,10 +27,11 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 APT_OPTS=(-qq -o=Dpkg::Use-Pty=0 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
 
-PKGS=(qemu-system-x86 busybox-static bash iproute2 ethtool kmod cpio xz-utils jq gcc make
+# qemu-system-x86 comes from bookworm-backports (qemu_backports below).
+PKGS=(busybox-static bash iproute2 ethtool kmod cpio xz-utils jq gcc make
       bison flex libelf-dev
       libc6-dev pkg-config libnl-3-dev libnl-genl-3-dev sparse linux-source-6.1 bc rsync
-      coreutils util-linux linuxptp
+      coreutils util-linux linuxptp chromium python3
       debhelper dh-dkms dkms dpkg-dev fakeroot openssl)
 
 mkdir -p "$BUILD"
@@ -53,13 +54,17 @@ apt_update()
 	updated=1
 }
 
+# apt_install [-t SUITE] PKG...
 apt_install()
 {
+	local suite=()
+
+	[ "${1:-}" = -t ] && { suite=(-t "$2"); shift 2; }
 	[ $# -gt 0 ] || return 0
 	[ $INSTALL = 1 ] || { log "missing packages: $*"; return 1; }
 	apt_update
-	log "installing $*"
-	apt-get "${APT_OPTS[@]}" install -y --no-install-recommends "$@" >>"$LOG" 2>&1 ||
+	log "installing $* ${suite[*]}"
+	apt-get "${APT_OPTS[@]}" install -y --no-install-recommends "${suite[@]}" "$@" >>"$LOG" 2>&1 ||
 		{ cat "$LOG" >&2; return 1; }
 }
 
@@ -168,6 +173,22 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
 	apt_install "${missing[@]}"
 fi
+
+# The virtual clock (run.sh --clock virtual: -icount with two vCPUs) needs a
+# QEMU newer than bookworm's 7.2, which hangs bringing up the second vCPU
+# under icount; bookworm-backports has 10.x.
+qemu_backports()
+{
+	local v
+
+	v=$(dpkg-query -W -f='${Version}' qemu-system-x86 2>/dev/null || true)
+	if [ -n "$v" ] && is_installed qemu-system-x86 && dpkg --compare-versions "$v" ge 1:8; then
+		return 0
+	fi
+	add_backports
+	apt_install -t bookworm-backports qemu-system-x86
+}
+qemu_backports
 
 for k in "$@"; do
 	case $k in

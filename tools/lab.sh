@@ -4,10 +4,16 @@
 # The hotpath lab: toggle each low-latency technique on a hotpath pair and
 # watch the stages it removes, with numbers measured in this run only.
 #
-#   lab.sh [demo] [--short] [--count N]   the three demos and the closing table
+#   lab.sh [demo] [--short] [--count N] [--report FILE.html]
+#                                         the three demos and the closing table;
+#                                         --report also writes them as one
+#                                         self-contained HTML file (inline SVG)
 #   lab.sh bench [--short] [--count N]    ratios: hotpath vs veth, busy-poll vs
-#                                         interrupt, accounting on vs off
+#                                         interrupt, accounting on vs off, and
+#                                         instructions per packet on the VM's
+#                                         virtual clock
 #
+# Colour only when stdout is a terminal (and NO_COLOR is unset).
 # Runs as root with hotpath.ko loaded (or loadable from $HOTPATH_KO / modprobe)
 # and hotpath, hotpath-bench, ip (iproute2), jq on PATH.  It puts hp0 and hp1
 # (or a pair it creates) into two namespaces of its own and puts them back
@@ -24,16 +30,30 @@ set -o pipefail
 MODE=demo
 SHORT=0
 COUNT=
+REPORT=
 while [ $# -gt 0 ]; do
 	case $1 in
 	demo|bench) MODE=$1 ;;
 	--short) SHORT=1 ;;
 	--count) COUNT=$2; shift ;;
+	--report)
+		[ $# -ge 2 ] || { echo "lab.sh: --report needs a file name" >&2; exit 2; }
+		REPORT=$2; shift ;;
 	-h|--help) sed -n '/^#   lab.sh/,/^# Exit/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "lab.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
 	esac
 	shift
 done
+# The report is written at the end: refuse a path that cannot be written
+# now, before minutes of measuring.
+if [ -n "$REPORT" ]; then
+	[ "$MODE" = demo ] || { echo "lab.sh: --report goes with the demo, not bench" >&2; exit 2; }
+	if [ -d "$REPORT" ] || ! { : >> "$REPORT"; } 2>/dev/null; then
+		echo "lab.sh: --report $REPORT: cannot write that file" \
+		     "($(dirname "$REPORT") missing, not writable, or a directory)" >&2
+		exit 2
+	fi
+fi
 # Enough datagrams per step that p50s are stable under QEMU TCG.
 if [ -z "$COUNT" ]; then
 	if [ $SHORT = 1 ]; then COUNT=100; else COUNT=500; fi
@@ -47,6 +67,10 @@ PORT=7100
 # next datagram, or the receiver sleeps and the frame takes the fallback
 # watchdog: under QEMU TCG a round trip takes hundreds of microseconds.
 BUSY_US=${LAB_BUSY_US:-20000}
+# Spin a random 0..JITTER_NS before each ping (hotpath-bench --jitter), so
+# a busy poller meets datagrams at every phase of its loop: on the virtual
+# clock a fixed phase would shift a step's p50 by up to one loop iteration.
+JITTER_NS=${LAB_JITTER_NS:-2000}
 # Client and server are not pinned: pinned to different CPUs of the QEMU
 # test VM whole runs take a scheduler tick (4 ms) per one-way trip.
 PIN=()
@@ -214,7 +238,8 @@ pingpong()
 	local out=$1 busy=${2:-0} size=${3:-$SIZE}
 	local nsc=${4:-$NS_A} nss=${5:-$NS_B} addr=${6:-10.0.0.2}
 	local args=(client "$addr" --server-netns "$nss" --port $PORT --size "$size"
-		    --count "$COUNT" --warmup $WARMUP --timeout 2000 --json "${PIN[@]}")
+		    --count "$COUNT" --warmup $WARMUP --timeout 2000 --jitter "$JITTER_NS" --json
+		    "${PIN[@]}")
 
 	[ "$busy" != 0 ] && args+=(--busy-poll "$busy")
 	if ! "$IP" netns exec "$nsc" hotpath-bench "${args[@]}" > "$out.json" 2> "$out.err"; then
@@ -233,14 +258,39 @@ snap()
 	hpa -j stats "$DEV_A" > "$1.a.json" && hpb -j stats "$DEV_B" > "$1.b.json"
 }
 
+# Stages fewer than half the run's datagrams went through are drawn but
+# not summed: a stage a few frames took (rx_irq of a watchdog fire in
+# busy-poll mode) is not on the path the others took.  Of the two receive
+# alternatives (rx_irq + rx_napi, or rx_busy_poll) only the one most frames
+# took is summed.
+min_n() { echo $(( COUNT / 2 )); }
+# shellcheck disable=SC2016
+IN_SUM='(.[0].stages | map({(.name): .count}) | add) as $c |
+	(if ($c.rx_busy_poll // 0) >= ($c.rx_irq // 0) then ["rx_irq", "rx_napi"]
+	 else ["rx_busy_poll"] end) as $alt'
+IN_ROW='"\(.name) \(.source) \(.p50_ns) \(.mean_ns) \(.count) \(if .count >= $min and (.name | IN($alt[])) == false then 1 else 0 end)"'
+
+
 # stage_rows OUT: the one-way path client -> server: DEV_A's TX stages, then
-# DEV_B's RX stages; "name source p50 mean count" per line, stages with counts
+# DEV_B's RX stages; "name source p50 mean count in_sum" per line, stages
+# with counts
 stage_rows()
 {
-	jq -r '.[0].stages[] | select(.count > 0 and (.name | startswith("tx_"))) |
-		"\(.name) \(.source) \(.p50_ns) \(.mean_ns) \(.count)"' "$1.a.json"
-	jq -r '.[0].stages[] | select(.count > 0 and (.name | startswith("rx_"))) |
-		"\(.name) \(.source) \(.p50_ns) \(.mean_ns) \(.count)"' "$1.b.json"
+	local out=$1 f
+
+	for f in "a tx_" "b rx_"; do
+		# shellcheck disable=SC2086
+		set -- $f
+		jq -r --arg p "$2" --argjson min "$(min_n)" "$IN_SUM"' | .[0].stages[] |
+			select(.count > 0 and (.name | startswith($p))) | '"$IN_ROW" "$out.$1.json"
+	done
+}
+
+# rx_rows OUT: DEV_B's RX stages only, same columns
+rx_rows()
+{
+	jq -r --argjson min "$(min_n)" "$IN_SUM"' | .[0].stages[] |
+		select(.count > 0 and (.name | startswith("rx_"))) | '"$IN_ROW" "$1.b.json"
 }
 
 # stage OUT a|b NAME FIELD
@@ -259,26 +309,81 @@ bench()
 	jq -r "$2" "$1.json"
 }
 
-# bars OUT SCALE_NS: one bar per stage, one char per SCALE_NS of its p50
+# Colour on a terminal only: NIC (modelled) and host (measured) stages.
+# Without colour the glyphs tell them apart: '=' and upper case for the
+# NIC, '#' and lower case for the host.
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
+	C_NIC=$'\e[36m' C_HOST=$'\e[33m' C_OFF=$'\e[0m'
+else
+	C_NIC='' C_HOST='' C_OFF=''
+fi
+BAR_W=50	# per-stage bars: the step's largest stage fills this
+PATH_W=72	# stacked bars: the baseline's one-way path fills this
+
+# bars: stage rows on stdin as bars scaled to the largest stage (never clipped)
 bars()
 {
-	local out=$1 scale=$2
-
-	stage_rows "$out" | awk -v scale="$scale" '
-	{
-		w = int($3 / scale + 0.5)
-		if (w > 60) w = 60
-		bar = ""
-		for (i = 0; i < w; i++) bar = bar "#"
-		if ($3 / scale > 60) bar = bar ">"
-		printf "    %-13s %-8s %-62s %8d ns  (mean %d, n=%d)\n", $1, $2, bar, $3, $4, $5
+	awk -v W=$BAR_W -v cn="$C_NIC" -v ch="$C_HOST" -v co="$C_OFF" '
+	{ n[NR] = $1; src[NR] = $2; p[NR] = $3; mean[NR] = $4; cnt[NR] = $5; in_[NR] = $6
+	  if ($3 > max) max = $3 }
+	END {
+		for (i = 1; i <= NR; i++) {
+			w = max ? int(p[i] * W / max + 0.5) : 0
+			nic = src[i] == "modelled"
+			bar = ""; for (j = 0; j < w; j++) bar = bar (nic ? "=" : "#")
+			pad = ""; for (; j < W; j++) pad = pad " "
+			printf "    %-13s %-8s %s%s%s%s %8d ns  (mean %d, n=%d)%s\n", n[i], src[i],
+				nic ? cn : ch, bar, co, pad, p[i], mean[i], cnt[i],
+				in_[i] ? "" : ", too few samples: not summed"
+		}
 	}'
 }
 
-# path_sums OUT: "path_ns model_ns" over the one-way path's stage p50s
+# The letter each stage's segment is drawn with in a stacked bar.
+STAGE_KEYS="tx_stack:s tx_qdisc:q tx_desc:d tx_doorbell:B tx_fetch:F tx_dma:D tx_wire:W
+	rx_dma:R rx_irq:i rx_napi:n rx_busy_poll:p rx_stack:k rx_wakeup:w"
+
+# stacked LABEL NS_PER_CHAR OVERLAP: the summed stage rows on stdin as one
+# bar, each stage a segment (OVERLAP ns of tx_wire run under tx_dma and are
+# not drawn twice)
+stacked()
+{
+	awk -v label="$1" -v sc="$2" -v ov="${3:-0}" -v keys="$STAGE_KEYS" \
+	    -v cn="$C_NIC" -v ch="$C_HOST" -v co="$C_OFF" '
+	BEGIN { nk = split(keys, k, /[ \t\n]+/); for (i = 1; i <= nk; i++) { split(k[i], kv, ":"); key[kv[1]] = kv[2] } }
+	$6 == 1 {
+		v = $3; if ($1 == "tx_wire") v -= ov
+		if (v < 0) v = 0
+		a = int(cum / sc + 0.5); cum += v; b = int(cum / sc + 0.5)
+		c = ($1 in key) ? key[$1] : "?"
+		seg = ""; for (i = a; i < b; i++) seg = seg c
+		if (seg != "") line = line ($2 == "modelled" ? cn : ch) seg co
+		w = b
+	}
+	END { printf "    %-11s |%s| %d ns\n", label, line, cum }'
+}
+
+# stacked_key: what the letters of a stacked bar are
+stacked_key()
+{
+	echo "$STAGE_KEYS" | tr -s ' \t\n' '\n' | awk -F: '{ printf "%s %s%s", $2, $1, (NR % 7 ? ", " : "\n") }
+		END { print "" }' | sed 's/^/      /; s/, $//'
+	echo "      upper case: NIC (modelled, waited); lower case: host (measured)"
+}
+
+# path_sums OUT: "path_ns model_ns" over the one-way path's summed stage p50s
 path_sums()
 {
-	stage_rows "$1" | awk '{ p += $3; if ($2 == "modelled") m += $3 } END { printf "%d %d\n", p, m }'
+	stage_rows "$1" | awk '$6 == 1 { p += $3; if ($2 == "modelled") m += $3 }
+		END { printf "%d %d\n", p, m }'
+}
+
+# rep FIELD...: one tab-separated line of the run's figures for the report
+rep()
+{
+	local IFS=$'\t'
+
+	echo "$*" >> "$TMP/report.tsv"
 }
 
 # ct_overlap OUT LEN: ns of tx_wire that run under the PIO write in ct
@@ -350,46 +455,88 @@ rounds()
 ##############################################################################
 # Demo 1: the transmit path
 
-declare -A TOTAL RTT PATH_NS MODEL_NS ROUND_P50S BEST
+declare -A TOTAL RTT PATH_NS MODEL_NS ROUND_P50S BEST OVERLAP
 
-# d1_step NAME BUSY_US [ct]: measure, draw, summarise, compare with PREV.
-# The NIC part of the path is the modelled stages the engine waited
-# (timing enforced), less what cut-through overlaps; the software part is
-# the measured stages.
-PREV=
-d1_step()
+# Demo 1's steps in the order they are walked: NAME|title|what it removes|
+# settings on top of the baseline|busy-poll budget (us).  A technique that
+# joins the lab (kernel bypass, zero-copy) adds its line here, in the
+# seed's order; the rounds, bars, stacked path, report and closing table
+# follow the table.
+D1_STEPS=(
+	"baseline|baseline: interrupts, no TX push, no CTPIO||||"
+	"busy-poll|+ busy-poll receive (rx-mode busy-poll, SO_BUSY_POLL {BUSY} us)|the receiving task spins in the driver's NAPI poll: rx_irq + rx_napi become rx_busy_poll|rx-mode busy-poll|{BUSY}"
+	"tx-push|+ TX push (tx-push on)|the descriptor travels with the doorbell: no tx_fetch (PCIe read, pcie-rtt {RTT} ns)|rx-mode busy-poll tx-push on|{BUSY}"
+	"ctpio-sf|+ CTPIO store-and-forward (ctpio sf)|the CPU writes the frame to the NIC (PIO): no fetch, no payload DMA read|rx-mode busy-poll tx-push on ctpio sf|{BUSY}"
+	"ctpio-ct|+ CTPIO cut-through (ctpio ct, threshold {THRESH} B)|the wire starts after the threshold: tx_wire overlaps the PIO write (tx_dma)|rx-mode busy-poll tx-push on ctpio ct|{BUSY}"
+)
+D1_NAMES=()
+
+# d1_field STEP_LINE N: field N (1-based) of a D1_STEPS line, placeholders filled
+d1_field()
 {
-	local name=$1 ct=${2:-} out=$TMP/d1-$1 p m saved ov=0
+	local f
+
+	f=$(echo "$1" | cut -d'|' -f"$2")
+	f=${f//\{BUSY\}/$BUSY_US}
+	[[ $f == *\{RTT\}* ]] && f=${f//\{RTT\}/$(model pcie_rtt_ns)}
+	[[ $f == *\{THRESH\}* ]] && f=${f//\{THRESH\}/$(hpa -j show "$DEV_A" | jq -r '.[0].ctpio.thresh')}
+	echo "$f"
+}
+
+# d1_figures NAME: the step's figures from its median round
+d1_figures()
+{
+	local name=$1 out=$TMP/d1-$1 p m ov=0
 
 	[ -f "$out.b.json" ] || return 1
 	read -r p m < <(path_sums "$out")
-	[ -n "$ct" ] && ov=$(ct_overlap "$out" $((SIZE + 42)))
+	[ "$name" = ctpio-ct ] && ov=$(ct_overlap "$out" $((SIZE + 42)))
+	OVERLAP[$name]=$ov
 	TOTAL[$name]=$(bench "$out" .one_way.p50_ns)
 	RTT[$name]=$(bench "$out" .rtt.p50_ns)
 	PATH_NS[$name]=$((p - ov))
 	MODEL_NS[$name]=$((m - ov))
-	bars "$out" "$D1_SCALE"
+	SW_NS[$name]=$((p - m))
+}
+declare -A SW_NS
+
+# d1_step NAME: draw and summarise a step, compare with PREV.  The NIC part
+# of the path is the modelled stages the engine waited (timing enforced),
+# less what cut-through overlaps; the software part is the measured stages.
+PREV=
+d1_step()
+{
+	local name=$1 out=$TMP/d1-$1 ov saved
+
+	[ -f "$out.b.json" ] || return 1
+	ov=${OVERLAP[$name]}
+	stage_rows "$out" | bars
+	stage_rows "$out" | stacked "to scale:" "$D1_PATH_SCALE" "$ov"
+	stage_rows "$out" | while read -r n src p mean cnt in; do
+		rep d1stage "$name" "$n" "$src" "$p" "$cnt" "$in"
+	done
 	[ "$ov" -gt 0 ] && printf '    %-22s %d ns of tx_wire run under the PIO write (cut-through)\n' \
 		"overlap:" "$ov"
 	printf '    %-22s one-way p50 %d ns, RTT p50 %d ns (%d datagrams of %d B;' \
 		"measured end to end:" "${TOTAL[$name]}" "${RTT[$name]}" "$COUNT" "$SIZE"
 	echo " median of rounds with one-way p50s ${ROUND_P50S[$name]% }ns)"
-	printf '    %-22s NIC %d ns (modelled, waited) + software %d ns (measured stage p50s)\n' \
-		"one-way path:" "${MODEL_NS[$name]}" $((p - m))
+	printf '    %-22s NIC %d ns (modelled, waited) + host %d ns (measured stage p50s) = %d ns\n' \
+		"one-way path:" "${MODEL_NS[$name]}" "${SW_NS[$name]}" "${PATH_NS[$name]}"
+	rep d1step "$name" "${TOTAL[$name]}" "${RTT[$name]}" "${PATH_NS[$name]}" "${MODEL_NS[$name]}" \
+		"${SW_NS[$name]}" "$ov" "${ROUND_P50S[$name]% }"
 	if [ -n "$PREV" ]; then
 		saved=$((TOTAL[$PREV] - TOTAL[$name]))
-		printf '    saved against %s: NIC %d ns (exact: the model), end to end %d ns (median' \
+		printf '    saved against %s: NIC %d ns (the model), end to end %d ns (median rounds),' \
 			"$PREV" $((MODEL_NS[$PREV] - MODEL_NS[$name])) "$saved"
-		printf ' rounds), %d ns (best rounds)' $((BEST[$PREV] - BEST[$name]))
-		echo "; measured p50s, the emulator's noise is larger than a few hundred ns"
+		printf ' host stages %+d ns\n' $((SW_NS[$name] - SW_NS[$PREV]))
 	fi
 	echo "# step d1.$name total_ns=${TOTAL[$name]} best_ns=${BEST[$name]} rtt_ns=${RTT[$name]} path_ns=${PATH_NS[$name]}" \
-	     "nic_ns=${MODEL_NS[$name]} sw_ns=$((p - m)) pcie_rtt_ns=$(model pcie_rtt_ns) overlap_ns=$ov" \
+	     "nic_ns=${MODEL_NS[$name]} sw_ns=${SW_NS[$name]} pcie_rtt_ns=$(model pcie_rtt_ns) overlap_ns=$ov" \
 	     "tx_fetch_ns=$(stage "$out" a tx_fetch p50_ns) tx_dma_ns=$(stage "$out" a tx_dma p50_ns)" \
 	     "tx_push_hits=$(counter "$out" a tx_push_hits) tx_push_misses=$(counter "$out" a tx_push_misses)" \
 	     "ctpio_success=$(counter "$out" a ctpio_success)" \
 	     "busy_poll_pickups=$(counter "$out" b busy_poll_pickups) interrupts=$(counter "$out" b interrupts)" \
-	     "count=$COUNT"
+	     "round_spread_pct=$(spread_pct "${ROUND_P50S[$name]}") count=$COUNT"
 	PREV=$name
 }
 
@@ -424,46 +571,54 @@ d1_hwts()
 	     "tx_stages_ns=$tx tx_wire_ns=$wire rx_stages_ns=$rx"
 }
 
+# spread_pct "P50 ...": (max - min) / median of the rounds, in per cent
+spread_pct()
+{
+	echo "$1" | tr ' ' '\n' | grep . | sort -n |
+		awk '{ v[NR] = $1 } END { if (NR) printf "%.1f\n", (v[NR] - v[1]) * 100 / v[int((NR + 1) / 2)] }'
+}
+
 demo1()
 {
+	local line name i
+
 	echo
 	echo "=== Demo 1: the transmit path, one technique at a time ==="
 	echo "Ping-pong $DEV_A ($NS_A, 10.0.0.1) <-> $DEV_B ($NS_B, 10.0.0.2), $COUNT datagrams of" \
 	     "$SIZE B each step; bars: one-way path $DEV_A TX -> $DEV_B RX, stage p50s."
 	echo "Timing enforced: the NIC engine waits every modelled delay, so the application feels it."
-	D1_SCALE=25
 	PREV=
-	CFG_SET[baseline]=; CFG_BUSY[baseline]=0
-	CFG_SET[busy-poll]="rx-mode busy-poll"; CFG_BUSY[busy-poll]=$BUSY_US
-	CFG_SET[tx-push]="rx-mode busy-poll tx-push on"; CFG_BUSY[tx-push]=$BUSY_US
-	CFG_SET[ctpio-sf]="rx-mode busy-poll tx-push on ctpio sf"; CFG_BUSY[ctpio-sf]=$BUSY_US
-	CFG_SET[ctpio-ct]="rx-mode busy-poll tx-push on ctpio ct"; CFG_BUSY[ctpio-ct]=$BUSY_US
-	echo "Measuring: $ROUNDS rounds of the five steps in turn; each step shows its median round."
-	rounds "$TMP/d1" baseline busy-poll tx-push ctpio-sf ctpio-ct || return
+	D1_NAMES=()
+	for line in "${D1_STEPS[@]}"; do
+		name=${line%%|*}
+		D1_NAMES+=("$name")
+		CFG_SET[$name]=$(d1_field "$line" 4)
+		CFG_BUSY[$name]=$(d1_field "$line" 5); CFG_BUSY[$name]=${CFG_BUSY[$name]:-0}
+	done
+	# the price of a poisoned cut-through frame, end to end: every frame
+	# at 25 Gb/s in ct is poisoned (host PIO below the link), against sf
+	CFG_SET[25g-sf]="rx-mode busy-poll tx-push on ctpio sf link-speed 25g"
+	CFG_SET[25g-ct]="rx-mode busy-poll tx-push on ctpio ct link-speed 25g"
+	CFG_BUSY[25g-sf]=$BUSY_US; CFG_BUSY[25g-ct]=$BUSY_US
+	echo "Measuring: $ROUNDS rounds of the ${#D1_NAMES[@]} steps (and of ctpio sf/ct at 25 Gb/s" \
+	     "for the closing table) in turn; each step shows its median round."
+	rounds "$TMP/d1" "${D1_NAMES[@]}" 25g-sf 25g-ct || return
+	for name in "${D1_NAMES[@]}" 25g-sf 25g-ct; do
+		d1_figures "$name" || { fail "d1 $name: no figures"; return; }
+	done
+	# one scale for every step: the baseline's path fills PATH_W characters
+	D1_PATH_SCALE=$(awk -v p="${PATH_NS[baseline]}" -v w=$PATH_W 'BEGIN { printf "%.3f\n", (p > 0 ? p / w : 1) }')
 
-	echo
-	echo "--- 1. baseline: interrupts, no TX push, no CTPIO ---"
-	d1_step baseline
-
-	echo
-	echo "--- 2. + busy-poll receive (rx-mode busy-poll, SO_BUSY_POLL $BUSY_US us) ---"
-	echo "    the receiving task spins in the driver's NAPI poll: rx_irq + rx_napi become rx_busy_poll"
-	d1_step busy-poll
-
-	echo
-	echo "--- 3. + TX push (tx-push on) ---"
-	echo "    the descriptor travels with the doorbell: no tx_fetch (PCIe read, pcie-rtt $(model pcie_rtt_ns) ns)"
-	d1_step tx-push
-
-	echo
-	echo "--- 4. + CTPIO store-and-forward (ctpio sf) ---"
-	echo "    the CPU writes the frame to the NIC (PIO): no fetch, no payload DMA read"
-	d1_step ctpio-sf
-
-	echo
-	echo "--- 5. + CTPIO cut-through (ctpio ct, threshold $(hpa -j show "$DEV_A" | jq -r '.[0].ctpio.thresh') B) ---"
-	echo "    the wire starts after the threshold: tx_wire overlaps the PIO write (tx_dma)"
-	d1_step ctpio-ct ct
+	i=0
+	for line in "${D1_STEPS[@]}"; do
+		name=${line%%|*}
+		i=$((i + 1))
+		echo
+		echo "--- $i. $(d1_field "$line" 2) ---"
+		[ -n "$(d1_field "$line" 3)" ] && echo "    $(d1_field "$line" 3)"
+		rep d1title "$name" "$i. $(d1_field "$line" 2)" "$(d1_field "$line" 3)"
+		d1_step "$name"
+	done
 
 	echo
 	echo "--- the same step split by hardware timestamps (ethtool -T, SO_TIMESTAMPING) ---"
@@ -474,15 +629,20 @@ demo1()
 	echo "    they would remove tx_stack/rx_stack/rx_wakeup and the copies; no number is shown"
 	echo "    because none was measured."
 	echo
-	local s
-	printf '  Demo 1, one-way p50 end to end: baseline %s' "${TOTAL[baseline]:-?}"
-	for s in busy-poll tx-push ctpio-sf ctpio-ct; do
-		printf ' -> %s %s' "$s" "${TOTAL[$s]:-?}"
+	echo "  Demo 1, the one-way path of every step to one scale ($(printf '%.0f' "$D1_PATH_SCALE") ns per character):"
+	for name in "${D1_NAMES[@]}"; do
+		stage_rows "$TMP/d1-$name" | stacked "$name" "$D1_PATH_SCALE" "${OVERLAP[$name]}"
+	done
+	stacked_key
+	echo
+	printf '  Demo 1, one-way p50 end to end: %s' "${D1_NAMES[0]} ${TOTAL[${D1_NAMES[0]}]:-?}"
+	for name in "${D1_NAMES[@]:1}"; do
+		printf ' -> %s %s' "$name" "${TOTAL[$name]:-?}"
 	done
 	echo " ns"
-	printf '  Demo 1, NIC part of the path:   baseline %s' "${MODEL_NS[baseline]:-?}"
-	for s in busy-poll tx-push ctpio-sf ctpio-ct; do
-		printf ' -> %s %s' "$s" "${MODEL_NS[$s]:-?}"
+	printf '  Demo 1, NIC part of the path:   %s' "${D1_NAMES[0]} ${MODEL_NS[${D1_NAMES[0]}]:-?}"
+	for name in "${D1_NAMES[@]:1}"; do
+		printf ' -> %s %s' "$name" "${MODEL_NS[$name]:-?}"
 	done
 	echo " ns"
 }
@@ -564,9 +724,11 @@ ev()
 		END { if (!f) print 0 }' "$1.events"
 }
 
-# lane LABEL START_NS LEN_NS SCALE CHAR NOTE
+# lane LABEL START_NS LEN_NS SCALE CHAR NOTE (also into the report, in
+# the diagram D2_GROUP)
 lane()
 {
+	rep d2lane "$D2_GROUP" "$1" "$2" "$3" "$5" "$6"
 	awk -v l="$1" -v s="$2" -v n="$3" -v sc="$4" -v c="$5" -v note="$6" 'BEGIN {
 		a = int(s / sc + 0.5); b = int((s + n) / sc + 0.5); if (b <= a && n > 0) b = a + 1
 		line = ""
@@ -624,12 +786,16 @@ demo2()
 	     "ct seq $(awk 'NR==1 {print $2}' "$ct.events"): $db, $pio, $wire"
 	echo
 	echo "  store-and-forward (ctpio sf): the NIC buffers the whole frame, then sends"
+	D2_GROUP=sf
+	rep d2group sf "store-and-forward (ctpio sf): the NIC buffers the whole frame, then sends" "$sf_end"
 	axis "$sc"
 	lane "doorbell" 0 "$SF_DB" "$sc" "D" "$SF_DB ns"
 	lane "over PCIe (PIO)" "$SF_DB" "$SF_PIO" "$sc" "=" "arrived complete at $((SF_DB + SF_PIO)) ns"
 	lane "on the wire" "$sf_first" "$SF_WIRE" "$sc" "#" "first bit at $sf_first ns, last at $sf_end ns"
 	echo
 	echo "  cut-through (ctpio ct): the wire starts after $thresh B of the write"
+	D2_GROUP=ct
+	rep d2group ct "cut-through (ctpio ct): the wire starts after $thresh B of the write" "$sf_end"
 	axis "$sc"
 	lane "doorbell" 0 "$db" "$sc" "D" "$db ns"
 	lane "over PCIe (PIO)" "$db" "$pio" "$sc" "=" "arrived complete at $((db + pio)) ns"
@@ -657,6 +823,8 @@ demo2()
 	t3=$((t2 + pfetch + pdma))		# fallback copy's first bit
 	end=$((t3 + pwire2))
 	sc=$(( (end + 71) / 72 )); [ "$sc" -lt 1 ] && sc=1
+	D2_GROUP=poison
+	rep d2group poison "the same frame at 25 Gb/s in ct: poisoned (bad FCS), then the fallback DMA copy" "$end"
 	axis "$sc"
 	lane "doorbell" 0 "$pdb" "$sc" "D" "$pdb ns"
 	lane "over PCIe (PIO)" "$pdb" "$ppio" "$sc" "=" "written by $((pdb + ppio)) ns"
@@ -677,35 +845,43 @@ demo2()
 ##############################################################################
 # Demo 3: the receive path
 
-declare -A CPU IRQS
+declare -A CPU CPU_PKT IRQS
+NCPU=$(nproc 2>/dev/null || echo 1)
+
+# d3_step NAME: the RX stages of the median round, and what the CPUs paid.
+# Client and server count CPU time (getrusage) over the same measured
+# window (hotpath-bench starts both after the warm-up), so their sum over
+# the window times the CPUs there are is a share of at most 100%.
 d3_step()
 {
-	local name=$1 out=$TMP/d3-$1 cpu_us wall_us
+	local name=$1 out=$TMP/d3-$1 cpu_us dur_ns
 
 	[ -f "$out.b.json" ] || return 1
-	jq -r '.[0].stages[] | select(.count > 0 and (.name | startswith("rx_"))) |
-		"\(.name) \(.source) \(.p50_ns) \(.mean_ns) \(.count)"' "$out.b.json" |
-	awk -v scale="$D3_SCALE" '{
-		w = int($3 / scale + 0.5); if (w > 60) w = 60
-		bar = ""; for (i = 0; i < w; i++) bar = bar "#"
-		if ($3 / scale > 60) bar = bar ">"
-		printf "    %-13s %-8s %-62s %8d ns  (mean %d, n=%d)\n", $1, $2, bar, $3, $4, $5
-	}'
+	rx_rows "$out" | bars
+	rx_rows "$out" | stacked "to scale:" "$D3_PATH_SCALE"
+	rx_rows "$out" | while read -r n src p mean cnt in; do
+		rep d3stage "$name" "$n" "$src" "$p" "$cnt" "$in"
+	done
 	cpu_us=$(bench "$out" '.cpu.client_user_us + .cpu.client_sys_us + .cpu.server_user_us + .cpu.server_sys_us')
-	wall_us=$(( $(bench "$out" .duration_ns) / 1000 ))
-	CPU[$name]=0
-	[ "$wall_us" -gt 0 ] && CPU[$name]=$((cpu_us * 100 / wall_us / 2))
+	dur_ns=$(bench "$out" .duration_ns)
+	read -r CPU[$name] CPU_PKT[$name] < <(awk -v c="$cpu_us" -v d="$dur_ns" -v n="$NCPU" -v k="$COUNT" 'BEGIN {
+		pct = d > 0 ? c * 1000 * 100 / (d * n) : 0
+		printf "%d %d\n", pct + 0.5, c * 1000 / (2 * k) + 0.5
+	}')
 	RTT[d3-$name]=$(bench "$out" .rtt.p50_ns)
 	IRQS[$name]=$(counter "$out" b interrupts)
 	printf '    RTT p50 %d ns; %d interrupts on %s, %d busy-poll pickups, %d watchdog fires\n' \
 		"${RTT[d3-$name]}" "${IRQS[$name]}" "$DEV_B" "$(counter "$out" b busy_poll_pickups)" \
 		"$(counter "$out" b watchdog_fires)"
-	printf '    CPU, both ends, user+sys: %d us in %d us of wall time = %d%% of the two CPUs\n' \
-		"$cpu_us" "$wall_us" "${CPU[$name]}"
+	printf '    CPU, both ends, user+sys: %d us in %d us = %d%% of the %d CPUs;' \
+		"$cpu_us" $((dur_ns / 1000)) "${CPU[$name]}" "$NCPU"
+	printf ' %d ns of CPU per delivered datagram\n' "${CPU_PKT[$name]}"
+	rep d3step "$name" "${RTT[d3-$name]}" "${CPU[$name]}" "${CPU_PKT[$name]}" "${IRQS[$name]}" \
+		"$(counter "$out" b busy_poll_pickups)"
 	echo "# step d3.$name rtt_ns=${RTT[d3-$name]} rx_irq_ns=$(stage "$out" b rx_irq p50_ns)" \
 	     "rx_napi_ns=$(stage "$out" b rx_napi p50_ns) rx_busy_poll_ns=$(stage "$out" b rx_busy_poll p50_ns)" \
 	     "interrupts=$(counter "$out" b interrupts) busy_poll_pickups=$(counter "$out" b busy_poll_pickups)" \
-	     "cpu_us=$cpu_us wall_us=$wall_us"
+	     "cpu_us=$cpu_us wall_us=$((dur_ns / 1000)) cpu_pct=${CPU[$name]} cpu_ns_per_pkt=${CPU_PKT[$name]}"
 }
 
 # stream_irqs NAME: interrupts DEV_B raised for a stream of COUNT datagrams
@@ -728,19 +904,25 @@ demo3()
 	echo
 	echo "=== Demo 3: the receive path ==="
 	echo "Same ping-pong; bars: $DEV_B's RX stages (p50); $ROUNDS rounds in turn, median shown."
-	D3_SCALE=1000
 	CFG_SET[irq]=; CFG_BUSY[irq]=0
 	CFG_SET[coalesce]="rx-usecs 50 rx-frames 0"; CFG_BUSY[coalesce]=0
 	CFG_SET[busy-poll]="rx-mode busy-poll"; CFG_BUSY[busy-poll]=$BUSY_US
 	rounds "$TMP/d3" irq coalesce busy-poll || return
+	# one scale for the three: the longest receive path fills PATH_W
+	D3_PATH_SCALE=$(for n in irq coalesce busy-poll; do rx_rows "$TMP/d3-$n"; echo; done |
+		awk -v w=$PATH_W '$6 == 1 { s += $3 } /^$/ { if (s > m) m = s; s = 0 }
+			END { printf "%.3f\n", (m > 0 ? m / w : 1) }')
 	echo
 	echo "--- interrupt, no coalescing (rx-usecs 0, rx-frames 1) ---"
+	rep d3title irq "interrupt, no coalescing (rx-usecs 0, rx-frames 1)"
 	d3_step irq
 	echo
 	echo "--- interrupt with coalescing (rx-usecs 50, rx-frames 0): the interrupt waits for company ---"
+	rep d3title coalesce "interrupt with coalescing (rx-usecs 50, rx-frames 0)"
 	d3_step coalesce
 	echo
 	echo "--- busy-poll (rx-mode busy-poll, SO_BUSY_POLL $BUSY_US us) ---"
+	rep d3title busy-poll "busy-poll (rx-mode busy-poll, SO_BUSY_POLL $BUSY_US us)"
 	d3_step busy-poll
 	echo
 	echo "--- what coalescing buys: a stream of $COUNT datagrams (no ping-pong) ---"
@@ -755,34 +937,227 @@ demo3()
 ##############################################################################
 # Closing table
 
+# poison_model: the modelled cost of a poisoned ct frame of the ping-pong's
+# size at 25 Gb/s against sf, on the engine's timeline: the ct send and the
+# peer's RX DMA of the poisoned frame, then the fallback (fetch skipped by
+# TX push, which these steps have on) + DMA + wire, instead of the sf
+# write + wire (figures from the runs' stages)
+poison_model()
+{
+	local sf=$TMP/d1-25g-sf base=$TMP/d1-baseline thresh desc
+
+	thresh=$(hpa -j show "$DEV_A" | jq -r '.[0].ctpio.thresh')
+	desc=$(model desc_ns)
+	awk -v pio="$(stage "$sf" a tx_dma p50_ns)" -v wire="$(stage "$sf" a tx_wire p50_ns)" \
+	    -v rx="$(stage "$sf" b rx_dma p50_ns)" -v dma="$(stage "$base" a tx_dma p50_ns)" \
+	    -v t="$thresh" -v c="$desc" -v l=$((SIZE + 42)) 'BEGIN {
+		if (t > l) t = l
+		pt = c + (pio - c) * t / l; ct = (pio > pt + wire) ? pio : pt + wire
+		printf "%d\n", ct + rx + dma + wire - (pio + wire)
+	}'
+}
+
+# agree MODEL E2E: "yes" when E2E is within 25% or 100 ns of MODEL
+agree()
+{
+	awk -v m="$1" -v e="$2" 'BEGIN {
+		d = e - m; if (d < 0) d = -d; b = (m < 0 ? -m : m) * 0.25; if (b < 100) b = 100
+		print (d <= b) ? "yes" : "no"
+	}'
+}
+
 closing()
 {
-	local row='  %-20s %-34s %9s %11s  %s\n'
+	local row='  %-20s %-34s %9s %11s %7s  %s\n' n prev cost_m cost_e t
 
 	echo
 	echo "=== What each technique bought in this run ==="
-	printf "$row" technique "stage it removes or shrinks" "NIC ns" "end to end" "its price"
-	printf "$row" "" "" "saved" "ns saved" ""
-	printf "$row" "busy-poll receive" "rx_irq + rx_napi -> rx_busy_poll" "-" $((BEST[baseline] - BEST[busy-poll])) \
-		"CPU ${CPU[busy-poll]:-?}% of 2 vs ${CPU[irq]:-?}% (Demo 3)"
-	printf "$row" "TX push" "tx_fetch (one PCIe read)" \
-		$((MODEL_NS[busy-poll] - MODEL_NS[tx-push])) $((BEST[busy-poll] - BEST[tx-push])) \
-		"only when the ring is empty"
-	printf "$row" "CTPIO sf" "tx_fetch + tx_dma -> PIO write" \
-		$((MODEL_NS[tx-push] - MODEL_NS[ctpio-sf])) $((BEST[tx-push] - BEST[ctpio-sf])) \
-		"CPU writes the frame; <= max-frame"
-	printf "$row" "CTPIO ct" "tx_wire overlaps the PIO write" \
-		$((MODEL_NS[ctpio-sf] - MODEL_NS[ctpio-ct])) $((BEST[ctpio-sf] - BEST[ctpio-ct])) \
-		"at 25G poisoned: +${POISON_COST:-?} ns, a CRC error"
-	printf "$row" "  1042 B frame" "last bit on the wire (Demo 2)" "${CT_SAVED:-?}" "" ""
-	printf "$row" "rx coalescing 50 us" "rx_irq grows by the wait" "" \
-		$((RTT[d3-irq] - RTT[d3-coalesce])) \
+	printf "$row" technique "stage it removes or shrinks" "NIC ns" "end to end" "agree" "its price"
+	printf "$row" "" "" "saved" "ns saved" "" ""
+	close_row()
+	{
+		printf "$row" "$@"
+		rep close "$@"
+	}
+	close_row "busy-poll receive" "rx_irq + rx_napi -> rx_busy_poll" "-" \
+		$((TOTAL[baseline] - TOTAL[busy-poll])) "" \
+		"CPU ${CPU[busy-poll]:-?}% vs ${CPU[irq]:-?}% of $NCPU; ${CPU_PKT[busy-poll]:-?} vs ${CPU_PKT[irq]:-?} ns/datagram"
+	declare -A what=([tx-push]="TX push|tx_fetch (one PCIe read)|only when the ring is empty"
+		[ctpio-sf]="CTPIO sf|tx_fetch + tx_dma -> PIO write|CPU writes the frame; <= max-frame"
+		[ctpio-ct]="CTPIO ct|tx_wire overlaps the PIO write|at 25G poisoned: see below")
+	prev=busy-poll
+	for n in tx-push ctpio-sf ctpio-ct; do
+		t=${what[$n]}
+		close_row "${t%%|*}" "$(echo "$t" | cut -d'|' -f2)" $((MODEL_NS[$prev] - MODEL_NS[$n])) \
+			$((TOTAL[$prev] - TOTAL[$n])) \
+			"$(agree $((MODEL_NS[$prev] - MODEL_NS[$n])) $((TOTAL[$prev] - TOTAL[$n])))" \
+			"${t##*|}"
+		echo "# saving $n model_ns=$((MODEL_NS[$prev] - MODEL_NS[$n])) e2e_ns=$((TOTAL[$prev] - TOTAL[$n]))" \
+		     "host_ns=$((SW_NS[$prev] - SW_NS[$n]))"
+		prev=$n
+	done
+	cost_m=$(poison_model)
+	cost_e=$((TOTAL[25g-ct] - TOTAL[25g-sf]))
+	close_row "  poisoned at 25G" "ct frame resent by DMA (vs sf)" "-$cost_m" "-$cost_e" \
+		"$(agree "$cost_m" "$cost_e")" "a CRC error at the peer per frame"
+	echo "# saving poison-25g model_ns=-$cost_m e2e_ns=-$cost_e host_ns=$((SW_NS[25g-sf] - SW_NS[25g-ct]))"
+	close_row "  1042 B frame" "last bit on the wire (Demo 2)" "${CT_SAVED:-?}" "" "" ""
+	close_row "rx coalescing 50 us" "rx_irq grows by the wait" "" \
+		$((RTT[d3-irq] - RTT[d3-coalesce])) "" \
 		"RTT; stream: ${IRQS[stream-irq]:-?} -> ${IRQS[stream-coalesce]:-?} interrupts"
-	printf "$row" "kernel bypass" "tx_stack, rx_stack, rx_wakeup" "-" "-" "not available yet"
-	printf "$row" "zero-copy" "the copies in tx_stack, rx_wakeup" "-" "-" "not available yet"
-	echo "  NIC ns: the modelled one-way path (exact); end to end: the best round's one-way"
-	echo "  p50 (hotpath-bench) against the previous Demo 1 step's (noisy under emulation);"
-	echo "  coalescing: RTT p50 against no coalescing (negative: it costs)."
+	close_row "kernel bypass" "tx_stack, rx_stack, rx_wakeup" "-" "-" "" "not available yet"
+	close_row "zero-copy" "the copies in tx_stack, rx_wakeup" "-" "-" "" "not available yet"
+	echo "  NIC ns: the modelled one-way path (exact); end to end: the median round's one-way"
+	echo "  p50 (hotpath-bench) against the previous Demo 1 step's; agree: within 25% or 100 ns"
+	echo "  of the model.  What end to end adds to the model is the host's share: code that"
+	echo "  runs on the path for the technique.  On the VM's virtual clock (1 ns = 1 guest"
+	echo "  instruction) that includes the emulated NIC's own code where it outlasts the"
+	echo "  modelled time: a poisoned frame's fallback runs the engine a second time and the"
+	echo "  peer drops the bad frame inside the modelled DMA, so its cost comes out larger."
+	echo "  Coalescing: RTT p50 against no coalescing (negative: it costs)."
+}
+
+##############################################################################
+# The report: one self-contained HTML file (inline SVG and CSS, no script,
+# no network), drawn from the figures this run recorded with rep().
+
+report_html()
+{
+	local out=$1
+
+	awk -F'\t' -v kernel="$(uname -r)" -v count="$COUNT" -v size="$SIZE" \
+	    -v clock="${HOTPATH_VM_CLOCK:-host}" -v when="$(date -u '+%Y-%m-%d %H:%M UTC')" '
+	function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); gsub(/"/, "\\&quot;", s); return s }
+	function col(src) { return src == "modelled" ? "#2b7bb9" : "#e0902b" }
+	{ nl++; line[nl] = $0 }
+	$1 == "d1title" { d1n++; d1name[d1n] = $2; d1t[$2] = $3; d1w[$2] = $4 }
+	$1 == "d1stage" { k = ++d1s[$2]; d1st[$2, k] = $3; d1src[$2, k] = $4; d1p[$2, k] = $5; d1c[$2, k] = $6; d1in[$2, k] = $7 }
+	$1 == "d1step" { d1tot[$2] = $3; d1rtt[$2] = $4; d1path[$2] = $5; d1nic[$2] = $6; d1sw[$2] = $7; d1ov[$2] = $8; d1rounds[$2] = $9 }
+	$1 == "d2group" { d2n++; d2g[d2n] = $2; d2t[$2] = $3; d2end[$2] = $4 }
+	$1 == "d2lane" { k = ++d2l[$2]; d2lab[$2, k] = $3; d2s[$2, k] = $4; d2len[$2, k] = $5; d2c[$2, k] = $6; d2note[$2, k] = $7 }
+	$1 == "d3title" { d3n++; d3name[d3n] = $2; d3t[$2] = $3 }
+	$1 == "d3stage" { k = ++d3s[$2]; d3st[$2, k] = $3; d3src[$2, k] = $4; d3p[$2, k] = $5; d3c[$2, k] = $6; d3in[$2, k] = $7 }
+	$1 == "d3step" { d3rtt[$2] = $3; d3cpu[$2] = $4; d3pkt[$2] = $5; d3irq[$2] = $6; d3bp[$2] = $7 }
+	$1 == "close" { cn++; for (i = 2; i <= 7; i++) cl[cn, i - 1] = $i }
+	END {
+		print "<!DOCTYPE html>"
+		print "<html lang=\"en\"><head><meta charset=\"utf-8\"><title>hotpath lab report</title>"
+		print "<style>"
+		print "body{font-family:sans-serif;margin:2em;max-width:1000px;color:#222}"
+		print "h2{border-bottom:2px solid #ccc;padding-bottom:.2em;margin-top:2em}"
+		print "svg text{font-family:monospace;font-size:12px}"
+		print ".note{color:#555;font-size:90%}.fig{font-family:monospace;font-size:90%}"
+		print "table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #bbb;padding:.25em .5em;text-align:left}"
+		print "td.n{text-align:right;font-family:monospace}.key span{display:inline-block;width:1em;height:1em;vertical-align:middle;margin:0 .3em 0 1em}"
+		print "</style></head><body>"
+		print "<h1>hotpath lab</h1>"
+		printf "<p class=\"meta\">kernel %s, clock %s, %d datagrams of %d B per step, %s. Every figure is this run'"'"'s own.</p>\n", esc(kernel), esc(clock), count, size, esc(when)
+		print "<p class=\"key\">stages:<span style=\"background:#2b7bb9\"></span>NIC (modelled, waited)<span style=\"background:#e0902b\"></span>host (measured)</p>"
+
+		# Demo 1: the walk (one stacked bar per step, one scale), then a waterfall per step
+		print "<section id=\"demo1\"><h2>Demo 1: the transmit path, one technique at a time</h2>"
+		W = 600; L = 90
+		base = d1path[d1name[1]]; if (base <= 0) base = 1
+		h = 24 * d1n + 10
+		printf "<svg class=\"walk\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\"><title>the one-way path of every step to one scale</title>\n", L + W + 110, h, L + W + 110, h
+		for (j = 1; j <= d1n; j++) {
+			n = d1name[j]; y = 5 + 24 * (j - 1); x = 0
+			printf "<text x=\"0\" y=\"%d\">%s</text>\n", y + 14, esc(n)
+			for (k = 1; k <= d1s[n]; k++) {
+				if (!d1in[n, k]) continue
+				v = d1p[n, k]; if (d1st[n, k] == "tx_wire") v -= d1ov[n]
+				if (v < 0) v = 0
+				w = v * W / base
+				printf "<rect class=\"seg\" data-stage=\"%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"18\" fill=\"%s\" stroke=\"#fff\" stroke-width=\"0.5\"><title>%s %d ns</title></rect>\n", d1st[n, k], L + x, y, w, col(d1src[n, k]), d1st[n, k], d1p[n, k]
+				x += w
+			}
+			printf "<text x=\"%.1f\" y=\"%d\">%d ns</text>\n", L + x + 6, y + 14, d1path[n]
+		}
+		print "</svg>"
+		print "<p class=\"note\">One bar per step: the stage p50s of the one-way path (hp TX to peer RX), each stage a segment, the baseline filling the width. Stages with too few samples are not summed.</p>"
+		for (j = 1; j <= d1n; j++) {
+			n = d1name[j]
+			printf "<div class=\"step\" data-step=\"%s\"><h3>%s</h3>\n", esc(n), esc(d1t[n])
+			if (d1w[n] != "") printf "<p class=\"note\">%s</p>\n", esc(d1w[n])
+			rows = d1s[n]; h = 18 * rows + 24
+			printf "<svg class=\"waterfall\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\"><title>waterfall: %s</title>\n", L + 30 + W + 150, h, L + 30 + W + 150, h, esc(n)
+			x = 0
+			for (k = 1; k <= rows; k++) {
+				y = 4 + 18 * (k - 1); v = d1p[n, k]
+				st = x; if (d1st[n, k] == "tx_wire") st -= d1ov[n]
+				if (st < 0) st = 0
+				printf "<text x=\"0\" y=\"%d\">%s</text>\n", y + 12, d1st[n, k]
+				if (d1in[n, k]) {
+					printf "<rect class=\"stage\" data-stage=\"%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"14\" fill=\"%s\"><title>%s %s %d ns (n=%d)</title></rect>\n", d1st[n, k], L + 30 + st * W / base, y, v * W / base, col(d1src[n, k]), d1st[n, k], d1src[n, k], v, d1c[n, k]
+					printf "<text x=\"%.1f\" y=\"%d\">%d ns</text>\n", L + 30 + (st + v) * W / base + 4, y + 12, v
+					x = st + v
+				} else {
+					printf "<text x=\"%d\" y=\"%d\" fill=\"#888\">%d ns, n=%d: too few samples, not summed</text>\n", L + 30, y + 12, v, d1c[n, k]
+				}
+			}
+			print "</svg>"
+			printf "<p class=\"fig\">end to end one-way p50 %d ns, RTT p50 %d ns; path: NIC %d ns + host %d ns = %d ns; rounds: %s ns</p></div>\n", d1tot[n], d1rtt[n], d1nic[n], d1sw[n], d1path[n], esc(d1rounds[n])
+		}
+		print "</section>"
+
+		# Demo 2: frame lanes
+		print "<section id=\"demo2\"><h2>Demo 2: CTPIO cut-through, frame by frame</h2>"
+		for (j = 1; j <= d2n; j++) {
+			g = d2g[j]; end = d2end[g]; if (end <= 0) end = 1
+			rows = d2l[g]; h = 22 * rows + 30
+			printf "<h3>%s</h3>\n", esc(d2t[g])
+			printf "<svg class=\"lanes\" data-group=\"%s\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\"><title>%s</title>\n", g, 940, h, 940, h, esc(d2t[g])
+			for (t = 0; t <= 10; t++) {
+				tx = 140 + t * 48
+				printf "<line x1=\"%d\" y1=\"0\" x2=\"%d\" y2=\"%d\" stroke=\"#ddd\"/>\n", tx, tx, h - 16
+				printf "<text x=\"%d\" y=\"%d\" fill=\"#888\" font-size=\"10\">%d</text>\n", tx - 8, h - 4, end * t / 10
+			}
+			for (k = 1; k <= rows; k++) {
+				y = 4 + 22 * (k - 1)
+				c = d2c[g, k]; f = (c == "D") ? "#7a7a7a" : (c == "=") ? "#2b7bb9" : (c == "X") ? "#c0392b" : "#27ae60"
+				printf "<text x=\"0\" y=\"%d\">%s</text>\n", y + 13, esc(d2lab[g, k])
+				printf "<rect class=\"lane\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"%s\"><title>%s: from %d ns for %d ns</title></rect>\n", 140 + d2s[g, k] * 480 / end, y, (d2len[g, k] > 0 ? d2len[g, k] : 0) * 480 / end, f, esc(d2lab[g, k]), d2s[g, k], d2len[g, k]
+				printf "<text x=\"630\" y=\"%d\">%s</text>\n", y + 13, esc(d2note[g, k])
+			}
+			print "</svg>"
+		}
+		print "<p class=\"note\">Time in ns from the doorbell write; lanes from the hotpath tracepoints of one frame each.</p>"
+		print "</section>"
+
+		# Demo 3: receive paths with their CPU cost
+		print "<section id=\"demo3\"><h2>Demo 3: the receive path</h2>"
+		m = 1
+		for (j = 1; j <= d3n; j++) { n = d3name[j]; s = 0; for (k = 1; k <= d3s[n]; k++) if (d3in[n, k]) s += d3p[n, k]; d3sum[n] = s; if (s > m) m = s }
+		h = 30 * d3n + 10
+		printf "<svg class=\"rxpaths\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\"><title>receive paths</title>\n", L + W + 260, h, L + W + 260, h
+		for (j = 1; j <= d3n; j++) {
+			n = d3name[j]; y = 5 + 30 * (j - 1); x = 0
+			printf "<text x=\"0\" y=\"%d\">%s</text>\n", y + 14, esc(n)
+			for (k = 1; k <= d3s[n]; k++) {
+				if (!d3in[n, k]) continue
+				w = d3p[n, k] * W / m
+				printf "<rect class=\"seg\" data-stage=\"%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"18\" fill=\"%s\" stroke=\"#fff\" stroke-width=\"0.5\"><title>%s %d ns</title></rect>\n", d3st[n, k], L + x, y, w, col(d3src[n, k]), d3st[n, k], d3p[n, k]
+				x += w
+			}
+			printf "<text x=\"%.1f\" y=\"%d\">%d ns; CPU %d%%, %d ns/datagram</text>\n", L + x + 6, y + 14, d3sum[n], d3cpu[n], d3pkt[n]
+		}
+		print "</svg>"
+		print "<table class=\"rx\"><tr><th>receive</th><th>RTT p50 ns</th><th>interrupts</th><th>busy-poll pickups</th><th>CPU (both ends)</th><th>CPU ns per delivered datagram</th></tr>"
+		for (j = 1; j <= d3n; j++) {
+			n = d3name[j]
+			printf "<tr><td>%s</td><td class=\"n\">%d</td><td class=\"n\">%d</td><td class=\"n\">%d</td><td class=\"n\">%d%%</td><td class=\"n\">%d</td></tr>\n", esc(d3t[n]), d3rtt[n], d3irq[n], d3bp[n], d3cpu[n], d3pkt[n]
+		}
+		print "</table></section>"
+
+		# the closing table
+		print "<section id=\"closing\"><h2>What each technique bought in this run</h2>"
+		print "<table id=\"closing-table\"><tr><th>technique</th><th>stage it removes or shrinks</th><th>NIC ns saved (model)</th><th>end to end ns saved</th><th>agrees</th><th>its price</th></tr>"
+		for (j = 1; j <= cn; j++)
+			printf "<tr><td>%s</td><td>%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>%s</td><td>%s</td></tr>\n", esc(cl[j, 1]), esc(cl[j, 2]), esc(cl[j, 3]), esc(cl[j, 4]), esc(cl[j, 5]), esc(cl[j, 6])
+		print "</table>"
+		print "<p class=\"note\">NIC ns: the modelled one-way path (exact). End to end: the median round'"'"'s one-way p50 against the previous Demo 1 step'"'"'s. Agrees: within 25% or 100 ns of the model.</p>"
+		print "</section></body></html>"
+	}' "$TMP/report.tsv" > "$out"
 }
 
 ##############################################################################
@@ -812,30 +1187,57 @@ ratio()
 	echo "# ratio $what a=$a b=$b"
 }
 
+# ipp WHAT ON_NAME OFF_NAME: the one-way p50 difference of two configurations:
+# on the VM's virtual clock one ns is one guest instruction, so this is the
+# instructions a packet pays for WHAT
+ipp()
+{
+	local what=$1 on=${TOTAL[$2]} off=${TOTAL[$3]}
+
+	printf '  %-28s %6d ns per packet  (%s %d ns - %s %d ns)%s\n' "$what" $((on - off)) \
+		"$2" "$on" "$3" "$off" "${HOTPATH_VM_CLOCK:+, $HOTPATH_VM_CLOCK clock}"
+	echo "# ipp $what on=$on off=$off delta=$((on - off))"
+}
+
 bench_mode()
 {
 	local n
 
 	echo "=== hotpath bench: one-way p50 ratios, $COUNT datagrams of $SIZE B per run ==="
-	echo "$ROUNDS rounds of every configuration in turn; the best round of each is compared"
-	echo "(an emulated or shared box has slow spells lasting whole runs, for veth as well)."
+	echo "$ROUNDS rounds of every configuration in turn; the median round of each is compared."
+	[ "${HOTPATH_VM_CLOCK:-}" = virtual ] &&
+		echo "Virtual clock: one ns is one guest instruction, idle time skipped; rounds repeat."
 	veth_setup || die "no veth pair (is the veth module available?)"
-	CFG_SET[irq]=; CFG_BUSY[irq]=0
-	CFG_SET[busy-poll]="rx-mode busy-poll"; CFG_BUSY[busy-poll]=$BUSY_US
-	CFG_SET[stats-off]="stats off probes off"; CFG_BUSY[stats-off]=0
-	rounds "$TMP/b" irq veth busy-poll stats-off || return
-	for n in irq veth busy-poll stats-off; do
-		TOTAL[$n]=${BEST[$n]}
+	# enforced: the NIC model's waits are felt; accounted: recorded, not
+	# waited, which leaves the driver's own software cost against veth's
+	CFG_SET[enforced]=; CFG_BUSY[enforced]=0
+	CFG_SET[accounted]="timing accounted"; CFG_BUSY[accounted]=0
+	CFG_SET[busy-poll]="timing accounted rx-mode busy-poll"; CFG_BUSY[busy-poll]=$BUSY_US
+	CFG_SET[probes-off]="timing accounted probes off"; CFG_BUSY[probes-off]=0
+	CFG_SET[stats-off]="timing accounted stats off probes off"; CFG_BUSY[stats-off]=0
+	rounds "$TMP/b" veth accounted enforced busy-poll probes-off stats-off || return
+	for n in veth accounted enforced busy-poll probes-off stats-off; do
+		TOTAL[$n]=$(bench "$TMP/b-$n" .one_way.p50_ns)
 		printf '  %-10s one-way p50 %9d ns  (rounds: %s ns)\n' "$n" "${TOTAL[$n]}" "${ROUND_P50S[$n]% }"
 	done
 	echo
-	ratio "hotpath / veth" hotpath "${TOTAL[irq]}" veth "${TOTAL[veth]}"
-	ratio "busy-poll / interrupt" busy-poll "${TOTAL[busy-poll]}" interrupt "${TOTAL[irq]}"
-	ratio "accounting on / off" on "${TOTAL[irq]}" off "${TOTAL[stats-off]}"
-	echo "  hotpath: interrupts, realistic model, timing enforced: the NIC waits"
-	echo "  $(( $(model doorbell_ns) + $(model pcie_rtt_ns) + $(model dma_ns) + $(model phy_ns) + $(model rx_dma_ns) )) ns" \
-	     "of modelled hardware per direction (plus serialisation); veth has none."
-	set_both stats on probes on >/dev/null
+	ratio "hotpath / veth" hotpath "${TOTAL[accounted]}" veth "${TOTAL[veth]}"
+	printf '  %-28s %6s  (timing enforced: %d ns, the modelled NIC waited)\n' "" "" "${TOTAL[enforced]}"
+	echo "# ratio hotpath-enforced / veth a=${TOTAL[enforced]} b=${TOTAL[veth]}"
+	ratio "busy-poll / interrupt" busy-poll "${TOTAL[busy-poll]}" interrupt "${TOTAL[accounted]}"
+	ratio "accounting on / off" on "${TOTAL[accounted]}" off "${TOTAL[stats-off]}"
+	ratio "probes on / off" on "${TOTAL[accounted]}" off "${TOTAL[probes-off]}"
+	echo
+	ipp "stage accounting" accounted stats-off
+	ipp "core-path probes" accounted probes-off
+	ipp "accounting without probes" probes-off stats-off
+	echo
+	echo "  Goals: hotpath / veth <= 1.10, busy-poll / interrupt <= 0.75, accounting on / off"
+	echo "  <= 1.03, probes off costs nothing (probes-off = stats-off within a few instructions)."
+	echo "  hotpath timing accounted: the model's $(( $(model doorbell_ns) + $(model pcie_rtt_ns) +
+		$(model dma_ns) + $(model phy_ns) + $(model rx_dma_ns) )) ns of hardware per direction"
+	echo "  (plus serialisation) are recorded, not waited; veth has none."
+	set_both stats on probes on timing enforced >/dev/null
 }
 
 ##############################################################################
@@ -850,6 +1252,14 @@ else
 	demo2
 	demo3
 	closing
+	if [ -n "$REPORT" ]; then
+		if report_html "$REPORT"; then
+			echo
+			echo "Report: $REPORT"
+		else
+			fail "report: cannot write $REPORT"
+		fi
+	fi
 fi
 [ $FAILED = 0 ] || { echo "lab.sh: some steps failed (see 'FAILED' above)" >&2; exit 1; }
 exit 0

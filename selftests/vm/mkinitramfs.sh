@@ -134,11 +134,14 @@ printf '%s\n' "${HP_VM_RUN:-}" > "$ROOT/etc/hotpath/run"
 cat > "$ROOT/etc/hotpath/env" <<E
 export HOTPATH_KO=$MODDIR/extra/hotpath.ko
 export HOTPATH_VM=1
+export HOTPATH_VM_CLOCK=${HP_VM_CLOCK:-real}
 E
 
 cp "$S/vm/init" "$ROOT/init"
 chmod 755 "$ROOT/init"
 cp "$(dirname "$OUT")/qemu-exit" "$ROOT/usr/sbin/qemu-exit"
+cp "$S/vm/hp-vm-export" "$ROOT/usr/sbin/hp-vm-export"
+chmod 755 "$ROOT/usr/sbin/hp-vm-export"
 
 (cd "$ROOT" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1) > "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"

@@ -8,7 +8,8 @@
 #
 #   selftests/vm/run.sh [--kernel 6.1|6.12|KVER] [--test NAME]... [--shell]
 #                       [--timeout SECONDS] [--ko PATH] [--no-deps] [--append ARGS]
-#                       [--run COMMAND] [--debug]
+#                       [--run COMMAND] [--debug] [--clock real|virtual]
+#                       [--artefacts DIR] [--clock-filter]
 #
 # --test takes a test file name (hotpath_basic.sh, test_busy_poll) or a glob
 # ('hotpath_ctl_*'); repeat it for several.  Default: every test.
@@ -18,7 +19,19 @@
 # --debug boots the debug kernel (selftests/vm/debug-kernel.sh: KASAN,
 # lockdep, kmemleak, UBSAN, ...; built once, cached) with panic_on_warn; the
 # VM scans kmemleak after the tests and any report fails the run.
-# Logs and artefacts: build/vm/KVER/{console.log,ktap.log,initramfs.cpio.gz}.
+# --clock real (default): two truly parallel vCPUs (multi-threaded TCG) on the
+# host's time, which is what finds races.  --clock virtual: QEMU's instruction
+# counter is the guest's clock (-icount shift=0,sleep=off: one guest
+# instruction = 1 ns, idle time skipped), so timings are reproducible; the lab
+# and the quantitative end-to-end tests run there.  A test says which clock it
+# wants with a line "# hp-vm-clock: virtual"; without --test each clock runs
+# its own tests; with --clock-filter the --test matches are narrowed to the
+# clock's tests too (none left: nothing boots, exit 0; make check uses it).
+# The guest sees the clock as $HOTPATH_VM_CLOCK.
+# Logs and artefacts: build/vm/KVER/ (real) or build/vm/KVER-virtual/
+# (virtual): console.log, ktap.log, initramfs.cpio.gz, and artefacts/NAME for
+# each file the guest exported with hp-vm-export (third serial port);
+# --artefacts DIR copies those to DIR too.
 # Exit: 0 when every test passed and the console is clean, 1 otherwise.
 set -euo pipefail
 
@@ -34,6 +47,9 @@ DEPS=1
 APPEND=
 RUN_CMD=
 DEBUG=0
+CLOCK=${HP_VM_CLOCK:-real}
+ARTEFACTS=
+CLOCK_FILTER=0
 JOBS=${JOBS:-2}
 
 usage()
@@ -53,12 +69,20 @@ while [ $# -gt 0 ]; do
 	--append) APPEND=$2; shift 2 ;;
 	--run) RUN_CMD=$2; shift 2 ;;
 	--debug) DEBUG=1; KERNEL=debug; shift ;;
+	--clock) CLOCK=$2; shift 2 ;;
+	--artefacts) ARTEFACTS=$2; shift 2 ;;
+	--clock-filter) CLOCK_FILTER=1; shift ;;
 	-h|--help) usage 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; usage ;;
 	esac
 done
 
-say() { echo "[vm $KERNEL] $*"; }
+case $CLOCK in
+real|virtual) ;;
+*) echo "run.sh: --clock takes real or virtual, not '$CLOCK'" >&2; usage ;;
+esac
+
+say() { echo "[vm $KERNEL $CLOCK] $*"; }
 
 if [ $DEBUG = 1 ]; then
 	# host packages as for 6.1; the kernel is our own build
@@ -77,8 +101,9 @@ if [ $DEBUG = 0 ]; then
 	IMAGE_DIR=$BUILD/kernels/$KVER
 fi
 OUT=$BUILD/vm/$KVER
+[ "$CLOCK" = real ] || OUT=$BUILD/vm/$KVER-$CLOCK
 mkdir -p "$OUT"
-rm -f "$OUT/result"
+rm -rf "$OUT/result" "$OUT/artefacts"
 
 # --- build -----------------------------------------------------------------
 # The module is built in a per-kernel copy of the tree (kbuild writes objects
@@ -105,6 +130,16 @@ make -s -C "$TOP" tools selftests KSFT_DIR="$KSFT_DIR" -j"$JOBS"
 gcc -static -O2 -Wall -o "$OUT/qemu-exit" "$TOP/selftests/vm/qemu-exit.c"
 
 # --- tests -------------------------------------------------------------------
+# clock_of TEST: the clock a test asks for ("# hp-vm-clock: virtual")
+clock_of()
+{
+	local f=$TOP/selftests/$1
+
+	[ -f "$f.c" ] && f=$f.c
+	sed -n 's/^\(#\|\/\/\) hp-vm-clock: \([a-z]*\).*/\2/p' "$f" 2>/dev/null | head -n1 |
+		grep . || echo real
+}
+
 # Same order as lib.mk's run_tests: generated (C) tests, then scripts.
 all_tests()
 {
@@ -121,7 +156,9 @@ all_tests()
 mapfile -t ALL < <(all_tests)
 RUN=()
 if [ ${#TESTS[@]} -eq 0 ]; then
-	RUN=("${ALL[@]}")
+	for t in "${ALL[@]}"; do
+		[ "$(clock_of "$t")" = "$CLOCK" ] && RUN+=("$t")
+	done
 else
 	for pat in "${TESTS[@]}"; do
 		hit=0
@@ -134,6 +171,18 @@ else
 		done
 		[ $hit = 1 ] || { say "no test matches '$pat' (have: ${ALL[*]})"; exit 2; }
 	done
+	if [ $CLOCK_FILTER = 1 ]; then
+		mine=()
+		for t in "${RUN[@]}"; do
+			[ "$(clock_of "$t")" = "$CLOCK" ] && mine+=("$t")
+		done
+		RUN=("${mine[@]}")
+	fi
+fi
+if [ ${#RUN[@]} -eq 0 ] && [ $CLOCK_FILTER = 1 ] && [ $SHELL_MODE = 0 ] && [ -z "$RUN_CMD" ]; then
+	say "no tests for the $CLOCK clock"
+	echo "0 0 0 0 none" > "$OUT/result"
+	exit 0
 fi
 [ ${#RUN[@]} -gt 0 ] || [ $SHELL_MODE = 1 ] || [ -n "$RUN_CMD" ] || { say "no tests"; exit 1; }
 [ -z "$RUN_CMD" ] || RUN=()
@@ -149,7 +198,7 @@ for t in "${RUN[@]}"; do
 		say "staging failed, see $OUT/pkg.log"
 done
 
-HP_VM_PKG=$PKG_DIR HP_VM_RUN=$RUN_CMD "$TOP/selftests/vm/mkinitramfs.sh" "$KVER" "$IMAGE_DIR" "$KO" "$OUT/initramfs.cpio.gz" \
+HP_VM_PKG=$PKG_DIR HP_VM_CLOCK=$CLOCK HP_VM_RUN=$RUN_CMD "$TOP/selftests/vm/mkinitramfs.sh" "$KVER" "$IMAGE_DIR" "$KO" "$OUT/initramfs.cpio.gz" \
 	"${RUN[@]}"
 
 # --- boot --------------------------------------------------------------------
@@ -162,23 +211,47 @@ QEMU=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m 2048 -smp 2
       -nographic -no-reboot -nic none
       -kernel "$IMAGE_DIR/vmlinuz" -initrd "$OUT/initramfs.cpio.gz"
       -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+# Under icount QEMU runs the vCPUs round-robin on one host thread; QEMU 7.2
+# (Debian 12) hangs bringing up the second vCPU there, 10.0 (backports) boots.
+[ "$CLOCK" = virtual ] && QEMU+=(-icount "shift=0,sleep=off")
 
 if [ $SHELL_MODE = 1 ]; then
 	say "interactive shell; leave with 'poweroff -f' (or Ctrl-a x)"
 	exec "${QEMU[@]}" -serial mon:stdio -serial "file:$OUT/ktap.log" \
+		-serial "file:$OUT/artefacts.log" \
 		-append "$CMDLINE hp.shell"
 fi
 
-rm -f "$OUT/console.log" "$OUT/ktap.log"
+rm -f "$OUT/console.log" "$OUT/ktap.log" "$OUT/artefacts.log"
 say "booting $KVER with ${#RUN[@]} test(s): ${RUN[*]} (wall bound ${WALL}s)"
 start=$(date +%s)
 set +e
 timeout -k 10 "$WALL" "${QEMU[@]}" -monitor none \
 	-serial "file:$OUT/console.log" -serial "file:$OUT/ktap.log" \
+	-serial "file:$OUT/artefacts.log" \
 	-append "$CMDLINE" < /dev/null > "$OUT/qemu.log" 2>&1
 qrc=$?
 set -e
 secs=$(( $(date +%s) - start ))
+
+# Files the guest exported (hp_vm_export): base64 between marker lines.
+if [ -s "$OUT/artefacts.log" ]; then
+	mkdir -p "$OUT/artefacts"
+	tr -d '\r' < "$OUT/artefacts.log" | awk -v dir="$OUT/artefacts" '
+		/^=== hp-artefact end$/ { if (f != "") close(f); f = ""; next }
+		/^=== hp-artefact [A-Za-z0-9._-]+$/ { f = dir "/" $3 ".b64"; printf "" > f; next }
+		f != "" { print > f }'
+	for b in "$OUT"/artefacts/*.b64; do
+		[ -e "$b" ] || continue
+		base64 -d < "$b" > "${b%.b64}" && rm -f "$b"
+		say "artefact ${b%.b64}"
+		if [ -n "$ARTEFACTS" ]; then
+			mkdir -p "$ARTEFACTS"
+			cp "${b%.b64}" "$ARTEFACTS/"
+			say "  copied to $ARTEFACTS/$(basename "${b%.b64}")"
+		fi
+	done
+fi
 
 if [ -n "$RUN_CMD" ]; then
 	tr -d '\r' < "$OUT/ktap.log" | grep -v '^# hotpath-vm:' || true

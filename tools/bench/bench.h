@@ -33,6 +33,7 @@ struct bench_opts {
 	double duration;		/* seconds, 0: not given */
 	uint64_t warmup;
 	uint64_t rate;			/* datagrams/s, 0: as fast as possible */
+	uint64_t jitter_ns;		/* ping-pong: spin 0..jitter_ns before a send */
 	unsigned int busy_poll_us;
 	bool prefer_busy_poll;
 	unsigned int timeout_ms;

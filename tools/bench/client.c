@@ -238,6 +238,27 @@ static void pace(const struct run *r, uint64_t i)
 	}
 }
 
+/*
+ * --jitter: spin a pseudo-random 0..jitter_ns before a send.  A busy poller
+ * (or any periodic loop) on the other side then meets the datagram at every
+ * phase of its loop alike, instead of at the one phase a tight ping-pong
+ * locks into; on an instruction-counting clock that phase would otherwise
+ * shift the p50 by up to a loop iteration from one configuration to the
+ * next.  The seed is fixed, so runs repeat.
+ */
+static void jitter(uint64_t jitter_ns, uint64_t *state)
+{
+	uint64_t x = *state, until;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*state = x;
+	until = bench_now_ns() + x % (jitter_ns + 1);
+	while (!bench_stop && bench_now_ns() < until)
+		;
+}
+
 static bool more(const struct run *r, uint64_t i, uint64_t limit)
 {
 	if (bench_stop || i >= limit)
@@ -280,6 +301,7 @@ static void run_pingpong(struct run *r)
 	const struct bench_opts *o = r->o;
 	uint64_t timeout = (uint64_t)o->timeout_ms * 1000000ULL;
 	uint64_t i, total = o->warmup + o->count, t_tx, t_rx, t_hw = 0;
+	uint64_t seed = 0x9e3779b97f4a7c15ULL;
 	struct hb_hdr h;
 	ssize_t n;
 
@@ -298,8 +320,11 @@ static void run_pingpong(struct run *r)
 		/* stale stamps (handshake, a ping timed out) must not pair up */
 		if (o->hw_timestamps)
 			bench_hwts_drain(r->fd);
+		if (o->jitter_ns)
+			jitter(o->jitter_ns, &seed);
 		t_tx = bench_now_ns();
-		hb_hdr_put((struct hb_hdr *)r->buf, HB_PING, (uint32_t)i, t_tx, 0);
+		/* t_srv_rx 1 marks warm-up: the server's CPU window starts after it */
+		hb_hdr_put((struct hb_hdr *)r->buf, HB_PING, (uint32_t)i, t_tx, warm);
 		if (send(r->fd, r->buf, o->size, 0) < 0) {
 			if (errno == EINTR && bench_stop)
 				break;

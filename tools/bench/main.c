@@ -39,7 +39,7 @@ static void usage(FILE *f)
 		"                         [--idle-timeout SEC] [-6] [--json] [-q]\n"
 		"    hotpath-bench client ADDR [--port P] [--mode pingpong|stream]\n"
 		"                         [--size BYTES] [--count N | --duration SEC]\n"
-		"                         [--warmup N] [--rate PPS] [--timeout MS]\n"
+		"                         [--warmup N] [--rate PPS] [--jitter NS] [--timeout MS]\n"
 		"                         [--busy-poll USEC] [--prefer-busy-poll] [--cpu N]\n"
 		"                         [--server-netns NAME] [--server-cpu N] [-6] [--json]\n"
 		"    hotpath-bench --version\n"
@@ -79,6 +79,9 @@ static void usage(FILE *f)
 		"    --duration SEC       measure for this long (fractions allowed, max %.0f)\n"
 		"    --warmup N           unmeasured datagrams sent first (default %u)\n"
 		"    --rate PPS           pace the client to PPS datagrams/s (default: no pacing)\n"
+		"    --jitter NS          ping-pong: spin a pseudo-random 0..NS ns (fixed seed)\n"
+		"                         before each send, so the send instant samples every\n"
+		"                         phase of a periodic poller on the other side\n"
 		"    --timeout MS         per-datagram loss timeout (default %u, max %u)\n"
 		"    --busy-poll USEC     SO_BUSY_POLL on the socket(s): the receive call spins\n"
 		"                         in the driver's NAPI poll for up to USEC first\n"
@@ -140,7 +143,7 @@ static int parse_u64(const char *name, const char *s, uint64_t min, uint64_t max
 enum {
 	OPT_BIND = 256, OPT_PORT, OPT_BUSY_POLL, OPT_PREFER, OPT_JSON, OPT_MODE,
 	OPT_SIZE, OPT_COUNT, OPT_DURATION, OPT_WARMUP, OPT_TIMEOUT, OPT_CPU,
-	OPT_SERVER_CPU, OPT_SERVER_NETNS, OPT_RATE, OPT_ONCE, OPT_IDLE, OPT_HWTS,
+	OPT_SERVER_CPU, OPT_SERVER_NETNS, OPT_RATE, OPT_ONCE, OPT_IDLE, OPT_HWTS, OPT_JITTER,
 };
 
 static const struct option long_opts[] = {
@@ -159,6 +162,7 @@ static const struct option long_opts[] = {
 	{ "server-cpu", required_argument, NULL, OPT_SERVER_CPU },
 	{ "server-netns", required_argument, NULL, OPT_SERVER_NETNS },
 	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "jitter", required_argument, NULL, OPT_JITTER },
 	{ "once", no_argument, NULL, OPT_ONCE },
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 	{ "hw-timestamps", no_argument, NULL, OPT_HWTS },
@@ -277,6 +281,12 @@ static int parse(int argc, char **argv, bool server, struct bench_opts *o)
 			if (server)
 				goto role;
 			if (parse_u64("--rate", optarg, 1, 100000000, &o->rate))
+				return -1;
+			break;
+		case OPT_JITTER:
+			if (server)
+				goto role;
+			if (parse_u64("--jitter", optarg, 1, 1000000, &o->jitter_ns))
 				return -1;
 			break;
 		case OPT_ONCE:

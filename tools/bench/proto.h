@@ -41,7 +41,7 @@ struct hb_hdr {
 	uint8_t version;
 	uint32_t seq;
 	uint64_t t_tx;		/* client send time, CLOCK_MONOTONIC ns */
-	uint64_t t_srv_rx;	/* server receive time, CLOCK_MONOTONIC ns */
+	uint64_t t_srv_rx;	/* server receive time, CLOCK_MONOTONIC ns; PING: 1 = warm-up */
 } __attribute__((packed));
 
 #define HB_HDR_LEN	((unsigned int)sizeof(struct hb_hdr))	/* 24: the minimum --size */

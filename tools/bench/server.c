@@ -27,6 +27,7 @@ struct session {
 	uint32_t mode;
 	uint64_t received, seq_span, first_rx, last_rx;
 	uint64_t user0, sys0;
+	bool measuring;		/* a measured (not warm-up) PING came */
 	struct bench_samples ow;
 	struct hb_result result;	/* resent on a repeated FIN */
 };
@@ -179,6 +180,17 @@ int bench_server_run(const struct bench_opts *o)
 
 		switch (type) {
 		case HB_PING:
+			/*
+			 * The client marks warm-up PINGs (t_srv_rx 1): the CPU
+			 * time counts from the first measured one, the same
+			 * window as the client's, so the two add up to at most
+			 * the CPUs there are.
+			 */
+			if (same_peer(&s, &peer, plen) && !s.finished && !s.measuring &&
+			    !h.t_srv_rx) {
+				s.measuring = true;
+				bench_cpu_usage(&s.user0, &s.sys0);
+			}
 			if (same_peer(&s, &peer, plen) && !s.finished) {
 				if (!s.received)
 					s.first_rx = now;
