@@ -192,12 +192,18 @@ static int hp_device_open(struct net_device *dev)
 	if (err)
 		goto err_drain_rx;
 	napi_enable(&port->napi);
+	err = hp_xdp_open(port);
+	if (err)
+		goto err_napi;
 	/* the peer's engine may now write our ring; pairs with hp_tx_frame() */
 	smp_store_release(&port->rx_enabled, true);
 	netif_start_queue(dev);
 	hp_device_update_carrier(port);
 	return 0;
 
+err_napi:
+	napi_disable(&port->napi);
+	hp_irq_stop(port);
 err_drain_rx:
 	hp_rx_drain(port);
 	return err;
@@ -213,6 +219,7 @@ static int hp_device_stop(struct net_device *dev)
 	/* engines of the peer already writing our ring finish first */
 	synchronize_net();
 	napi_disable(&port->napi);
+	hp_xdp_stop(port);
 	hp_irq_stop(port);
 	hp_tx_drain(port);
 	hp_rx_drain(port);
@@ -274,6 +281,7 @@ static void hp_device_uninit(struct net_device *dev)
 	struct hp_config *cfg = rtnl_dereference(port->cfg);
 
 	hp_probes_config(dev, cfg, NULL);
+	hp_xdp_uninit(port);
 	netif_napi_del(&port->napi);
 	hp_tx_ring_free(port);
 	hp_rx_ring_free(port);
@@ -296,7 +304,11 @@ static void hp_device_free(struct net_device *dev)
 static int hp_device_change_mtu(struct net_device *dev, int new_mtu)
 {
 	int old_mtu = dev->mtu;
+	int err;
 
+	err = hp_xdp_check_mtu(hp_port(dev), new_mtu);
+	if (err)
+		return err;
 	WRITE_ONCE(dev->mtu, new_mtu);
 	if (new_mtu > old_mtu && netif_running(dev))
 		return hp_rx_ring_restart(hp_port(dev));
@@ -326,6 +338,8 @@ static const struct net_device_ops hp_netdev_ops = {
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_get_iflink		= hp_device_get_iflink,
+	.ndo_bpf		= hp_xdp_bpf,
+	.ndo_xdp_xmit		= hp_xdp_xmit,
 };
 
 static void hp_device_setup(struct net_device *dev)
@@ -340,6 +354,7 @@ static void hp_device_setup(struct net_device *dev)
 	dev->priv_destructor = hp_device_free;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = HP_MTU_MAX;
+	hp_xdp_setup(dev);
 	/*
 	 * Unlike veth, keep ether_setup()'s qdisc queue: a NIC whose ring is
 	 * full stops its queue and the backlog waits in the qdisc.

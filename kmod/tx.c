@@ -22,6 +22,7 @@
 #include <linux/if_vlan.h>
 #include <linux/ktime.h>
 #include <linux/slab.h>
+#include <net/xdp.h>
 
 #include "compat.h"
 #include "model.h"
@@ -88,8 +89,12 @@ static void hp_tx_deliver(struct hp_engine *e, struct hp_port *peer,
 
 	buf = hp_rx_nic_claim(peer, d->len);
 	/* the copy is DMA, wire and RX DMA at once: both NICs are in this host */
-	if (buf && likely(d->len <= buf->cap))
-		skb_copy_bits(d->skb, 0, buf->data + NET_SKB_PAD + NET_IP_ALIGN, d->len);
+	if (buf && likely(d->len <= buf->cap)) {
+		if (d->xdpf)
+			memcpy(buf->data + HP_RX_HEADROOM, d->xdpf->data, d->len);
+		else
+			skb_copy_bits(d->skb, 0, buf->data + HP_RX_HEADROOM, d->len);
+	}
 	else if (buf)
 		status |= HP_RXC_TOO_LONG;	/* posted before the MTU grew */
 
@@ -280,6 +285,7 @@ netdev_tx_t hp_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	d = &tx->desc[tx->prod & (tx->size - 1)];
 	d->skb = skb;
+	d->xdpf = NULL;
 	d->len = skb->len;
 	d->seq = tx->seq++;
 	d->xmit_ns = now;
@@ -302,6 +308,55 @@ netdev_tx_t hp_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 	return NETDEV_TX_OK;
 }
 
+/*
+ * An XDP frame (XDP_TX from our NAPI, ndo_xdp_xmit) onto the ring, TX queue
+ * lock held; the doorbell is hp_tx_kick()'s.  -ENOSPC when the ring is full.
+ */
+int hp_tx_xdp_frame(struct hp_port *port, struct xdp_frame *xdpf)
+{
+	const struct hp_config *cfg = hp_port_cfg(port);
+	struct hp_tx_ring *tx = &port->tx;
+	struct hp_tx_desc *d;
+	u64 now = 0;
+
+	lockdep_assert_held(&netdev_get_tx_queue(port->dev, 0)->_xmit_lock);
+	if (unlikely(hp_tx_in_use(tx) >= tx->size))
+		return -ENOSPC;
+	if (cfg->stats_enabled)
+		now = hp_stages_now();
+	d = &tx->desc[tx->prod & (tx->size - 1)];
+	d->skb = NULL;
+	d->xdpf = xdpf;
+	d->len = xdpf->len;
+	d->seq = tx->seq++;
+	d->xmit_ns = now;
+	tx->prod++;
+	if (now)
+		hp_port_stage(port, HOTPATH_STAGE_TX_DESC, hp_stages_now() - now,
+			      d->seq, d->len);
+	return 0;
+}
+
+/* Ring the doorbell for descriptors written and not yet run.  TX lock held. */
+void hp_tx_kick(struct hp_port *port)
+{
+	lockdep_assert_held(&netdev_get_tx_queue(port->dev, 0)->_xmit_lock);
+	if (port->tx.fetched != port->tx.prod)
+		hp_tx_doorbell(port, hp_port_cfg(port));
+}
+
+static void hp_tx_free_desc(struct hp_tx_desc *d, int budget, bool ok)
+{
+	if (d->xdpf)
+		xdp_return_frame(d->xdpf);
+	else if (ok)
+		napi_consume_skb(d->skb, budget);
+	else
+		dev_kfree_skb_any(d->skb);
+	d->skb = NULL;
+	d->xdpf = NULL;
+}
+
 /* NAPI: reap TX completions and free their skbs.  Also with budget 0. */
 void hp_tx_reap(struct hp_port *port, int budget)
 {
@@ -313,14 +368,11 @@ void hp_tx_reap(struct hp_port *port, int budget)
 
 	for (; r != done; r++, n++) {
 		struct hp_tx_desc *d = &tx->desc[r & mask];
+		bool ok = tx->cmpl[r & mask].status == HP_TXC_OK;
 
-		if (tx->cmpl[r & mask].status == HP_TXC_OK) {
-			napi_consume_skb(d->skb, budget);
-		} else {
+		if (!ok)
 			hp_stats_tx_drop(port);
-			dev_kfree_skb_any(d->skb);
-		}
-		d->skb = NULL;
+		hp_tx_free_desc(d, budget, ok);
 	}
 	if (!n)
 		return;
@@ -351,8 +403,7 @@ void hp_tx_drain(struct hp_port *port)
 
 		hp_port_count(port, HOTPATH_CNT_TX_DROP_TEARDOWN);
 		hp_stats_tx_drop(port);
-		dev_kfree_skb_any(d->skb);
-		d->skb = NULL;
+		hp_tx_free_desc(d, 0, false);
 	}
 	local_bh_enable();
 }

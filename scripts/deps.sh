@@ -29,7 +29,7 @@ APT_OPTS=(-qq -o=Dpkg::Use-Pty=0 -o Dpkg::Options::=--force-confdef -o Dpkg::Opt
 
 PKGS=(qemu-system-x86 busybox-static bash iproute2 ethtool kmod cpio xz-utils jq gcc make
       libc6-dev pkg-config libnl-3-dev libnl-genl-3-dev sparse linux-source-6.1 bc rsync
-      coreutils util-linux)
+      coreutils util-linux clang llvm libbpf-dev libxdp-dev xdp-tools bpftool)
 
 mkdir -p "$BUILD"
 LOG=$BUILD/deps.log

@@ -57,6 +57,16 @@ static const char *const counters[] = {
 	[HOTPATH_CNT_TX_DROP_TOO_BIG] = "tx_drop_too_big",
 	[HOTPATH_CNT_RX_DROP_ALLOC] = "rx_drop_alloc",
 	[HOTPATH_CNT_TX_DROP_TEARDOWN] = "tx_drop_teardown",
+	[HOTPATH_CNT_XDP_PASS] = "xdp_pass",
+	[HOTPATH_CNT_XDP_DROP] = "xdp_drop",
+	[HOTPATH_CNT_XDP_TX] = "xdp_tx",
+	[HOTPATH_CNT_XDP_REDIRECT] = "xdp_redirect",
+	[HOTPATH_CNT_XDP_ABORTED] = "xdp_aborted",
+	[HOTPATH_CNT_XDP_INVALID] = "xdp_invalid",
+	[HOTPATH_CNT_XDP_TX_ERRORS] = "xdp_tx_errors",
+	[HOTPATH_CNT_XDP_REDIRECT_ERRORS] = "xdp_redirect_errors",
+	[HOTPATH_CNT_XDP_XMIT] = "xdp_xmit",
+	[HOTPATH_CNT_XDP_XMIT_ERRORS] = "xdp_xmit_errors",
 };
 
 /* CLI keys of the attributes, to name the one the kernel rejected. */
