@@ -247,7 +247,8 @@ bench()
 	local cmd=$1; shift
 
 	detach >/dev/null
-	ip netns exec "$NS_B" sh -c 'mount -t bpf bpf /sys/fs/bpf && exec "$0" xdp-bench "$@"' \
+	# "$IP", not the ip function: a function in the background is a subshell
+	"$IP" netns exec "$NS_B" sh -c 'mount -t bpf bpf /sys/fs/bpf && exec "$0" xdp-bench "$@"' \
 		"$SIGDFL" "$cmd" "$@" -i 1 >"$TMP/bench" 2>&1 &
 	BENCH_PID=$!
 	busywait_eq 10000 1 xdp_mode "$NS_B" hp1 >/dev/null
@@ -256,23 +257,30 @@ bench()
 	check_err $? "send"
 }
 
-# bench_end [PKTS]: stop it; it detached and (if given) its own summary
-# counted PKTS packets received
+# a zombie until waited for: gone once it is no longer running
+bench_gone()
+{
+	! grep -qE 'State:.*[RSD]' "/proc/$BENCH_PID/status" 2>/dev/null
+}
+
+# bench_end: stop it; it printed its closing summary and detached.  (Its own
+# packet count is the sum of its 1 s samples, the last partial one may be
+# missing: the exact counts are the driver's, checked before.)
 bench_end()
 {
 	local rc
 
 	kill -INT "$BENCH_PID" 2>/dev/null
-	busywait 10000 sh -c "! kill -0 $BENCH_PID 2>/dev/null" >/dev/null ||
+	busywait 10000 bench_gone >/dev/null || {
+		echo "    xdp-bench still running: $(grep -E 'State|Sig' /proc/$BENCH_PID/status | tr '\n' ' ')"
 		kill -KILL "$BENCH_PID" 2>/dev/null
+	}
 	wait "$BENCH_PID" 2>/dev/null
 	rc=$?
 	grep -v '^Summary' "$TMP/bench" | tr -d '\0' | sed 's/^/    /'
 	check_eq "$rc" 0 "xdp-bench exit status after SIGINT"
-	if [ -n "${1:-}" ]; then
-		grep -qE "Packets received +: +$1 *\$" "$TMP/bench"
-		check_err $? "xdp-bench's own summary does not say $1 packets received"
-	fi
+	grep -qE "Packets received +: +[0-9]+" "$TMP/bench"
+	check_err $? "xdp-bench printed no closing summary"
 	busywait_eq 5000 "" xdp_mode "$NS_B" hp1 >/dev/null
 	check_err $? "xdp-bench left a program on hp1"
 	detach >/dev/null
@@ -287,7 +295,7 @@ for m in drop pass tx; do
 	[ $m = tx ] && expect_stat "$NS_A" hp0 rx_packets "$rx0" $N
 	[ $m = pass ] && expect "$NS_B" hp1 rx_packets $N
 	expect_only "xdp_$m"
-	bench_end $N
+	bench_end
 	log_test "xdp-bench $m -m native hp1: xdp_$m=$N"
 done
 
