@@ -9,7 +9,8 @@
  *  - napi_complete_done() returning false while a busy poller owns the
  *    NAPI, and NAPI_STATE_IN_BUSY_POLL, exist in both;
  *  - XDP feature flags (dev->xdp_features, uapi linux/netdev.h) exist from
- *    6.3 on; detected by their header, not by version.
+ *    6.3 on; detected by that header's family name, which netdevice.h then
+ *    includes, not by version.
  */
 #ifndef _HP_COMPAT_H
 #define _HP_COMPAT_H
@@ -21,8 +22,7 @@
 #define hp_random_below(ceil)	get_random_u32_below(ceil)
 
 /* What the port advertises in dev->xdp_features (6.3+), before register. */
-#if __has_include(<uapi/linux/netdev.h>)
-#include <uapi/linux/netdev.h>
+#ifdef NETDEV_FAMILY_NAME
 static inline void hp_compat_set_xdp_features(struct net_device *dev)
 {
 	dev->xdp_features = NETDEV_XDP_ACT_BASIC | NETDEV_XDP_ACT_REDIRECT |

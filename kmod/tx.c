@@ -89,14 +89,12 @@ static void hp_tx_deliver(struct hp_engine *e, struct hp_port *peer,
 
 	buf = hp_rx_nic_claim(peer, d->len);
 	/* the copy is DMA, wire and RX DMA at once: both NICs are in this host */
-	if (buf && likely(d->len <= buf->cap)) {
-		if (d->xdpf)
-			memcpy(buf->data + HP_RX_HEADROOM, d->xdpf->data, d->len);
-		else
-			skb_copy_bits(d->skb, 0, buf->data + HP_RX_HEADROOM, d->len);
-	}
-	else if (buf)
+	if (buf && d->len > buf->cap)
 		status |= HP_RXC_TOO_LONG;	/* posted before the MTU grew */
+	else if (buf && d->xdpf)
+		memcpy(buf->data + HP_RX_HEADROOM, d->xdpf->data, d->len);
+	else if (buf)
+		skb_copy_bits(d->skb, 0, buf->data + HP_RX_HEADROOM, d->len);
 
 	e->t_ps = wire_end_ps;
 	hp_tx_wait(e);
