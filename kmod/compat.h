@@ -7,7 +7,10 @@
  *  - netif_napi_add() has no weight argument in either (6.1 dropped it);
  *  - get_random_u32_below() (6.2) is backported to Debian's 6.1;
  *  - napi_complete_done() returning false while a busy poller owns the
- *    NAPI, and NAPI_STATE_IN_BUSY_POLL, exist in both.
+ *    NAPI, and NAPI_STATE_IN_BUSY_POLL, exist in both;
+ *  - XDP feature flags (dev->xdp_features, uapi linux/netdev.h) exist from
+ *    6.3 on; detected by that header's family name, which netdevice.h then
+ *    includes, not by version.
  * and one that differs:
  *  - ethtool's get_ts_info takes a struct ethtool_ts_info up to 6.10 and a
  *    struct kernel_ethtool_ts_info (same field names) from 6.11; Kbuild
@@ -16,6 +19,7 @@
 #ifndef _HP_COMPAT_H
 #define _HP_COMPAT_H
 
+#include <linux/netdevice.h>
 #include <linux/random.h>
 
 /* Uniform random number in [0, @ceil). */
@@ -26,6 +30,19 @@
 #define hp_ethtool_ts_info	kernel_ethtool_ts_info
 #else
 #define hp_ethtool_ts_info	ethtool_ts_info
+#endif
+
+/* What the port advertises in dev->xdp_features (6.3+), before register. */
+#ifdef NETDEV_FAMILY_NAME
+static inline void hp_compat_set_xdp_features(struct net_device *dev)
+{
+	dev->xdp_features = NETDEV_XDP_ACT_BASIC | NETDEV_XDP_ACT_REDIRECT |
+			    NETDEV_XDP_ACT_NDO_XMIT;
+}
+#else
+static inline void hp_compat_set_xdp_features(struct net_device *dev)
+{
+}
 #endif
 
 #endif /* _HP_COMPAT_H */

@@ -206,12 +206,18 @@ static int hp_device_open(struct net_device *dev)
 	if (err)
 		goto err_drain_rx;
 	napi_enable(&port->napi);
+	err = hp_xdp_open(port);
+	if (err)
+		goto err_napi;
 	/* the peer's engine may now write our ring; pairs with hp_tx_frame() */
 	smp_store_release(&port->rx_enabled, true);
 	netif_start_queue(dev);
 	hp_device_update_carrier(port);
 	return 0;
 
+err_napi:
+	napi_disable(&port->napi);
+	hp_irq_stop(port);
 err_drain_rx:
 	hp_rx_drain(port);
 	return err;
@@ -228,6 +234,7 @@ static int hp_device_stop(struct net_device *dev)
 	/* engines of the peer already writing our ring finish first */
 	synchronize_net();
 	napi_disable(&port->napi);
+	hp_xdp_stop(port);
 	hp_irq_stop(port);
 	hp_fault_port_stop(port);
 	hp_tx_drain(port);
@@ -304,6 +311,7 @@ static void hp_device_uninit(struct net_device *dev)
 	struct hp_config *cfg = rtnl_dereference(port->cfg);
 
 	hp_probes_config(dev, cfg, NULL);
+	hp_xdp_uninit(port);
 	netif_napi_del(&port->napi);
 	hp_ptp_destroy(port->ptp);
 	port->ptp = NULL;
@@ -329,7 +337,11 @@ static void hp_device_free(struct net_device *dev)
 static int hp_device_change_mtu(struct net_device *dev, int new_mtu)
 {
 	int old_mtu = dev->mtu;
+	int err;
 
+	err = hp_xdp_check_mtu(hp_port(dev), new_mtu);
+	if (err)
+		return err;
 	WRITE_ONCE(dev->mtu, new_mtu);
 	if (new_mtu > old_mtu && netif_running(dev))
 		return hp_rx_ring_restart(hp_port(dev));
@@ -360,6 +372,8 @@ static const struct net_device_ops hp_netdev_ops = {
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_get_iflink		= hp_device_get_iflink,
 	.ndo_eth_ioctl		= hp_tstamp_ioctl,
+	.ndo_bpf		= hp_xdp_bpf,
+	.ndo_xdp_xmit		= hp_xdp_xmit,
 };
 
 static void hp_device_setup(struct net_device *dev)
@@ -374,6 +388,7 @@ static void hp_device_setup(struct net_device *dev)
 	dev->priv_destructor = hp_device_free;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = HP_MTU_MAX;
+	hp_xdp_setup(dev);
 	/*
 	 * Unlike veth, keep ether_setup()'s qdisc queue: a NIC whose ring is
 	 * full stops its queue and the backlog waits in the qdisc.

@@ -18,6 +18,7 @@
 #ifndef _HP_PORT_H
 #define _HP_PORT_H
 
+#include <linux/bpf.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/hrtimer.h>
@@ -25,6 +26,7 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/atomic.h>
 #include <linux/rtnetlink.h>
+#include <net/xdp.h>
 
 #include "config.h"
 #include "stages.h"
@@ -32,6 +34,7 @@
 /* A TX descriptor as the driver writes it into host memory. */
 struct hp_tx_desc {
 	struct sk_buff *skb;	/* the "buffer address" the NIC reads from */
+	struct xdp_frame *xdpf;	/* or an XDP frame (XDP_TX, ndo_xdp_xmit) */
 	u32 len;
 	u32 seq;		/* per-port sequence number, for the stages */
 	u64 xmit_ns;		/* driver entry, 0 when accounting is off */
@@ -75,6 +78,14 @@ struct hp_rx_cmpl {
 	u64 done_ns;		/* frame complete in host memory */
 	u64 hwts_ns;		/* PHC time of the last bit (HP_RXC_HWTS) */
 };
+
+/*
+ * Where the peer's engine writes a frame into a posted buffer: the XDP
+ * headroom (an attached program may grow the head, xdp_frame lives there)
+ * plus the IP alignment.  The same with or without a program, so attaching
+ * one never reposts the ring.
+ */
+#define HP_RX_HEADROOM		(XDP_PACKET_HEADROOM + NET_IP_ALIGN)
 
 /* A posted RX buffer: a page fragment the stack gets with build_skb. */
 struct hp_rx_buf {
@@ -161,6 +172,9 @@ struct hp_port {
 	/* fault.c: a TX completion held back, released by the timer */
 	bool tx_held;
 	struct hrtimer tx_release;
+	/* native XDP (xdp.c): set under RTNL, read in NAPI */
+	struct bpf_prog __rcu *xdp_prog;
+	struct xdp_rxq_info xdp_rxq;	/* registered while up */
 
 	struct hp_pcpu_stats __percpu *stats;	/* ndo_get_stats64 */
 	struct hp_stats *acct;			/* stages + counters (stages.c) */
@@ -260,6 +274,8 @@ void hp_tx_ring_free(struct hp_port *port);
 void hp_tx_ring_reset(struct hp_port *port);
 void hp_tx_reap(struct hp_port *port, int budget);
 void hp_tx_drain(struct hp_port *port);
+int hp_tx_xdp_frame(struct hp_port *port, struct xdp_frame *xdpf);
+void hp_tx_kick(struct hp_port *port);
 
 /* rx.c */
 int hp_rx_poll(struct napi_struct *napi, int budget);
@@ -272,6 +288,25 @@ struct hp_rx_buf *hp_rx_nic_claim(struct hp_port *port, u32 len);
 void hp_rx_nic_stamp(struct hp_port *port, u64 phc_ns);
 void hp_rx_nic_complete(struct hp_port *port, const struct hp_config *cfg,
 			u32 len, u32 status, u32 seq, u64 done_ns);
+
+/* xdp.c */
+struct hp_xdp_poll {
+	bool redirect;		/* xdp_do_flush() at the end of the poll */
+	bool tx;		/* XDP_TX descriptors wait for the doorbell */
+};
+
+void hp_xdp_setup(struct net_device *dev);
+int hp_xdp_bpf(struct net_device *dev, struct netdev_bpf *bpf);
+int hp_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
+		u32 flags);
+int hp_xdp_open(struct hp_port *port);
+void hp_xdp_stop(struct hp_port *port);
+void hp_xdp_uninit(struct hp_port *port);
+int hp_xdp_check_mtu(struct hp_port *port, int mtu);
+u32 hp_xdp_run(struct hp_port *port, struct bpf_prog *prog,
+	       struct hp_rx_buf *b, const struct hp_rx_cmpl *c,
+	       struct hp_xdp_poll *xp, u32 *off, u32 *len, u32 *meta);
+void hp_xdp_poll_end(struct hp_port *port, struct hp_xdp_poll *xp);
 
 /* irq.c */
 void hp_irq_init(struct hp_port *port);

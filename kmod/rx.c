@@ -10,6 +10,9 @@
  * single consumer (this port's NAPI or a busy poller owning it), so the
  * ring is lock free: indices are published with release/acquire.  A frame
  * that finds no posted buffer is dropped and counted, as on hardware.
+ *
+ * With an XDP program attached (xdp.c) it runs on each buffer before any
+ * skb exists; only XDP_PASS frames continue below.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,14 +20,13 @@
 #include <linux/if_vlan.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
+#include <linux/filter.h>
 #include <net/busy_poll.h>
 
 #include "fault.h"
 #include "port.h"
 #include "probes.h"
 #include "tstamp.h"
-
-#define HP_RX_HEADROOM		(NET_SKB_PAD + NET_IP_ALIGN)
 
 static u32 hp_rx_buf_cap(const struct hp_port *port)
 {
@@ -182,11 +184,14 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 	/* rx_irq ends at the RX vector or watchdog, else at the TX vector */
 	u64 entry = READ_ONCE(port->rx_entry_ns) ?: READ_ONCE(port->napi_entry_ns);
 	bool account = cfg->stats_enabled;
+	struct bpf_prog *prog = rcu_dereference_bh(port->xdp_prog);
+	struct hp_xdp_poll xp = {};
 	int work = 0;
 
 	for (; r != filled && work < budget; r++, work++) {
 		const struct hp_rx_cmpl *c = &rx->cmpl[r & mask];
 		struct hp_rx_buf *b = &rx->buf[r & mask];
+		u32 off = HP_RX_HEADROOM, len = c->len, meta = 0;
 		struct sk_buff *skb;
 		u64 pick = 0, now;
 
@@ -207,6 +212,14 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 			hp_stats_rx_drop(port);
 			continue;
 		}
+		if (prog) {
+			/* the NIC received it, whatever the program decides */
+			hp_rx_stats(port, c->len);
+			if (account)
+				hp_rx_account(port, c, busy, entry, pick);
+			if (hp_xdp_run(port, prog, b, c, &xp, &off, &len, &meta) != XDP_PASS)
+				continue;
+		}
 		skb = napi_build_skb(b->data, b->truesize);
 		if (unlikely(!skb)) {
 			hp_port_count_pkt(port, HOTPATH_CNT_RX_DROP_ALLOC, c->seq, c->len);
@@ -214,20 +227,24 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 			continue;
 		}
 		b->data = NULL;
-		skb_reserve(skb, HP_RX_HEADROOM);
-		skb_put(skb, c->len);
+		skb_reserve(skb, off);
+		skb_put(skb, len);
+		if (meta)
+			skb_metadata_set(skb, meta);
 		skb->protocol = eth_type_trans(skb, port->dev);
 		skb_mark_napi_id(skb, napi);
 		if (c->status & HP_RXC_HWTS)
 			hp_tstamp_rx(skb, c->hwts_ns);
-		hp_rx_stats(port, c->len);
+		if (!prog)
+			hp_rx_stats(port, c->len);
 		hp_port_count_pkt(port, HOTPATH_CNT_RX_PACKETS, c->seq, c->len);
 
 		if (!account) {
 			netif_receive_skb(skb);
 			continue;
 		}
-		hp_rx_account(port, c, busy, entry, pick);
+		if (!prog)
+			hp_rx_account(port, c, busy, entry, pick);
 		/*
 		 * Not GRO: delivery is synchronous in this softirq, so when
 		 * netif_receive_skb() returns the frame sits on its socket.
@@ -241,6 +258,8 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 	}
 	/* pairs with the NIC reading it for ring space and moderation */
 	smp_store_release(&rx->reaped, r);
+	if (prog)
+		hp_xdp_poll_end(port, &xp);
 	return work;
 }
 

@@ -22,6 +22,7 @@
 #include <linux/if_vlan.h>
 #include <linux/ktime.h>
 #include <linux/slab.h>
+#include <net/xdp.h>
 
 #include "compat.h"
 #include "fault.h"
@@ -119,6 +120,12 @@ static void hp_tx_stats_sent(struct hp_port *port, u32 len)
 	u64_stats_update_end(&s->syncp);
 }
 
+/* XDP frames carry no skb, so no stamp request. */
+static bool hp_tx_stamp_wanted(const struct hp_tx_desc *d)
+{
+	return d->skb && hp_tstamp_tx_wanted(d->skb);
+}
+
 /*
  * Hardware stamps (tstamp.h) at the model's instants: the first bit leaves
  * tx_wire before the last one arrives at @wire_end_ps.  Both are rounded to
@@ -136,7 +143,7 @@ static u32 hp_tx_stamp(struct hp_engine *e, struct hp_port *peer,
 	if (!e->base_ns)	/* accounted timing, stats off: start now */
 		e->base_ns = ktime_get_ns();
 	first_ns = e->base_ns + hp_model_ps_to_ns(wire_end_ps - wire_ps);
-	if (hp_tstamp_tx_wanted(d->skb))
+	if (hp_tx_stamp_wanted(d))
 		e->tx_hwts_ns = hp_ptp_time(e->port->ptp, first_ns);
 	if (!rx)
 		return 0;
@@ -158,13 +165,15 @@ static void hp_tx_deliver(struct hp_engine *e, struct hp_port *peer,
 
 	buf = hp_rx_nic_claim(peer, d->len);
 	/* the copy is DMA, wire and RX DMA at once: both NICs are in this host */
-	if (buf && likely(d->len <= buf->cap))
-		skb_copy_bits(d->skb, 0, buf->data + NET_SKB_PAD + NET_IP_ALIGN, d->len);
-	else if (buf)
+	if (buf && d->len > buf->cap)
 		status |= HP_RXC_TOO_LONG;	/* posted before the MTU grew */
+	else if (buf && d->xdpf)
+		memcpy(buf->data + HP_RX_HEADROOM, d->xdpf->data, d->len);
+	else if (buf)
+		skb_copy_bits(d->skb, 0, buf->data + HP_RX_HEADROOM, d->len);
 
 	rx_stamp = buf && hp_tstamp_rx_wanted(pcfg);
-	if (hp_tstamp_tx_wanted(d->skb) || rx_stamp)
+	if (hp_tx_stamp_wanted(d) || rx_stamp)
 		status |= hp_tx_stamp(e, peer, d, rx_stamp, wire_end_ps);
 
 	e->t_ps = wire_end_ps;
@@ -373,6 +382,7 @@ netdev_tx_t hp_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	d = &tx->desc[tx->prod & (tx->size - 1)];
 	d->skb = skb;
+	d->xdpf = NULL;
 	d->len = skb->len;
 	d->seq = tx->seq++;
 	d->xmit_ns = now;
@@ -396,6 +406,55 @@ netdev_tx_t hp_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 	return NETDEV_TX_OK;
 }
 
+/*
+ * An XDP frame (XDP_TX from our NAPI, ndo_xdp_xmit) onto the ring, TX queue
+ * lock held; the doorbell is hp_tx_kick()'s.  -ENOSPC when the ring is full.
+ */
+int hp_tx_xdp_frame(struct hp_port *port, struct xdp_frame *xdpf)
+{
+	const struct hp_config *cfg = hp_port_cfg(port);
+	struct hp_tx_ring *tx = &port->tx;
+	struct hp_tx_desc *d;
+	u64 now = 0;
+
+	lockdep_assert_held(&netdev_get_tx_queue(port->dev, 0)->_xmit_lock);
+	if (unlikely(hp_tx_in_use(tx) >= tx->size))
+		return -ENOSPC;
+	if (cfg->stats_enabled)
+		now = hp_stages_now();
+	d = &tx->desc[tx->prod & (tx->size - 1)];
+	d->skb = NULL;
+	d->xdpf = xdpf;
+	d->len = xdpf->len;
+	d->seq = tx->seq++;
+	d->xmit_ns = now;
+	tx->prod++;
+	if (now)
+		hp_port_stage(port, HOTPATH_STAGE_TX_DESC, hp_stages_now() - now,
+			      d->seq, d->len);
+	return 0;
+}
+
+/* Ring the doorbell for descriptors written and not yet run.  TX lock held. */
+void hp_tx_kick(struct hp_port *port)
+{
+	lockdep_assert_held(&netdev_get_tx_queue(port->dev, 0)->_xmit_lock);
+	if (port->tx.fetched != port->tx.prod)
+		hp_tx_doorbell(port, hp_port_cfg(port));
+}
+
+static void hp_tx_free_desc(struct hp_tx_desc *d, int budget, bool ok)
+{
+	if (d->xdpf)
+		xdp_return_frame(d->xdpf);
+	else if (ok)
+		napi_consume_skb(d->skb, budget);
+	else
+		dev_kfree_skb_any(d->skb);
+	d->skb = NULL;
+	d->xdpf = NULL;
+}
+
 /* NAPI: reap TX completions and free their skbs.  Also with budget 0. */
 void hp_tx_reap(struct hp_port *port, int budget)
 {
@@ -410,17 +469,14 @@ void hp_tx_reap(struct hp_port *port, int budget)
 	hp_port_assert_napi_owner(port);
 	for (; r != done; r++, n++) {
 		struct hp_tx_desc *d = &tx->desc[r & mask];
+		bool ok = tx->cmpl[r & mask].status == HP_TXC_OK;
 
-		if (tx->cmpl[r & mask].status == HP_TXC_OK) {
-			/* a dropped frame's pending stamp goes with its skb */
-			if (hp_tstamp_tx_wanted(d->skb))
-				hp_tstamp_tx_done(d->skb, tx->cmpl[r & mask].hwts_ns);
-			napi_consume_skb(d->skb, budget);
-		} else {
+		/* a dropped frame's pending stamp goes with its skb */
+		if (ok && hp_tx_stamp_wanted(d))
+			hp_tstamp_tx_done(d->skb, tx->cmpl[r & mask].hwts_ns);
+		if (!ok)
 			hp_stats_tx_drop(port);
-			dev_kfree_skb_any(d->skb);
-		}
-		d->skb = NULL;
+		hp_tx_free_desc(d, budget, ok);
 	}
 	if (!n)
 		return;
@@ -451,8 +507,7 @@ void hp_tx_drain(struct hp_port *port)
 
 		hp_port_count(port, HOTPATH_CNT_TX_DROP_TEARDOWN);
 		hp_stats_tx_drop(port);
-		dev_kfree_skb_any(d->skb);
-		d->skb = NULL;
+		hp_tx_free_desc(d, 0, false);
 	}
 	local_bh_enable();
 }

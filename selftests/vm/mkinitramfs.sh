@@ -47,7 +47,7 @@ put_bin()
 # Host binaries, at their canonical /usr path (the host has merged /usr, the
 # initramfs does not: busybox applets live in /bin and lose to these in PATH).
 for b in bash ip ethtool timeout jq kmod setpriv nstat ss tc taskset stdbuf sha256sum \
-	 od head tail nproc ptp4l phc_ctl; do
+	 od head tail nproc ptp4l phc_ctl bpftool xdp-bench; do
 	p=$(command -v "$b" 2>/dev/null) || { echo "mkinitramfs: no $b on host" >&2; continue; }
 	p=$(readlink -f "$p")
 	case $p in /usr/*) ;; *) p=/usr$p ;; esac
@@ -120,6 +120,12 @@ for c in "$S"/*.c; do
 	b=${c%.c}
 	[ -x "$b" ] || { echo "mkinitramfs: $b not built" >&2; exit 1; }
 	put_bin "$b" "/selftests/hotpath/$(basename "$b")"
+done
+# BPF objects the tests load (built from selftests/bpf/*.bpf.c).
+for o in "$S"/bpf/*.bpf.o; do
+	[ -e "$o" ] || continue
+	mkdir -p "$ROOT/selftests/hotpath/bpf"
+	cp "$o" "$ROOT/selftests/hotpath/bpf/"
 done
 # Extra data files a test may ship (selftests/data/ if present).
 [ -d "$S/data" ] && cp -a "$S/data" "$ROOT/selftests/hotpath/"

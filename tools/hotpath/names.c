@@ -61,6 +61,16 @@ static const char *const counters[] = {
 	[HOTPATH_CNT_RX_DROP_TEARDOWN] = "rx_drop_teardown",
 	[HOTPATH_CNT_RX_ALLOC_FAILS] = "rx_alloc_fails",
 	[HOTPATH_CNT_TX_CMPL_DELAYED] = "tx_completions_delayed",
+	[HOTPATH_CNT_XDP_PASS] = "xdp_pass",
+	[HOTPATH_CNT_XDP_DROP] = "xdp_drop",
+	[HOTPATH_CNT_XDP_TX] = "xdp_tx",
+	[HOTPATH_CNT_XDP_REDIRECT] = "xdp_redirect",
+	[HOTPATH_CNT_XDP_ABORTED] = "xdp_aborted",
+	[HOTPATH_CNT_XDP_INVALID] = "xdp_invalid",
+	[HOTPATH_CNT_XDP_TX_ERRORS] = "xdp_tx_errors",
+	[HOTPATH_CNT_XDP_REDIRECT_ERRORS] = "xdp_redirect_errors",
+	[HOTPATH_CNT_XDP_XMIT] = "xdp_xmit",
+	[HOTPATH_CNT_XDP_XMIT_ERRORS] = "xdp_xmit_errors",
 };
 
 /* CLI keys of the attributes, to name the one the kernel rejected. */

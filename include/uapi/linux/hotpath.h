@@ -213,6 +213,17 @@ enum hotpath_counter {
 					 */
 	HOTPATH_CNT_RX_ALLOC_FAILS,	/* RX buffer allocation failed */
 	HOTPATH_CNT_TX_CMPL_DELAYED,	/* TX completion held (fault knob) */
+	/* native XDP: one per program verdict, then the failures */
+	HOTPATH_CNT_XDP_PASS,		/* XDP_PASS: frame to the stack */
+	HOTPATH_CNT_XDP_DROP,		/* XDP_DROP: buffer reposted */
+	HOTPATH_CNT_XDP_TX,		/* XDP_TX: onto this port's TX ring */
+	HOTPATH_CNT_XDP_REDIRECT,	/* XDP_REDIRECT: xdp_do_redirect() took it */
+	HOTPATH_CNT_XDP_ABORTED,	/* drop: XDP_ABORTED (trace_xdp_exception) */
+	HOTPATH_CNT_XDP_INVALID,	/* drop: unknown verdict */
+	HOTPATH_CNT_XDP_TX_ERRORS,	/* drop: XDP_TX found the TX ring full */
+	HOTPATH_CNT_XDP_REDIRECT_ERRORS,	/* drop: xdp_do_redirect() failed */
+	HOTPATH_CNT_XDP_XMIT,		/* frames taken by ndo_xdp_xmit */
+	HOTPATH_CNT_XDP_XMIT_ERRORS,	/* ndo_xdp_xmit refused: ring full/down */
 
 	__HOTPATH_CNT_MAX,
 	HOTPATH_CNT_MAX = __HOTPATH_CNT_MAX - 1

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Native XDP: the program attached with ndo_bpf runs in the receiving
+ * port's NAPI poll (or a busy poller owning it), on the posted RX buffer the
+ * peer's engine wrote, before any skb exists.  Verdicts:
+ *  - PASS: the (possibly moved or resized) frame goes to the stack;
+ *  - DROP: the buffer stays posted, nothing is allocated;
+ *  - TX: the buffer becomes an xdp_frame on this port's own TX ring, written
+ *    under the TX queue lock; one doorbell at the end of the poll;
+ *  - REDIRECT: xdp_do_redirect(), xdp_do_flush() once at the end of the poll
+ *    (a devmap into another hp port ends in its ndo_xdp_xmit below);
+ *  - ABORTED and unknown verdicts drop with trace_xdp_exception(), unknown
+ *    ones also warn (bpf_warn_invalid_xdp_action()).
+ * Each verdict and each failure has its counter.
+ *
+ * Never inside the peer's inline engine: xdp_do_redirect() needs the
+ * per-task bpf_net_context (6.11+) that NAPI and busy poll set up.
+ *
+ * Buffers are page fragments (MEM_TYPE_PAGE_SHARED), single buffer: while a
+ * program is attached the MTU is bounded so that a frame, the XDP headroom
+ * and the skb_shared_info tailroom fit in a page, like in-tree drivers
+ * without multi-buffer support.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bpf.h>
+#include <linux/bpf_trace.h>
+#include <linux/filter.h>
+#include <linux/if_vlan.h>
+#include <linux/netdevice.h>
+#include <net/xdp.h>
+
+#include "compat.h"
+#include "port.h"
+
+/* The largest MTU whose frames fit one page with headroom and tailroom. */
+static int hp_xdp_max_mtu(const struct net_device *dev)
+{
+	return PAGE_SIZE - SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) -
+	       HP_RX_HEADROOM - dev->hard_header_len - VLAN_HLEN;
+}
+
+void hp_xdp_setup(struct net_device *dev)
+{
+	hp_compat_set_xdp_features(dev);
+}
+
+/* ndo_change_mtu: refuse an MTU the single-buffer XDP path cannot take. */
+int hp_xdp_check_mtu(struct hp_port *port, int mtu)
+{
+	int max = hp_xdp_max_mtu(port->dev);
+
+	if (rcu_access_pointer(port->xdp_prog) && mtu > max) {
+		netdev_warn(port->dev, "MTU %d too large for the attached XDP program (at most %d)\n",
+			    mtu, max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int hp_xdp_setup_prog(struct net_device *dev, struct bpf_prog *prog,
+			     struct netlink_ext_ack *extack)
+{
+	struct hp_port *port = hp_port(dev);
+	struct bpf_prog *old;
+
+	ASSERT_RTNL();
+	if (prog && (int)READ_ONCE(dev->mtu) > hp_xdp_max_mtu(dev)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "MTU too large for XDP: frames must fit one page (MTU at most 3500 with 4 KiB pages)");
+		return -ERANGE;
+	}
+	/* NAPI reads it under RCU; the old program is freed after a grace period */
+	old = rcu_replace_pointer(port->xdp_prog, prog, lockdep_rtnl_is_held());
+	if (old)
+		bpf_prog_put(old);
+	return 0;
+}
+
+int hp_xdp_bpf(struct net_device *dev, struct netdev_bpf *bpf)
+{
+	switch (bpf->command) {
+	case XDP_SETUP_PROG:
+		return hp_xdp_setup_prog(dev, bpf->prog, bpf->extack);
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+/* Unregistering: the core detached the program already; be sure. */
+void hp_xdp_uninit(struct hp_port *port)
+{
+	struct bpf_prog *old;
+
+	old = rcu_replace_pointer(port->xdp_prog, NULL, lockdep_rtnl_is_held());
+	if (old)
+		bpf_prog_put(old);
+}
+
+/* ndo_open, NAPI enabled (its napi_id is known). */
+int hp_xdp_open(struct hp_port *port)
+{
+	int err;
+
+	err = xdp_rxq_info_reg(&port->xdp_rxq, port->dev, 0, port->napi.napi_id);
+	if (err)
+		return err;
+	err = xdp_rxq_info_reg_mem_model(&port->xdp_rxq, MEM_TYPE_PAGE_SHARED, NULL);
+	if (err) {
+		xdp_rxq_info_unreg(&port->xdp_rxq);
+		return err;
+	}
+	return 0;
+}
+
+/* ndo_stop, NAPI disabled. */
+void hp_xdp_stop(struct hp_port *port)
+{
+	if (xdp_rxq_info_is_reg(&port->xdp_rxq))
+		xdp_rxq_info_unreg(&port->xdp_rxq);
+}
+
+/*
+ * ndo_xdp_xmit: frames redirected to this port (devmap, bpf_redirect) go on
+ * its TX ring under the TX queue lock, the doorbell rings on XDP_XMIT_FLUSH.
+ * Returns the frames taken; the caller frees the others.
+ */
+int hp_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
+		u32 flags)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(dev, 0);
+	struct hp_port *port = hp_port(dev);
+	int i;
+
+	if (unlikely(flags & ~XDP_XMIT_FLAGS_MASK))
+		return -EINVAL;
+	/* ndo_stop drains the ring only after a grace period: no race */
+	if (unlikely(!netif_running(dev))) {
+		hp_stages_add(port->acct, HOTPATH_CNT_XDP_XMIT_ERRORS, n);
+		return -ENETDOWN;
+	}
+
+	__netif_tx_lock(txq, smp_processor_id());
+	for (i = 0; i < n; i++)
+		if (hp_tx_xdp_frame(port, frames[i]))
+			break;
+	if (flags & XDP_XMIT_FLUSH)
+		hp_tx_kick(port);
+	__netif_tx_unlock(txq);
+
+	hp_stages_add(port->acct, HOTPATH_CNT_XDP_XMIT, i);
+	if (i < n) {
+		hp_stages_add(port->acct, HOTPATH_CNT_XDP_XMIT_ERRORS, n - i);
+		net_dbg_ratelimited("%s: ndo_xdp_xmit: TX ring full, %d of %d frames refused\n",
+				    dev->name, n - i, n);
+	}
+	return i;
+}
+
+/* XDP_TX: the buffer becomes a frame on our own TX ring.  0 or -errno. */
+static int hp_xdp_tx(struct hp_port *port, struct xdp_buff *xdp)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(port->dev, 0);
+	struct xdp_frame *xdpf = xdp_convert_buff_to_frame(xdp);
+	int err;
+
+	if (unlikely(!xdpf))
+		return -EOVERFLOW;
+	__netif_tx_lock(txq, smp_processor_id());
+	err = hp_tx_xdp_frame(port, xdpf);
+	__netif_tx_unlock(txq);
+	return err;
+}
+
+/*
+ * Run @prog on the frame in @b (completion @c).  Returns the verdict to act
+ * on: XDP_PASS with *@off, *@len and *@meta describing the frame to build
+ * an skb of, or XDP_DROP (buffer still ours: it stays posted), or XDP_TX /
+ * XDP_REDIRECT (the buffer is gone: b->data is NULL).
+ */
+u32 hp_xdp_run(struct hp_port *port, struct bpf_prog *prog,
+	       struct hp_rx_buf *b, const struct hp_rx_cmpl *c,
+	       struct hp_xdp_poll *xp, u32 *off, u32 *len, u32 *meta)
+{
+	struct net_device *dev = port->dev;
+	struct xdp_buff xdp;
+	u32 act;
+
+	xdp_init_buff(&xdp, b->truesize, &port->xdp_rxq);
+	xdp_prepare_buff(&xdp, b->data, HP_RX_HEADROOM, c->len, true);
+	act = bpf_prog_run_xdp(prog, &xdp);
+
+	switch (act) {
+	case XDP_PASS:
+		*off = xdp.data - xdp.data_hard_start;
+		*len = xdp.data_end - xdp.data;
+		*meta = xdp.data - xdp.data_meta;
+		hp_port_count_pkt(port, HOTPATH_CNT_XDP_PASS, c->seq, c->len);
+		return XDP_PASS;
+	case XDP_DROP:
+		hp_port_count_pkt(port, HOTPATH_CNT_XDP_DROP, c->seq, c->len);
+		return XDP_DROP;
+	case XDP_TX:
+		if (unlikely(hp_xdp_tx(port, &xdp))) {
+			hp_port_count_pkt(port, HOTPATH_CNT_XDP_TX_ERRORS, c->seq, c->len);
+			goto err;
+		}
+		b->data = NULL;
+		xp->tx = true;
+		hp_port_count_pkt(port, HOTPATH_CNT_XDP_TX, c->seq, c->len);
+		return XDP_TX;
+	case XDP_REDIRECT:
+		if (unlikely(xdp_do_redirect(dev, &xdp, prog))) {
+			hp_port_count_pkt(port, HOTPATH_CNT_XDP_REDIRECT_ERRORS, c->seq, c->len);
+			goto err;
+		}
+		b->data = NULL;
+		xp->redirect = true;
+		hp_port_count_pkt(port, HOTPATH_CNT_XDP_REDIRECT, c->seq, c->len);
+		return XDP_REDIRECT;
+	default:
+		bpf_warn_invalid_xdp_action(dev, prog, act);
+		hp_port_count_pkt(port, HOTPATH_CNT_XDP_INVALID, c->seq, c->len);
+		goto err;
+	case XDP_ABORTED:
+		hp_port_count_pkt(port, HOTPATH_CNT_XDP_ABORTED, c->seq, c->len);
+		goto err;
+	}
+err:
+	/* the buffer stays posted; the program's failure is traced, the drop counted */
+	trace_xdp_exception(dev, prog, act);
+	hp_stats_rx_drop(port);
+	return XDP_DROP;
+}
+
+/* End of a poll that ran the program: one flush, one doorbell. */
+void hp_xdp_poll_end(struct hp_port *port, struct hp_xdp_poll *xp)
+{
+	if (xp->redirect)
+		xdp_do_flush();
+	if (xp->tx) {
+		struct netdev_queue *txq = netdev_get_tx_queue(port->dev, 0);
+
+		__netif_tx_lock(txq, smp_processor_id());
+		hp_tx_kick(port);
+		__netif_tx_unlock(txq);
+	}
+}
