@@ -130,6 +130,10 @@ cat > "$ROOT/etc/hotpath/env" <<E
 export HOTPATH_KO=$MODDIR/extra/hotpath.ko
 export HOTPATH_VM=1
 E
+# NAME=VALUE words for the tests' environment (run.sh --debug: fewer cycles)
+for kv in ${HP_VM_ENV:-}; do
+	printf 'export %q\n' "$kv" >> "$ROOT/etc/hotpath/env"
+done
 
 cp "$S/vm/init" "$ROOT/init"
 chmod 755 "$ROOT/init"

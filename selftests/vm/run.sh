@@ -67,6 +67,8 @@ if [ $DEBUG = 1 ]; then
 	[ -n "${IMAGE_DIR:-}" ] || { say "no debug kernel"; exit 1; }
 	# a WARN (lockdep, RCU, DEBUG_NET, our assertions) ends the run
 	APPEND="panic_on_warn=1 $APPEND"
+	# every check makes it ~10x slower under TCG: 3 load/unload cycles
+	export HP_VM_ENV="CYCLES=${CYCLES:-3} ${HP_VM_ENV:-}"
 elif [ $DEPS = 1 ]; then
 	read -r _ KVER < <("$TOP/scripts/deps.sh" "$KERNEL")
 else
