@@ -77,8 +77,8 @@ check:
 # (selftests/vm/debug.config; built once under nice, cached by its hash in
 # /var/cache/hotpath), booted with panic_on_warn; kmemleak is scanned after
 # the tests.  Any report fails it.  TESTS= overrides the list.
-DEBUG_TESTS ?= hotpath_basic.sh hotpath_ping.sh hotpath_lifecycle.sh hotpath_carrier.sh \
-	hotpath_pairs.sh hotpath_ring.sh 'hotpath_ctl_*' hotpath_fault.sh test_busy_poll
+DEBUG_TESTS ?= hotpath_fault.sh hotpath_carrier.sh hotpath_ring.sh hotpath_lifecycle.sh \
+	hotpath_pairs.sh hotpath_basic.sh hotpath_ping.sh 'hotpath_ctl_*' test_busy_poll
 check-debug:
 	$(TOP)/selftests/vm/run.sh --debug $(foreach t,$(or $(TESTS),$(DEBUG_TESTS)),--test $(t))
 

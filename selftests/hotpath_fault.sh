@@ -52,7 +52,10 @@ udp_server()
 {
 	ip netns exec "$NS_B" "$XFER" udp-server $PORT "$1" "$2" > "$TMP/srv" 2>&1 &
 	SRV=$!
-	hp_wait_listen "$NS_B" u $PORT
+	# not hp_wait_listen's 10 s: on the debug kernel (make check-debug)
+	# starting a process can take longer than that
+	busywait 60000 _hp_listening "$NS_B" u $PORT >/dev/null ||
+		hp_fail "udp-server on port $PORT not listening after 60 s"
 }
 
 srv_field() { sed -n "s/.*$1=\([0-9]*\).*/\1/p" "$TMP/srv"; }

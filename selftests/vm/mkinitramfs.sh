@@ -142,6 +142,10 @@ export HOTPATH_KO=$MODDIR/extra/hotpath.ko
 export HOTPATH_VM=1
 export HOTPATH_VM_CLOCK=${HP_VM_CLOCK:-real}
 E
+# NAME=VALUE words for the tests' environment (run.sh --debug: fewer cycles)
+for kv in ${HP_VM_ENV:-}; do
+	printf 'export %q\n' "$kv" >> "$ROOT/etc/hotpath/env"
+done
 
 cp "$S/vm/init" "$ROOT/init"
 chmod 755 "$ROOT/init"
