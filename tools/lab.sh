@@ -1012,8 +1012,8 @@ closing()
 	echo "  of the model.  What end to end adds to the model is the host's share: code that"
 	echo "  runs on the path for the technique.  On the VM's virtual clock (1 ns = 1 guest"
 	echo "  instruction) that includes the emulated NIC's own code where it outlasts the"
-	echo "  modelled time: a poisoned frame's fallback runs the engine a second time and the"
-	echo "  peer drops the bad frame inside the modelled DMA, so its cost comes out larger."
+	echo "  modelled time (CTPIO's short path, a poisoned frame's second engine run), and with"
+	echo "  busy polling where the sender's vCPU yields to the poller's (they take turns)."
 	echo "  Coalescing: RTT p50 against no coalescing (negative: it costs)."
 }
 
