@@ -35,6 +35,9 @@
 /* Longest single busy-wait: a bad figure must not hang the CPU. */
 #define HP_TX_MAX_WAIT_NS	(200 * NSEC_PER_USEC)
 
+/* Stage records one frame can collect before it is delivered. */
+#define HP_TX_PENDING		8
+
 /* The engine's view of one doorbell. */
 struct hp_engine {
 	struct hp_port *port;
@@ -45,6 +48,18 @@ struct hp_engine {
 	u64 base_ns;		/* the doorbell write started; 0: no clock */
 	u64 t_ps;		/* modelled time since base_ns */
 	u64 tx_hwts_ns;		/* TX stamp of the frame just sent (tstamp.h) */
+	/*
+	 * The frame's TX stages are recorded once it is delivered: their
+	 * bookkeeping then runs after the peer has the frame, not inside
+	 * the modelled time, where on an emulator's instruction-counting
+	 * clock it would outlast a short modelled path (CTPIO) and be seen
+	 * end to end in place of the model.
+	 */
+	unsigned int npend;
+	struct {
+		unsigned int stage;
+		u64 ns;
+	} pend[HP_TX_PENDING];
 };
 
 static void hp_tx_wait(const struct hp_engine *e)
@@ -59,15 +74,40 @@ static void hp_tx_wait(const struct hp_engine *e)
 		return;
 	if (deadline - now > HP_TX_MAX_WAIT_NS)
 		deadline = now + HP_TX_MAX_WAIT_NS;
+	/*
+	 * No cpu_relax(): QEMU TCG, where the lab runs, hands the CPU to the
+	 * next vCPU at every PAUSE, and on its instruction-counting clock
+	 * that vCPU's loop iteration would then end the wait late by an
+	 * amount that differs from one configuration to the next.  Without
+	 * it the wait ends within one clock read of the deadline.  The spin
+	 * is the modelled hardware's time, bounded by HP_TX_MAX_WAIT_NS.
+	 */
 	while (ktime_get_ns() < deadline)
-		cpu_relax();
+		barrier();
 }
 
-static void hp_tx_stage(const struct hp_engine *e, unsigned int stage, u64 ps,
+static void hp_tx_stage(struct hp_engine *e, unsigned int stage, u64 ps,
 			const struct hp_tx_desc *d)
 {
-	if (e->account)
+	if (!e->account)
+		return;
+	if (e->npend < ARRAY_SIZE(e->pend)) {
+		e->pend[e->npend].stage = stage;
+		e->pend[e->npend].ns = hp_model_ps_to_ns(ps);
+		e->npend++;
+	} else {
 		hp_port_stage(e->port, stage, hp_model_ps_to_ns(ps), d->seq, d->len);
+	}
+}
+
+/* Record the stages hp_tx_stage() collected for frame @d, in order. */
+static void hp_tx_stages_flush(struct hp_engine *e, const struct hp_tx_desc *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < e->npend; i++)
+		hp_port_stage(e->port, e->pend[i].stage, e->pend[i].ns, d->seq, d->len);
+	e->npend = 0;
 }
 
 static void hp_tx_stats_sent(struct hp_port *port, u32 len)
@@ -138,20 +178,29 @@ static void hp_tx_deliver(struct hp_engine *e, struct hp_port *peer,
 
 	e->t_ps = wire_end_ps;
 	hp_tx_wait(e);
-	if (!buf)
+	if (!buf) {
+		hp_tx_stages_flush(e, d);
 		return;		/* no posted buffer: the peer counted the drop */
+	}
 
 	rx_ps = hp_model_rx_dma_ps(&pcfg->model, d->len);
 	e->t_ps += rx_ps;
 	hp_tx_wait(e);
-	if (pcfg->stats_enabled)
-		hp_port_stage(peer, HOTPATH_STAGE_RX_DMA, hp_model_ps_to_ns(rx_ps),
-			      d->seq, d->len);
 
 	if (e->base_ns || pcfg->stats_enabled ||
 	    pcfg->rx_mode == HOTPATH_RX_MODE_BUSY_POLL)
 		done_ns = ktime_get_ns();
 	hp_rx_nic_complete(peer, pcfg, d->len, status, d->seq, done_ns);
+	/*
+	 * A yield point: under QEMU TCG a PAUSE lets the other vCPU run, so a
+	 * busy poller there picks the frame up now rather than after this
+	 * CPU's whole return path; on hardware it is one PAUSE.
+	 */
+	cpu_relax();
+	hp_tx_stages_flush(e, d);
+	if (pcfg->stats_enabled)
+		hp_port_stage(peer, HOTPATH_STAGE_RX_DMA, hp_model_ps_to_ns(rx_ps),
+			      d->seq, d->len);
 }
 
 /* The normal path: fetch (unless pushed), DMA, wire. */
@@ -229,10 +278,12 @@ static u32 hp_tx_frame(struct hp_engine *e, const struct hp_tx_desc *d, bool sol
 	/* pairs with smp_store_release() in hp_device_open() */
 	if (!peer || !smp_load_acquire(&peer->rx_enabled)) {
 		hp_port_count_pkt(port, HOTPATH_CNT_TX_DROP_NO_CARRIER, d->seq, d->len);
+		hp_tx_stages_flush(e, d);
 		return HP_TXC_DROPPED;
 	}
 	if (d->len > READ_ONCE(peer->dev->mtu) + peer->dev->hard_header_len + VLAN_HLEN) {
 		hp_port_count_pkt(port, HOTPATH_CNT_TX_DROP_TOO_BIG, d->seq, d->len);
+		hp_tx_stages_flush(e, d);
 		return HP_TXC_DROPPED;
 	}
 
@@ -253,6 +304,7 @@ static u32 hp_tx_frame(struct hp_engine *e, const struct hp_tx_desc *d, bool sol
 
 	hp_tx_stats_sent(port, d->len);
 	hp_port_count_pkt(port, HOTPATH_CNT_TX_PACKETS, d->seq, d->len);
+	hp_tx_stages_flush(e, d);
 	return HP_TXC_OK;
 }
 

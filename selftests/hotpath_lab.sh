@@ -14,8 +14,9 @@
 #   store-and-forward; at 25G the frame is poisoned once, the peer counts
 #   one CRC error and the fallback copy arrives.
 # - on the VM's virtual clock (instruction counting, reproducible): the
-#   baseline's five round p50s are within 2%; every NIC technique's
-#   end-to-end saving is printed against the model's (not asserted);
+#   baseline's five round p50s are within 2%; TX push's, CTPIO sf's and
+#   ct's end-to-end savings are within 50% or 150 ns of the model's (with
+#   its sign where it is larger); the 25G poison's cost is printed;
 # - the CPU share of Demo 3 never exceeds the CPUs there are, and the busy
 #   poller pays more CPU per datagram than interrupts;
 # - --report writes the HTML report (the host renders it in chromium
@@ -198,22 +199,31 @@ saving()
 
 RET=0
 if [ "${HOTPATH_VM_CLOCK:-}" != virtual ]; then
-	log_test_skip "virtual clock: the baseline's five round p50s within 2%" "not on the VM's virtual clock"
+	log_test_skip "virtual clock: end to end agrees with the model" "not on the VM's virtual clock"
 else
-	# End to end against the model: printed, not asserted.  Busy-poll
-	# pickups on the virtual clock land where the sender's vCPU yields,
-	# which moves a step's p50 by a few hundred ns (README, "The VM's two
-	# clocks"); the engine change that fixes it broke exact busy-poll
-	# counts on 6.12's real clock and is not in.
+	# TX push, CTPIO sf and ct: end to end within 50% or 150 ns of the
+	# model, with its sign where the model says more than the bound.  The
+	# 25G poison's cost is printed only: its fallback runs the emulated
+	# engine a second time, whose instructions the virtual clock counts
+	# (see the lab's note under its closing table).
 	for t in tx-push ctpio-sf ctpio-ct poison-25g; do
-		echo "INFO: $t: model $(saving "$t" model_ns) ns, end to end $(saving "$t" e2e_ns) ns," \
-		     "host stages $(saving "$t" host_ns) ns"
+		m=$(saving "$t" model_ns)
+		e=$(saving "$t" e2e_ns)
+		echo "INFO: $t: model $m ns, end to end $e ns, host stages $(saving "$t" host_ns) ns"
+		[ "$t" = poison-25g ] && continue
+		[ -n "$m" ] && [ -n "$e" ] || { check_err 1 "$t: no saving line"; continue; }
+		awk -v m="$m" -v e="$e" 'BEGIN {
+			am = m < 0 ? -m : m; b = am / 2; if (b < 150) b = 150
+			d = e - m; if (d < 0) d = -d
+			exit !(d <= b && (am <= b || m * e > 0))
+		}'
+		check_err $? "$t: end to end $e ns against the model's $m ns (want within 50% or 150 ns)"
 	done
 	sp=$(key d1.baseline round_spread_pct)
 	echo "INFO: baseline round p50s: spread $sp%"
 	[ -n "$sp" ] && awk -v s="$sp" 'BEGIN { exit !(s <= 2) }'
 	check_err $? "baseline rounds spread ${sp:-?}% (max - min over the median), want <= 2%"
-	log_test "virtual clock: the baseline's five round p50s within 2%"
+	log_test "virtual clock: end to end agrees with the model; baseline rounds within 2%"
 fi
 
 RET=0
