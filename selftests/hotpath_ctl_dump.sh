@@ -12,6 +12,8 @@ require_cmd hotpath jq
 PAIRS=64
 PORTS=$((2 * PAIRS))
 FLIP_PID=
+TMP=$(mktemp -d)
+hp_defer rm -rf "$TMP"
 
 flip_stop()
 {
@@ -32,9 +34,11 @@ check_dumps()
 
 	want=$(expected_names)
 	for ((i = 0; i < rounds; i++)); do
-		names=$(hotpath -j show | jq -c 'map(.ifname) | sort')
+		names=$(hotpath -j show 2>"$TMP/err" | jq -c 'map(.ifname) | sort')
+		[ "$names" = "$want" ] || sed 's/^/    stderr: /' "$TMP/err"
 		check_eq "$names" "$want" "$what: show dump $i"
-		names=$(hotpath -j stats | jq -c 'map(.ifname) | sort')
+		names=$(hotpath -j stats 2>"$TMP/err" | jq -c 'map(.ifname) | sort')
+		[ "$names" = "$want" ] || sed 's/^/    stderr: /' "$TMP/err"
 		check_eq "$names" "$want" "$what: stats dump $i"
 		[ $RET -ne 0 ] && break
 	done

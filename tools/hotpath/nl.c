@@ -48,6 +48,14 @@ static int connect_sock(bool quiet)
 	}
 	/* Error messages and the offending attribute come back in the ack. */
 	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	/*
+	 * Receive into 32 KiB, the most the kernel puts in one part of a dump
+	 * (libnl's default peeks with a page, and the kernel then sizes every
+	 * part to a page): a dump of many ports takes a few parts instead of
+	 * dozens, so it is quicker and far less likely to straddle a change
+	 * (NLM_F_DUMP_INTR) and be retried.
+	 */
+	nl_socket_set_msg_buf_size(sk, 32768);
 	return 0;
 }
 
