@@ -66,7 +66,6 @@ struct hp_tx_ring {
 	u32 reaped ____cacheline_aligned_in_smp;
 };
 
-#define HP_RXC_BAD_FCS		BIT(0)	/* poisoned frame (CTPIO underrun) */
 #define HP_RXC_TOO_LONG		BIT(1)	/* buffer too small: not written */
 #define HP_RXC_HWTS		BIT(2)	/* hwts_ns holds the RX stamp */
 
@@ -285,6 +284,7 @@ int hp_rx_ring_open(struct hp_port *port);
 int hp_rx_ring_restart(struct hp_port *port);
 void hp_rx_drain(struct hp_port *port);
 struct hp_rx_buf *hp_rx_nic_claim(struct hp_port *port, u32 len);
+void hp_rx_nic_drop_fcs(struct hp_port *port, u32 seq, u32 len);
 void hp_rx_nic_stamp(struct hp_port *port, u64 phc_ns);
 void hp_rx_nic_complete(struct hp_port *port, const struct hp_config *cfg,
 			u32 len, u32 status, u32 seq, u64 done_ns);

@@ -100,6 +100,27 @@ struct hp_rx_buf *hp_rx_nic_claim(struct hp_port *port, u32 len)
 	return &rx->buf[rx->filled & (rx->size - 1)];
 }
 
+static void hp_rx_stats_crc(struct hp_port *port)
+{
+	struct hp_pcpu_stats *s = this_cpu_ptr(port->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->rx_crc_errors);
+	u64_stats_update_end(&s->syncp);
+}
+
+/*
+ * NIC side: a frame with a bad FCS (a poisoned CTPIO send) is discarded by
+ * the MAC, as a real NIC does: counted, never written to a buffer, no
+ * completion, no interrupt, no work for the host.
+ */
+void hp_rx_nic_drop_fcs(struct hp_port *port, u32 seq, u32 len)
+{
+	hp_port_assert_rx_producer(port);
+	hp_port_count_pkt(port, HOTPATH_CNT_RX_CRC_ERRORS, seq, len);
+	hp_rx_stats_crc(port);
+}
+
 /*
  * NIC side: the RX stamp of the claimed buffer's frame, written before
  * hp_rx_nic_complete() with HP_RXC_HWTS in its status publishes it.
@@ -136,15 +157,6 @@ static void hp_rx_stats(struct hp_port *port, u32 len)
 	u64_stats_update_begin(&s->syncp);
 	u64_stats_inc(&s->rx_packets);
 	u64_stats_add(&s->rx_bytes, len);
-	u64_stats_update_end(&s->syncp);
-}
-
-static void hp_rx_stats_crc(struct hp_port *port)
-{
-	struct hp_pcpu_stats *s = this_cpu_ptr(port->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->rx_crc_errors);
 	u64_stats_update_end(&s->syncp);
 }
 
@@ -200,12 +212,6 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 		if (busy)
 			hp_port_count_pkt(port, HOTPATH_CNT_BUSY_POLL_PICKUPS, c->seq, c->len);
 
-		if (unlikely(c->status & HP_RXC_BAD_FCS)) {
-			/* the buffer stays: it is posted again */
-			hp_port_count_pkt(port, HOTPATH_CNT_RX_CRC_ERRORS, c->seq, c->len);
-			hp_rx_stats_crc(port);
-			continue;
-		}
 		if (unlikely(c->status & HP_RXC_TOO_LONG)) {
 			/* the refill replaces the small buffer */
 			hp_port_count_pkt(port, HOTPATH_CNT_RX_RING_DROPS, c->seq, c->len);

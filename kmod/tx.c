@@ -153,15 +153,26 @@ static u32 hp_tx_stamp(struct hp_engine *e, struct hp_port *peer,
 
 /*
  * The frame is on the wire until @wire_end_ps; the peer's NIC writes it into
- * its next posted buffer (rx_dma, the peer's figures) and completes it.
+ * its next posted buffer (rx_dma, the peer's figures) and completes it, or,
+ * @poisoned, discards it for its bad FCS.
  */
 static void hp_tx_deliver(struct hp_engine *e, struct hp_port *peer,
-			  const struct hp_tx_desc *d, u32 status, u64 wire_end_ps)
+			  const struct hp_tx_desc *d, bool poisoned, u64 wire_end_ps)
 {
 	const struct hp_config *pcfg = hp_port_cfg(peer);
 	struct hp_rx_buf *buf;
 	u64 rx_ps, done_ns = 0;
+	u32 status = 0;
 	bool rx_stamp;
+
+	if (poisoned) {
+		/* on the wire all the same; the peer's MAC drops it at the end */
+		e->t_ps = wire_end_ps;
+		hp_tx_wait(e);
+		hp_rx_nic_drop_fcs(peer, d->seq, d->len);
+		hp_tx_stages_flush(e, d);
+		return;
+	}
 
 	buf = hp_rx_nic_claim(peer, d->len);
 	/* the copy is DMA, wire and RX DMA at once: both NICs are in this host */
@@ -227,7 +238,7 @@ static void hp_tx_dma_path(struct hp_engine *e, struct hp_port *peer,
 	wire_ps = hp_model_tx_wire_ps(e->m, d->len);
 	hp_tx_stage(e, HOTPATH_STAGE_TX_DMA, dma_ps, d);
 	hp_tx_stage(e, HOTPATH_STAGE_TX_WIRE, wire_ps, d);
-	hp_tx_deliver(e, peer, d, 0, e->t_ps + dma_ps + wire_ps);
+	hp_tx_deliver(e, peer, d, false, e->t_ps + dma_ps + wire_ps);
 }
 
 /*
@@ -260,7 +271,7 @@ static bool hp_tx_ctpio_path(struct hp_engine *e, struct hp_port *peer,
 
 	hp_tx_stage(e, HOTPATH_STAGE_TX_DMA, pio_ps, d);
 	hp_tx_stage(e, HOTPATH_STAGE_TX_WIRE, wire_ps, d);
-	hp_tx_deliver(e, peer, d, poison ? HP_RXC_BAD_FCS : 0, e->t_ps + path_ps);
+	hp_tx_deliver(e, peer, d, poison, e->t_ps + path_ps);
 	hp_port_count_pkt(e->port, poison ? HOTPATH_CNT_CTPIO_POISONED :
 				   HOTPATH_CNT_CTPIO_SUCCESS, d->seq, d->len);
 	return poison;
