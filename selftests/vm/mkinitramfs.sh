@@ -8,6 +8,7 @@
 # IMAGE_DIR is the unpacked linux-image package (build/kernels/KVER).  Holds
 # busybox (applets in /bin), bash and the real iproute2/ethtool/coreutils
 # timeout/jq/kmod with their shared libraries, hotpath.ko, the tools, the
+# kernel's YNL CLI with the spec and the python3 it needs (/opt/ynl), the
 # kselftests with the kselftest runner, and selftests/vm/init as /init.
 # Kernel modules named in $HP_VM_MODULES (with their dependencies) are added
 # from the image.  $HP_VM_PKG (scripts/pkg.sh stage output) becomes /pkg.
