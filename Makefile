@@ -47,7 +47,7 @@ DEB_INPUTS := Makefile dkms.conf $(MOD_SRCS) tools/lab.sh scripts/mkdeb.sh \
 
 .PHONY: all modules tools selftests check check-debug vm-shell demo bench install install-module \
 	install-tools install-src uninstall dkms-install dkms-remove deb style clean help \
-	ksft-src
+	ksft-src regen
 
 all: modules tools selftests
 
@@ -168,6 +168,14 @@ deb: $(DEBS)
 $(DEBS) &: $(DEB_INPUTS)
 	$(TOP)/scripts/mkdeb.sh $(DEB_DIR)
 
+# The uapi header from the YNL spec (Documentation/netlink/specs/hotpath.yaml)
+# with the kernel's ynl-gen-c.py (linux-source-6.12, unpacked under
+# build/ynl).  The output is committed; `make check` (scripts/pkg.sh) fails
+# when regenerating would change it.  Only the header: scripts/ynl.sh says
+# why kmod/netlink.c keeps its own policy and op tables.
+regen:
+	$(TOP)/scripts/ynl.sh regen
+
 # checkpatch --strict, sparse (C=2) and a W=1 build; any warning fails.
 style: $(KSFT_DIR)/lib.mk
 	$(TOP)/scripts/style.sh $(KDIR)
@@ -200,6 +208,7 @@ help:
 	@echo '  make dkms-remove       remove every hotpath version from DKMS'
 	@echo '  make deb               build/deb/hotpath-dkms_$(VERSION)_all.deb and hotpath-tools'
 	@echo '  make style             checkpatch --strict, sparse, W=1; fails on any warning'
+	@echo '  make regen             include/uapi/linux/hotpath.h from the YNL spec (Documentation/netlink/specs)'
 	@echo '  make clean'
 	@echo
 	@echo 'On a lab box with the module loaded: make -C selftests run_tests'

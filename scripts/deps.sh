@@ -33,7 +33,8 @@ PKGS=(busybox-static bash iproute2 ethtool kmod cpio xz-utils jq gcc make
       libc6-dev pkg-config libnl-3-dev libnl-genl-3-dev sparse linux-source-6.1 bc rsync
       coreutils util-linux linuxptp chromium python3
       clang llvm libbpf-dev libxdp-dev xdp-tools bpftool
-      debhelper dh-dkms dkms dpkg-dev fakeroot openssl)
+      debhelper dh-dkms dkms dpkg-dev fakeroot openssl
+      python3-yaml python3-jsonschema)
 
 mkdir -p "$BUILD"
 LOG=$BUILD/deps.log
@@ -190,6 +191,13 @@ qemu_backports()
 	apt_install -t bookworm-backports qemu-system-x86
 }
 qemu_backports
+
+# The kernel's YNL generator and CLI (scripts/ynl.sh, selftests/hotpath_ynl.sh)
+# come from linux-source-6.12, in bookworm-backports.
+if ! is_installed linux-source-6.12; then
+	add_backports
+	apt_install -t bookworm-backports linux-source-6.12
+fi
 
 for k in "$@"; do
 	case $k in

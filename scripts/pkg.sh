@@ -11,7 +11,8 @@
 #   scripts/pkg.sh stage KVER OUT    what selftests/hotpath_pkg.sh checks in the
 #                                    VM, from selftests/vm/run.sh
 #
-# check: `make deb` builds hotpath-dkms and hotpath-tools of VERSION; their
+# check: the uapi header is what the YNL spec generates (scripts/ynl.sh
+# check); `make deb` builds hotpath-dkms and hotpath-tools of VERSION; their
 # files (dpkg-deb -c) are exactly the documented ones; DKMS builds the
 # packaged source against each kernel's headers, the module carries VERSION,
 # and the host's DKMS tree, /usr/src and /lib/modules are as before;
@@ -303,6 +304,17 @@ check_version_guard()
 	result $rc "a VERSION whose major is not HOTPATH_GENL_VERSION builds neither CLI nor module"
 }
 
+# The uapi header is what the YNL spec generates (scripts/ynl.sh: the
+# kernel's ynl-gen-c.py from linux-source-6.12 into a temporary directory).
+check_ynl_regen()
+{
+	local rc=0 out
+
+	out=$("$TOP/scripts/ynl.sh" check 2>&1) || rc=1
+	[ $rc = 0 ] || echo "$out" | tail -n 40 | diag
+	result $rc "include/uapi/linux/hotpath.h is what Documentation/netlink/specs/hotpath.yaml generates (make regen)"
+}
+
 cmd_check()
 {
 	local k
@@ -310,6 +322,7 @@ cmd_check()
 	mkdir -p "$PKG"
 	echo "TAP version 13"
 	echo "# hotpath packaging, host side: VERSION $VERSION"
+	check_ynl_regen
 	if check_debs; then
 		check_contents hotpath-dkms "$DEB_DKMS" expected_dkms
 		check_contents hotpath-tools "$DEB_TOOLS" expected_tools
@@ -340,7 +353,7 @@ build_mismatch()
 	cp -r "$TOP/include" "$src/"
 	rsync -a --exclude='*.o' --exclude='/hotpath/hotpath' "$TOP/tools/hotpath" "$src/tools/"
 	echo "$major.0.0" > "$src/VERSION"
-	sed -i "s/^#define HOTPATH_GENL_VERSION\t\t[0-9]*/#define HOTPATH_GENL_VERSION\t\t$major/" \
+	sed -i "s/^\(#define HOTPATH_GENL_VERSION[[:space:]]*\)[0-9]*/\1$major/" \
 		"$src/include/uapi/linux/hotpath.h"
 	grep -q "^#define HOTPATH_GENL_VERSION.*$major\$" "$src/include/uapi/linux/hotpath.h" ||
 		{ log "cannot set HOTPATH_GENL_VERSION in the copy"; return 1; }

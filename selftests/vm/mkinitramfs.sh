@@ -8,6 +8,7 @@
 # IMAGE_DIR is the unpacked linux-image package (build/kernels/KVER).  Holds
 # busybox (applets in /bin), bash and the real iproute2/ethtool/coreutils
 # timeout/jq/kmod with their shared libraries, hotpath.ko, the tools, the
+# kernel's YNL CLI with the spec and the python3 it needs (/opt/ynl), the
 # kselftests with the kselftest runner, and selftests/vm/init as /init.
 # Kernel modules named in $HP_VM_MODULES (with their dependencies) are added
 # from the image.  $HP_VM_PKG (scripts/pkg.sh stage output) becomes /pkg.
@@ -19,6 +20,9 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 KSFT=${KSFT_DIR:-$TOP/build/src/tools/testing/selftests}
 ROOT=$(mktemp -d "${TMPDIR:-/tmp}/hp-initramfs.XXXXXX")
 trap 'rm -rf "$ROOT"' EXIT
+# mktemp -d makes it 0700 and cpio's "." entry gives the VM's / that mode:
+# an unprivileged process (setpriv --reuid) could not even load its libraries.
+chmod 755 "$ROOT"
 
 mkdir -p "$ROOT"/{bin,sbin,etc,proc,sys,dev,run,tmp,root,var,usr/bin,usr/sbin,lib,lib64}
 mkdir -p "$ROOT"/lib/x86_64-linux-gnu "$ROOT/etc/hotpath" "$ROOT/selftests/hotpath"
@@ -107,6 +111,49 @@ if [ -d "$TOP/tools" ]; then
 		fi
 	done
 fi
+
+# The kernel's YNL CLI (tools/net/ynl/cli.py of linux-source-6.12, unpacked
+# by scripts/ynl.sh) with the hotpath spec, for hotpath_ynl.sh, in the
+# kernel's layout under /opt/ynl; and the part of Debian's python3 it runs
+# on: the interpreter and every module a run of cli.py loads, found by
+# running it here in the VM's bare environment (env -i) on what needs no
+# module or privilege: a do and a dump of nlctrl, a refused do, the hotpath
+# spec parsed.
+YNL=$("$TOP/scripts/ynl.sh" tree)
+mkdir -p "$ROOT/opt/ynl/tools/net/ynl/lib" "$ROOT/opt/ynl/Documentation/netlink/specs"
+cp "$YNL"/tools/net/ynl/cli.py "$ROOT/opt/ynl/tools/net/ynl/"
+cp "$YNL"/tools/net/ynl/lib/*.py "$ROOT/opt/ynl/tools/net/ynl/lib/"
+cp "$YNL"/Documentation/netlink/*.yaml "$ROOT/opt/ynl/Documentation/netlink/"
+cp "$TOP/Documentation/netlink/specs/hotpath.yaml" "$ROOT/opt/ynl/Documentation/netlink/specs/"
+PY=$(readlink -f /usr/bin/python3)
+put_bin "$PY"
+ln -sf "$(basename "$PY")" "$ROOT/usr/bin/python3"
+env -i "$PY" - "$YNL" "$TOP/Documentation/netlink/specs/hotpath.yaml" <<'PY' |
+import contextlib, io, runpy, sys
+ynl, spec = sys.argv[1], sys.argv[2]
+cli = ynl + '/tools/net/ynl/cli.py'
+sys.path.insert(0, ynl + '/tools/net/ynl')
+nlctrl = ynl + '/Documentation/netlink/specs/nlctrl.yaml'
+runs = [['--do', 'getfamily', '--json', '{"family-name": "nlctrl"}', '--output-json'],
+        ['--dump', 'getfamily'],
+        ['--do', 'getfamily', '--json', '{"family-name": "no-such-family"}']]
+for args in runs:
+    sys.argv = [cli, '--no-schema', '--spec', nlctrl] + args
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+        runpy.run_path(cli, run_name='__main__')
+import lib
+lib.SpecFamily(spec, schema_path='')
+for m in list(sys.modules.values()):
+    f = getattr(m, '__file__', None)
+    if f and f.startswith('/usr/'):
+        print(f)
+PY
+while read -r f; do
+	case $f in
+	*.so) put_bin "$f" ;;
+	*) put "$f" ;;
+	esac
+done
 
 # Kselftests: the runner and this collection, flat in /selftests/hotpath.
 mkdir -p "$ROOT/selftests/kselftest"
