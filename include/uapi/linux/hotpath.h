@@ -224,6 +224,11 @@ enum hotpath_counter {
 	HOTPATH_CNT_XDP_REDIRECT_ERRORS,	/* drop: xdp_do_redirect() failed */
 	HOTPATH_CNT_XDP_XMIT,		/* frames taken by ndo_xdp_xmit */
 	HOTPATH_CNT_XDP_XMIT_ERRORS,	/* ndo_xdp_xmit refused: ring full/down */
+	/* AF_XDP zero-copy (a UMEM pool bound to the queue) */
+	HOTPATH_CNT_XSK_RX_PACKETS,	/* UMEM frames the program redirected */
+	HOTPATH_CNT_XSK_TX_PACKETS,	/* descriptors taken from the XSK TX ring */
+	HOTPATH_CNT_XSK_FILL_EMPTY_DROPS,	/* drop: no RX buffer, fill ring empty */
+	HOTPATH_CNT_XSK_WAKEUPS,	/* ndo_xsk_wakeup calls that raised NAPI */
 
 	__HOTPATH_CNT_MAX,
 	HOTPATH_CNT_MAX = __HOTPATH_CNT_MAX - 1
