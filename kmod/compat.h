@@ -18,7 +18,8 @@
  *  - ethtool's get_ts_info takes a struct ethtool_ts_info up to 6.10 and a
  *    struct kernel_ethtool_ts_info (same field names) from 6.11; Kbuild
  *    looks for the latter in the kernel's headers.
- *  - xsk_buff_dma_sync_for_cpu() lost its pool argument in 6.10;
+ *  - xsk_buff_dma_sync_for_cpu() lost its pool argument in 6.10; Kbuild
+ *    looks for the new form in the kernel's headers;
  *  - from 6.3 xp_assign_dev() grants zero-copy only to a device whose
  *    xdp_features hold BASIC, REDIRECT and XSK_ZEROCOPY (before 6.3 the
  *    ndo_bpf and ndo_xsk_wakeup ops are all it checks).
@@ -28,7 +29,6 @@
 
 #include <linux/netdevice.h>
 #include <linux/random.h>
-#include <linux/version.h>
 #include <net/xdp_sock_drv.h>
 
 /* Uniform random number in [0, @ceil). */
@@ -54,7 +54,8 @@ static inline void hp_compat_set_xdp_features(struct net_device *dev)
 }
 #endif
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+/* HP_XSK_SYNC_NO_POOL: Kbuild found the one-argument form (6.10) */
+#ifdef HP_XSK_SYNC_NO_POOL
 #define hp_compat_xsk_sync_for_cpu(xdp, pool)	xsk_buff_dma_sync_for_cpu(xdp)
 #else
 #define hp_compat_xsk_sync_for_cpu(xdp, pool)	xsk_buff_dma_sync_for_cpu(xdp, pool)

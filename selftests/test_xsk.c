@@ -586,7 +586,7 @@ static void churn(FIXTURE_DATA(zc) *self, int rounds)
 	}
 }
 
-#define CYCLES 5
+#define CYCLES 20
 
 TEST_F(zc, teardown_under_traffic)
 {
