@@ -195,9 +195,12 @@ int hp_xsk_wakeup(struct net_device *dev, u32 qid, u32 flags)
 	/* already running: it polls once more, and finds the new work */
 	if (napi_if_scheduled_mark_missed(&port->napi))
 		return 0;
+	/* a syscall's context: the counters are written with BH off (stages.c) */
+	local_bh_disable();
 	hp_port_count(port, HOTPATH_CNT_XSK_WAKEUPS);
 	/* the software-triggered interrupt: the TX vector's handler schedules NAPI */
 	irq_work_queue(&port->irq[HP_IRQ_TX].work);
+	local_bh_enable();
 	return 0;
 }
 
