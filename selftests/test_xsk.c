@@ -422,7 +422,7 @@ static int send_range(FIXTURE_DATA(zc) *self, int from, int to)
 	return 0;
 }
 
-TEST_F(zc, rx)
+TEST_F_TIMEOUT(zc, rx, 120)
 {
 	struct xdp_options opts = {};
 	socklen_t len = sizeof(opts);
@@ -476,7 +476,7 @@ static int pkt_receive(FIXTURE_DATA(zc) *self, unsigned char *seen, int n, int *
 	return got;
 }
 
-TEST_F(zc, tx)
+TEST_F_TIMEOUT(zc, tx, 120)
 {
 	unsigned char seen[N] = {};
 	long long tx0, tx1, end;
@@ -527,7 +527,7 @@ TEST_F(zc, tx)
 	ASSERT_EQ(N, tx1 - tx0);
 }
 
-TEST_F(zc, fill_empty)
+TEST_F_TIMEOUT(zc, fill_empty, 120)
 {
 	const int K = 32, M = 16;
 	unsigned char seen[N] = {};
@@ -588,7 +588,7 @@ static void churn(FIXTURE_DATA(zc) *self, int rounds)
 
 #define CYCLES 20
 
-TEST_F(zc, teardown_under_traffic)
+TEST_F_TIMEOUT(zc, teardown_under_traffic, 480)
 {
 	long long ports0 = param("ports_alive"), bufs0 = param("buffers_alive");
 	unsigned char seen[N];
