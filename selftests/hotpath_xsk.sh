@@ -51,6 +51,13 @@ log_test "setup: hp0 | hp1 in $NS" || exit "$EXIT_STATUS"
 hp=$(cat /proc/sys/vm/nr_hugepages)
 hp_defer sh -c "echo $hp > /proc/sys/vm/nr_hugepages"
 echo 64 > /proc/sys/vm/nr_hugepages
+# a kernel without 2 MiB pages to give (the debug kernel): xskxceiver skips
+# the UNALIGNED tests itself, and says why
+skip_ok='STAT_RX_DROPPED|Can not run RX_DROPPED test for ZC mode'
+if [ "$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo 0)" -eq 0 ]; then
+	log_info "no 2 MiB huge pages: the UNALIGNED tests will be skipped"
+	skip_ok="$skip_ok|No 2M huge pages present"
+fi
 
 RET=0
 echo "COMMAND: $XSKX -i hp0 -i hp1,$NS"
@@ -96,14 +103,14 @@ check_eq "$((fail - kfail))" 0 "xskxceiver failures"
 check_err $? "not every planned test passed or skipped"
 check_eq "$plan" 57 "plan: 19 test types in SKB, DRV and ZC mode"
 check_eq "$(grep '^ok [0-9]* # SKIP' "$TMP/out" |
-	grep -vEc 'STAT_RX_DROPPED|Can not run RX_DROPPED test for ZC mode')" 0 \
-	"skips other than RX_DROPPED"
+	grep -vEc "$skip_ok")" 0 "skips other than the expected ones"
 for m in SKB DRV; do
 	grep -q "^ok [0-9]* PASS: $m" "$TMP/out"
 	check_err $? "no $m mode test passed"
 done
 # zero-copy: every test but RX_DROPPED (xskxceiver's own skip in ZC mode)
-check_eq "$(grep -c '^ok [0-9]* PASS: ZC ' "$TMP/out")" 18 "ZC tests passed"
+check_eq "$(grep -c '^ok [0-9]* PASS: ZC ' "$TMP/out")" \
+	"$((18 - $(grep -c '^ok [0-9]* # SKIP No 2M huge pages' "$TMP/out") / 3))" "ZC tests passed"
 log_test "xskxceiver: every test in SKB, DRV and ZC mode"
 
 exit "$EXIT_STATUS"
