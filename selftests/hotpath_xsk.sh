@@ -12,8 +12,8 @@
 # exactly SKB + DRV + ZC.
 # Skipped: STAT_RX_DROPPED (the 6.1 tree's test asks for a UMEM headroom
 # its own xdp_umem_reg() refuses; the build turns it into a skip, see
-# selftests/Makefile; in ZC mode xskxceiver skips it itself), and on 6.12
-# SKB and DRV STAT_TX_INVALID (below),
+# selftests/Makefile; in ZC mode xskxceiver skips it itself), and SKB and
+# DRV STAT_TX_INVALID (below),
 # nothing else.  The build also raises the receive loop's time bound for
 # TCG (selftests/Makefile).
 
@@ -70,17 +70,22 @@ for p in "hp0:" "hp1:$NS"; do
 	echo "    ethtool -S $d (non-zero counters):"
 	${n:+ip netns exec "$n"} ethtool -S "$d" | awk '$2 != 0 && $1 !~ /_mean_ns:/ {print "      " $0}'
 done
-# Known failures, skipped by name: on 6.12 this 6.1 xskxceiver's
-# STAT_TX_INVALID fails in the copy modes (SKB, DRV) on veth too: copy-mode
-# TX is the kernel's xsk_generic_xmit(), no driver code, and the test's
-# expectation of how an invalid descriptor is skipped predates 6.12's
-# (multi-buffer) handling of it.  ZC mode, where hotpath's NAPI takes the
-# descriptors through xsk_tx_peek_desc(), passes it on both kernels.
-known=()
-kv=$(uname -r)
-if [ "${kv%%.*}" -gt 6 ] || { [ "${kv%%.*}" -eq 6 ] && [ "$(echo "$kv" | cut -d. -f2)" -ge 12 ]; }; then
-	known=("SKB STAT_TX_INVALID" "DRV STAT_TX_INVALID")
-fi
+# Known failures, skipped by name (their result is not judged), on both
+# kernels: SKB and DRV STAT_TX_INVALID.
+#  - 6.1: the test's pacing (the sender waits while frames in flight fill
+#    the UMEM) counts the invalid descriptors the receiver skips as received
+#    although the sender never counted them as sent (pkts_in_flight "might
+#    be negative", says its comment), so in this test nothing holds the
+#    sender back; in copy mode a receiver slower than the sender (a loaded
+#    TCG host) then finds its fill ring empty and the frames are dropped,
+#    as on any NIC.  Seen in 1 run of 4 here.
+#  - 6.12: this 6.1 test's expectation of how copy-mode TX skips an invalid
+#    descriptor predates 6.12's handling of it; it fails on veth the same
+#    way (checked in this VM: veth fails exactly these two).  Copy-mode TX
+#    is the kernel's xsk_generic_xmit(), no driver code.
+# ZC mode, where hotpath's NAPI takes the descriptors with
+# xsk_tx_peek_desc(), must pass STAT_TX_INVALID on both kernels.
+known=("SKB STAT_TX_INVALID" "DRV STAT_TX_INVALID")
 plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$TMP/out" | head -n1)
 pass=$(grep -c '^ok [0-9]* PASS' "$TMP/out")
 fail=$(grep -c '^not ok' "$TMP/out")
@@ -89,7 +94,7 @@ kfail=0
 for k in "${known[@]}"; do
 	if grep -q "^not ok [0-9]* FAIL: $k\$" "$TMP/out"; then
 		kfail=$((kfail + 1))
-		log_info "skipped by name: $k (known failure on this kernel, see the script)"
+		log_info "skipped by name: $k (known failure, see the script)"
 	fi
 done
 log_info "xskxceiver: plan $plan, $pass passed, $fail failed ($kfail known), $skip skipped"
@@ -108,6 +113,8 @@ for m in SKB DRV; do
 	grep -q "^ok [0-9]* PASS: $m" "$TMP/out"
 	check_err $? "no $m mode test passed"
 done
+grep -q '^ok [0-9]* PASS: ZC STAT_TX_INVALID$' "$TMP/out"
+check_err $? "ZC STAT_TX_INVALID did not pass"
 # zero-copy: every test but RX_DROPPED (xskxceiver's own skip in ZC mode)
 check_eq "$(grep -c '^ok [0-9]* PASS: ZC ' "$TMP/out")" \
 	"$((18 - $(grep -c '^ok [0-9]* # SKIP No 2M huge pages' "$TMP/out") / 3))" "ZC tests passed"
