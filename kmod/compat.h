@@ -11,16 +11,25 @@
  *  - XDP feature flags (dev->xdp_features, uapi linux/netdev.h) exist from
  *    6.3 on; detected by that header's family name, which netdevice.h then
  *    includes, not by version.
- * and one that differs:
+ *  - the AF_XDP driver API (xdp_sock_drv.h) xsk.c uses: xsk_pool_dma_map,
+ *    xsk_buff_alloc, xsk_buff_set_size, xsk_tx_peek_desc/release,
+ *    xsk_tx_completed, xsk_*_need_wakeup, xsk_pool_get_rx_frame_size;
+ * and those that differ:
  *  - ethtool's get_ts_info takes a struct ethtool_ts_info up to 6.10 and a
  *    struct kernel_ethtool_ts_info (same field names) from 6.11; Kbuild
  *    looks for the latter in the kernel's headers.
+ *  - xsk_buff_dma_sync_for_cpu() lost its pool argument in 6.10; Kbuild
+ *    looks for the new form in the kernel's headers;
+ *  - from 6.3 xp_assign_dev() grants zero-copy only to a device whose
+ *    xdp_features hold BASIC, REDIRECT and XSK_ZEROCOPY (before 6.3 the
+ *    ndo_bpf and ndo_xsk_wakeup ops are all it checks).
  */
 #ifndef _HP_COMPAT_H
 #define _HP_COMPAT_H
 
 #include <linux/netdevice.h>
 #include <linux/random.h>
+#include <net/xdp_sock_drv.h>
 
 /* Uniform random number in [0, @ceil). */
 #define hp_random_below(ceil)	get_random_u32_below(ceil)
@@ -37,12 +46,19 @@
 static inline void hp_compat_set_xdp_features(struct net_device *dev)
 {
 	dev->xdp_features = NETDEV_XDP_ACT_BASIC | NETDEV_XDP_ACT_REDIRECT |
-			    NETDEV_XDP_ACT_NDO_XMIT;
+			    NETDEV_XDP_ACT_NDO_XMIT | NETDEV_XDP_ACT_XSK_ZEROCOPY;
 }
 #else
 static inline void hp_compat_set_xdp_features(struct net_device *dev)
 {
 }
+#endif
+
+/* HP_XSK_SYNC_NO_POOL: Kbuild found the one-argument form (6.10) */
+#ifdef HP_XSK_SYNC_NO_POOL
+#define hp_compat_xsk_sync_for_cpu(xdp, pool)	xsk_buff_dma_sync_for_cpu(xdp)
+#else
+#define hp_compat_xsk_sync_for_cpu(xdp, pool)	xsk_buff_dma_sync_for_cpu(xdp, pool)
 #endif
 
 #endif /* _HP_COMPAT_H */

@@ -374,6 +374,7 @@ static const struct net_device_ops hp_netdev_ops = {
 	.ndo_eth_ioctl		= hp_tstamp_ioctl,
 	.ndo_bpf		= hp_xdp_bpf,
 	.ndo_xdp_xmit		= hp_xdp_xmit,
+	.ndo_xsk_wakeup		= hp_xsk_wakeup,
 };
 
 static void hp_device_setup(struct net_device *dev)

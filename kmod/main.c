@@ -71,9 +71,12 @@ static int __init hp_init(void)
 	err = hp_fault_init();
 	if (err)
 		return err;
-	err = rtnl_link_register(&hp_device_link_ops);
+	err = hp_xsk_init();
 	if (err)
 		goto err_fault;
+	err = rtnl_link_register(&hp_device_link_ops);
+	if (err)
+		goto err_xsk;
 	err = hp_netlink_init();
 	if (err)
 		goto err_link;
@@ -91,6 +94,8 @@ err_link:
 	rtnl_link_unregister(&hp_device_link_ops);
 	hp_probes_exit();
 	rcu_barrier();
+err_xsk:
+	hp_xsk_exit();
 err_fault:
 	hp_fault_exit();
 	return err;
@@ -106,6 +111,7 @@ static void __exit hp_exit(void)
 	hp_probes_exit();
 	/* kfree_rcu() of configurations and call_rcu() of the core */
 	rcu_barrier();
+	hp_xsk_exit();
 	hp_fault_exit();
 
 	ports = atomic_long_read(&hp_ports_alive);

@@ -35,6 +35,7 @@
 struct hp_tx_desc {
 	struct sk_buff *skb;	/* the "buffer address" the NIC reads from */
 	struct xdp_frame *xdpf;	/* or an XDP frame (XDP_TX, ndo_xdp_xmit) */
+	void *xsk_data;		/* or a UMEM frame from the XSK TX ring */
 	u32 len;
 	u32 seq;		/* per-port sequence number, for the stages */
 	u64 xmit_ns;		/* driver entry, 0 when accounting is off */
@@ -86,9 +87,14 @@ struct hp_rx_cmpl {
  */
 #define HP_RX_HEADROOM		(XDP_PACKET_HEADROOM + NET_IP_ALIGN)
 
-/* A posted RX buffer: a page fragment the stack gets with build_skb. */
+/*
+ * A posted RX buffer: a page fragment the stack gets with build_skb, or,
+ * while an AF_XDP pool is bound (xsk.c), a UMEM frame (@xsk).
+ */
 struct hp_rx_buf {
 	void *data;
+	struct xdp_buff *xsk;
+	u32 off;		/* where the NIC writes the frame, from @data */
 	u32 truesize;
 	u32 cap;		/* frame bytes it can take */
 };
@@ -174,6 +180,14 @@ struct hp_port {
 	/* native XDP (xdp.c): set under RTNL, read in NAPI */
 	struct bpf_prog __rcu *xdp_prog;
 	struct xdp_rxq_info xdp_rxq;	/* registered while up */
+	/*
+	 * AF_XDP zero-copy (xsk.c): the UMEM pool bound to queue 0, set under
+	 * RTNL while NAPI is disabled and the peer's engine kept out; read by
+	 * NAPI and ndo_xsk_wakeup.  @xsk_fill_empty: NAPI's last refill found
+	 * the fill ring empty (the engine's drop reason), written by NAPI.
+	 */
+	struct xsk_buff_pool *xsk_pool;
+	bool xsk_fill_empty;
 
 	struct hp_pcpu_stats __percpu *stats;	/* ndo_get_stats64 */
 	struct hp_stats *acct;			/* stages + counters (stages.c) */
@@ -274,6 +288,8 @@ void hp_tx_ring_reset(struct hp_port *port);
 void hp_tx_reap(struct hp_port *port, int budget);
 void hp_tx_drain(struct hp_port *port);
 int hp_tx_xdp_frame(struct hp_port *port, struct xdp_frame *xdpf);
+bool hp_tx_has_room(struct hp_port *port);
+void hp_tx_xsk_frame(struct hp_port *port, void *data, u32 len);
 void hp_tx_kick(struct hp_port *port);
 
 /* rx.c */
@@ -282,6 +298,8 @@ int hp_rx_ring_alloc(struct hp_port *port, u32 size);
 void hp_rx_ring_free(struct hp_port *port);
 int hp_rx_ring_open(struct hp_port *port);
 int hp_rx_ring_restart(struct hp_port *port);
+void hp_rx_ring_quiesce(struct hp_port *port);
+void hp_rx_ring_resume(struct hp_port *port);
 void hp_rx_drain(struct hp_port *port);
 struct hp_rx_buf *hp_rx_nic_claim(struct hp_port *port, u32 len);
 void hp_rx_nic_drop_fcs(struct hp_port *port, u32 seq, u32 len);
@@ -307,6 +325,19 @@ u32 hp_xdp_run(struct hp_port *port, struct bpf_prog *prog,
 	       struct hp_rx_buf *b, const struct hp_rx_cmpl *c,
 	       struct hp_xdp_poll *xp, u32 *off, u32 *len, u32 *meta);
 void hp_xdp_poll_end(struct hp_port *port, struct hp_xdp_poll *xp);
+
+/* xsk.c */
+int hp_xsk_init(void);
+void hp_xsk_exit(void);
+int hp_xsk_setup_pool(struct net_device *dev, struct xsk_buff_pool *pool, u16 qid);
+int hp_xsk_wakeup(struct net_device *dev, u32 qid, u32 flags);
+bool hp_xsk_rx_alloc(struct hp_port *port, struct hp_rx_buf *b);
+void hp_xsk_rx_free(struct hp_rx_buf *b);
+void hp_xsk_rx(struct hp_port *port, struct bpf_prog *prog, struct hp_rx_buf *b,
+	       const struct hp_rx_cmpl *c, struct hp_xdp_poll *xp);
+void hp_xsk_rx_end(struct hp_port *port, bool posted);
+bool hp_xsk_tx(struct hp_port *port, int budget);
+void hp_xsk_tx_completed(struct hp_port *port, u32 n);
 
 /* irq.c */
 void hp_irq_init(struct hp_port *port);

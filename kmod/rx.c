@@ -48,6 +48,8 @@ static bool hp_rx_buf_alloc(struct hp_rx_buf *b, u32 cap, bool napi)
 	if (!data)
 		return false;
 	b->data = data;
+	b->xsk = NULL;
+	b->off = HP_RX_HEADROOM;
 	b->truesize = truesize;
 	b->cap = cap;
 	return true;
@@ -60,11 +62,18 @@ static u32 hp_rx_refill(struct hp_port *port, bool napi)
 	u32 mask = rx->size - 1;
 	u32 posted = rx->posted, limit = rx->reaped + rx->size;
 	u32 cap = hp_rx_buf_cap(port);
+	bool xsk = port->xsk_pool;
 
 	hp_port_assert_napi_owner(port);
 	for (; posted != limit; posted++) {
 		struct hp_rx_buf *b = &rx->buf[posted & mask];
 
+		/* UMEM frames come from the fill ring (xsk.c), sized by the pool */
+		if (xsk) {
+			if (!b->data && !hp_xsk_rx_alloc(port, b))
+				break;
+			continue;
+		}
 		/* a recycled buffer too small for a raised MTU is replaced */
 		if (b->data && b->cap < cap) {
 			skb_free_frag(b->data);
@@ -75,6 +84,8 @@ static u32 hp_rx_refill(struct hp_port *port, bool napi)
 			break;
 		}
 	}
+	if (xsk)
+		hp_xsk_rx_end(port, posted == limit);
 	/* pairs with smp_load_acquire() in hp_rx_nic_claim() */
 	smp_store_release(&rx->posted, posted);
 	return posted - READ_ONCE(rx->filled);
@@ -92,7 +103,10 @@ struct hp_rx_buf *hp_rx_nic_claim(struct hp_port *port, u32 len)
 	hp_port_assert_rx_producer(port);
 	/* pairs with smp_store_release() in hp_rx_refill() */
 	if (rx->filled == smp_load_acquire(&rx->posted)) {
-		hp_port_count_pkt(port, HOTPATH_CNT_RX_RING_DROPS, 0, len);
+		/* NAPI wrote the flag before it published @posted */
+		hp_port_count_pkt(port, READ_ONCE(port->xsk_fill_empty) ?
+				  HOTPATH_CNT_XSK_FILL_EMPTY_DROPS :
+				  HOTPATH_CNT_RX_RING_DROPS, 0, len);
 		hp_stats_rx_drop(port);
 		return NULL;
 	}
@@ -218,11 +232,15 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 			hp_stats_rx_drop(port);
 			continue;
 		}
-		if (prog) {
+		if (prog || b->xsk) {
 			/* the NIC received it, whatever the program decides */
 			hp_rx_stats(port, c->len);
 			if (account)
 				hp_rx_account(port, c, busy, entry, pick);
+			if (b->xsk) {
+				hp_xsk_rx(port, prog, b, c, &xp);
+				continue;
+			}
 			if (hp_xdp_run(port, prog, b, c, &xp, &off, &len, &meta) != XDP_PASS)
 				continue;
 		}
@@ -264,7 +282,7 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 	}
 	/* pairs with the NIC reading it for ring space and moderation */
 	smp_store_release(&rx->reaped, r);
-	if (prog)
+	if (prog || xp.redirect)
 		hp_xdp_poll_end(port, &xp);
 	return work;
 }
@@ -314,7 +332,7 @@ int hp_rx_poll(struct napi_struct *napi, int budget)
 {
 	struct hp_port *port = container_of(napi, struct hp_port, napi);
 	const struct hp_config *cfg = hp_port_cfg(port);
-	bool busy;
+	bool busy, xsk_more;
 	int work;
 
 	hp_port_assert_bh();
@@ -324,10 +342,18 @@ int hp_rx_poll(struct napi_struct *napi, int budget)
 	if (unlikely(!budget))
 		return 0;	/* netpoll: TX completions only */
 
+	/* AF_XDP TX: here, so that a busy poller (which skips the wakeup) sends */
+	xsk_more = hp_xsk_tx(port, budget);
 	busy = hp_rx_busy_poll(port);
 	work = hp_rx_receive(port, cfg, budget, busy);
-	/* an empty ring cannot recover by itself: poll again to refill */
-	if (!hp_rx_refill(port, true) && work < budget)
+	/*
+	 * An empty ring cannot recover by itself: poll again to refill, unless
+	 * the fill ring is empty and the application wakes us (need_wakeup).
+	 */
+	if (!hp_rx_refill(port, true) && work < budget &&
+	    !(port->xsk_pool && xsk_uses_need_wakeup(port->xsk_pool)))
+		return budget;
+	if (xsk_more)
 		return budget;
 
 	/*
@@ -353,7 +379,8 @@ int hp_rx_ring_open(struct hp_port *port)
 	local_bh_disable();
 	posted = hp_rx_refill(port, false);
 	local_bh_enable();
-	return posted ? 0 : -ENOMEM;
+	/* a UMEM's fill ring may be empty yet: NAPI refills once woken */
+	return posted || port->xsk_pool ? 0 : -ENOMEM;
 }
 
 /*
@@ -365,12 +392,29 @@ int hp_rx_ring_restart(struct hp_port *port)
 {
 	int err;
 
+	hp_rx_ring_quiesce(port);
+	err = hp_rx_ring_open(port);
+	hp_rx_ring_resume(port);
+	return err;
+}
+
+/*
+ * The first half of a ring change while up (MTU, AF_XDP pool): the peer's
+ * engine kept out, NAPI disabled, the ring drained.  RTNL held.
+ */
+void hp_rx_ring_quiesce(struct hp_port *port)
+{
 	ASSERT_RTNL();
 	WRITE_ONCE(port->rx_enabled, false);
 	synchronize_net();
 	napi_disable(&port->napi);
 	hp_rx_drain(port);
-	err = hp_rx_ring_open(port);
+}
+
+/* The second half, after hp_rx_ring_open() posted the new buffers. */
+void hp_rx_ring_resume(struct hp_port *port)
+{
+	ASSERT_RTNL();
 	napi_enable(&port->napi);
 	/* pairs with smp_load_acquire() in hp_tx_frame() */
 	smp_store_release(&port->rx_enabled, true);
@@ -378,7 +422,6 @@ int hp_rx_ring_restart(struct hp_port *port)
 	local_bh_disable();
 	napi_schedule(&port->napi);
 	local_bh_enable();
-	return err;
 }
 
 /*
@@ -400,7 +443,9 @@ void hp_rx_drain(struct hp_port *port)
 	local_bh_enable();
 
 	for (i = 0; i < rx->size; i++) {
-		if (rx->buf[i].data) {
+		if (rx->buf[i].xsk) {
+			hp_xsk_rx_free(&rx->buf[i]);
+		} else if (rx->buf[i].data) {
 			skb_free_frag(rx->buf[i].data);
 			rx->buf[i].data = NULL;
 		}

@@ -139,6 +139,10 @@ static const char * const hp_counter_names[__HOTPATH_CNT_MAX] = {
 	[HOTPATH_CNT_XDP_REDIRECT_ERRORS]	= "xdp_redirect_errors",
 	[HOTPATH_CNT_XDP_XMIT]			= "xdp_xmit",
 	[HOTPATH_CNT_XDP_XMIT_ERRORS]		= "xdp_xmit_errors",
+	[HOTPATH_CNT_XSK_RX_PACKETS]		= "xsk_rx_packets",
+	[HOTPATH_CNT_XSK_TX_PACKETS]		= "xsk_tx_packets",
+	[HOTPATH_CNT_XSK_FILL_EMPTY_DROPS]	= "xsk_fill_empty_drops",
+	[HOTPATH_CNT_XSK_WAKEUPS]		= "xsk_wakeups",
 };
 
 const char *hp_stages_name(unsigned int stage)

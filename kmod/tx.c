@@ -179,9 +179,11 @@ static void hp_tx_deliver(struct hp_engine *e, struct hp_port *peer,
 	if (buf && d->len > buf->cap)
 		status |= HP_RXC_TOO_LONG;	/* posted before the MTU grew */
 	else if (buf && d->xdpf)
-		memcpy(buf->data + HP_RX_HEADROOM, d->xdpf->data, d->len);
+		memcpy(buf->data + buf->off, d->xdpf->data, d->len);
+	else if (buf && d->xsk_data)
+		memcpy(buf->data + buf->off, d->xsk_data, d->len);
 	else if (buf)
-		skb_copy_bits(d->skb, 0, buf->data + HP_RX_HEADROOM, d->len);
+		skb_copy_bits(d->skb, 0, buf->data + buf->off, d->len);
 
 	rx_stamp = buf && hp_tstamp_rx_wanted(pcfg);
 	if (hp_tx_stamp_wanted(d) || rx_stamp)
@@ -394,6 +396,7 @@ netdev_tx_t hp_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 	d = &tx->desc[tx->prod & (tx->size - 1)];
 	d->skb = skb;
 	d->xdpf = NULL;
+	d->xsk_data = NULL;
 	d->len = skb->len;
 	d->seq = tx->seq++;
 	d->xmit_ns = now;
@@ -436,6 +439,7 @@ int hp_tx_xdp_frame(struct hp_port *port, struct xdp_frame *xdpf)
 	d = &tx->desc[tx->prod & (tx->size - 1)];
 	d->skb = NULL;
 	d->xdpf = xdpf;
+	d->xsk_data = NULL;
 	d->len = xdpf->len;
 	d->seq = tx->seq++;
 	d->xmit_ns = now;
@@ -444,6 +448,38 @@ int hp_tx_xdp_frame(struct hp_port *port, struct xdp_frame *xdpf)
 		hp_port_stage(port, HOTPATH_STAGE_TX_DESC, hp_stages_now() - now,
 			      d->seq, d->len);
 	return 0;
+}
+
+bool hp_tx_has_room(struct hp_port *port)
+{
+	return hp_tx_in_use(&port->tx) < port->tx.size;
+}
+
+/*
+ * A UMEM frame from the XSK TX ring (xsk.c) onto the ring, TX queue lock
+ * held, room checked with hp_tx_has_room(); the doorbell is hp_tx_kick()'s.
+ */
+void hp_tx_xsk_frame(struct hp_port *port, void *data, u32 len)
+{
+	const struct hp_config *cfg = hp_port_cfg(port);
+	struct hp_tx_ring *tx = &port->tx;
+	struct hp_tx_desc *d;
+	u64 now = 0;
+
+	lockdep_assert_held(&netdev_get_tx_queue(port->dev, 0)->_xmit_lock);
+	if (cfg->stats_enabled)
+		now = hp_stages_now();
+	d = &tx->desc[tx->prod & (tx->size - 1)];
+	d->skb = NULL;
+	d->xdpf = NULL;
+	d->xsk_data = data;
+	d->len = len;
+	d->seq = tx->seq++;
+	d->xmit_ns = now;
+	tx->prod++;
+	if (now)
+		hp_port_stage(port, HOTPATH_STAGE_TX_DESC, hp_stages_now() - now,
+			      d->seq, d->len);
 }
 
 /* Ring the doorbell for descriptors written and not yet run.  TX lock held. */
@@ -456,7 +492,9 @@ void hp_tx_kick(struct hp_port *port)
 
 static void hp_tx_free_desc(struct hp_tx_desc *d, int budget, bool ok)
 {
-	if (d->xdpf)
+	if (d->xsk_data)
+		;	/* the UMEM frame goes back through the completion ring */
+	else if (d->xdpf)
 		xdp_return_frame(d->xdpf);
 	else if (ok)
 		napi_consume_skb(d->skb, budget);
@@ -464,6 +502,7 @@ static void hp_tx_free_desc(struct hp_tx_desc *d, int budget, bool ok)
 		dev_kfree_skb_any(d->skb);
 	d->skb = NULL;
 	d->xdpf = NULL;
+	d->xsk_data = NULL;
 }
 
 /* NAPI: reap TX completions and free their skbs.  Also with budget 0. */
@@ -473,7 +512,7 @@ void hp_tx_reap(struct hp_port *port, int budget)
 	u32 mask = tx->size - 1;
 	/* pairs with smp_store_release() in hp_tx_doorbell() */
 	u32 done = smp_load_acquire(&tx->done);
-	u32 r = tx->reaped, n = 0;
+	u32 r = tx->reaped, n = 0, nxsk = 0;
 
 	/* napi_consume_skb() and the per-CPU stats want BH off */
 	hp_port_assert_bh();
@@ -487,10 +526,15 @@ void hp_tx_reap(struct hp_port *port, int budget)
 			hp_tstamp_tx_done(d->skb, tx->cmpl[r & mask].hwts_ns);
 		if (!ok)
 			hp_stats_tx_drop(port);
+		if (d->xsk_data)
+			nxsk++;
 		hp_tx_free_desc(d, budget, ok);
 	}
 	if (!n)
 		return;
+	/* sent or dropped, in ring order: the application gets the frames back */
+	if (nxsk)
+		hp_xsk_tx_completed(port, nxsk);
 	hp_stages_add(port->acct, HOTPATH_CNT_TX_COMPLETIONS, n);
 	/* pairs with smp_load_acquire() in hp_tx_in_use() */
 	smp_store_release(&tx->reaped, r);
@@ -511,6 +555,8 @@ void hp_tx_drain(struct hp_port *port)
 	struct hp_tx_ring *tx = &port->tx;
 	u32 mask = tx->size - 1;
 
+	u32 nxsk = 0;
+
 	local_bh_disable();
 	hp_tx_reap(port, 0);
 	for (; tx->reaped != tx->prod; tx->reaped++) {
@@ -518,8 +564,12 @@ void hp_tx_drain(struct hp_port *port)
 
 		hp_port_count(port, HOTPATH_CNT_TX_DROP_TEARDOWN);
 		hp_stats_tx_drop(port);
+		if (d->xsk_data)
+			nxsk++;
 		hp_tx_free_desc(d, 0, false);
 	}
+	if (nxsk)
+		hp_xsk_tx_completed(port, nxsk);
 	local_bh_enable();
 }
 

@@ -82,6 +82,8 @@ int hp_xdp_bpf(struct net_device *dev, struct netdev_bpf *bpf)
 	switch (bpf->command) {
 	case XDP_SETUP_PROG:
 		return hp_xdp_setup_prog(dev, bpf->prog, bpf->extack);
+	case XDP_SETUP_XSK_POOL:
+		return hp_xsk_setup_pool(dev, bpf->xsk.pool, bpf->xsk.queue_id);
 	default:
 		return -EOPNOTSUPP;
 	}
@@ -105,7 +107,10 @@ int hp_xdp_open(struct hp_port *port)
 	err = xdp_rxq_info_reg(&port->xdp_rxq, port->dev, 0, port->napi.napi_id);
 	if (err)
 		return err;
-	err = xdp_rxq_info_reg_mem_model(&port->xdp_rxq, MEM_TYPE_PAGE_SHARED, NULL);
+	/* an AF_XDP pool stays bound across down and up (xsk.c) */
+	err = xdp_rxq_info_reg_mem_model(&port->xdp_rxq, port->xsk_pool ?
+					 MEM_TYPE_XSK_BUFF_POOL : MEM_TYPE_PAGE_SHARED,
+					 NULL);
 	if (err) {
 		xdp_rxq_info_unreg(&port->xdp_rxq);
 		return err;

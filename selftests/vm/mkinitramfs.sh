@@ -174,6 +174,12 @@ for o in "$S"/bpf/*.bpf.o; do
 	mkdir -p "$ROOT/selftests/hotpath/bpf"
 	cp "$o" "$ROOT/selftests/hotpath/bpf/"
 done
+# The kernel's xskxceiver, built from linux-source-6.1 by selftests/Makefile.
+# pthread_exit() dlopen()s libgcc_s, which ldd does not list.
+if [ -x "$TOP/build/xsk/xskxceiver" ]; then
+	put_bin "$TOP/build/xsk/xskxceiver" /selftests/hotpath/xskxceiver
+	put /lib/x86_64-linux-gnu/libgcc_s.so.1
+fi
 # Extra data files a test may ship (selftests/data/ if present).
 [ -d "$S/data" ] && cp -a "$S/data" "$ROOT/selftests/hotpath/"
 # What scripts/pkg.sh staged for hotpath_pkg.sh (make install tree, DKMS

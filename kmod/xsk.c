@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * AF_XDP zero-copy: a UMEM pool bound to the port's only queue with ndo_bpf
+ * XDP_SETUP_XSK_POOL.  While it is bound:
+ *  - RX: NAPI posts UMEM frames from the fill ring (xsk_buff_alloc, only
+ *    from NAPI or with NAPI disabled) instead of page fragments, and the
+ *    peer's engine writes each frame straight into one: that write is the
+ *    "DMA", the only copy.  The attached program runs on the frame;
+ *    XDP_REDIRECT into an XSKMAP hands the UMEM frame to the socket
+ *    (xdp_do_redirect, flushed once per poll), XDP_PASS copies it into an
+ *    skb for the stack, XDP_TX copies it into an xdp_frame for our own TX
+ *    ring, XDP_DROP returns it to the pool.  A frame that finds no posted
+ *    buffer because the fill ring ran dry is counted (xsk_fill_empty_drops).
+ *  - TX: NAPI (or a busy poller owning it) takes descriptors from the XSK
+ *    TX ring under the TX queue lock and rings the doorbell; the engine
+ *    copies from the UMEM frame onto the wire; completions, in ring order,
+ *    return the frames through the completion ring (xsk_tx_completed).
+ *  - need_wakeup: TX always asks for a wakeup once NAPI has taken what it
+ *    could (NAPI does not poll the TX ring by itself); RX asks for one when
+ *    the fill ring left the RX ring empty.  ndo_xsk_wakeup raises the
+ *    port's TX vector, whose handler schedules NAPI, like a driver's
+ *    software-triggered interrupt.
+ *
+ * Bind and unbind go through the RX ring's quiesce sequence (rx.c): the
+ * peer's engine is kept out, NAPI disabled, the ring drained, the pool
+ * swapped with the rxq memory model, buffers posted again, NAPI enabled.
+ *
+ * xsk_pool_dma_map() needs a DMA-capable device: one platform device,
+ * registered at module load with a 64-bit mask, so that the UMEM maps
+ * through dma-direct with no sync.  Where a sync would be needed (e.g.
+ * swiotlb=force) the engine's write would go to the UMEM page and not to
+ * the bounce buffer the mapping describes, so zero-copy is refused there.
+ * XDP_SETUP_XSK_POOL carries no extack: the reason goes to the log and the
+ * bind fails with EOPNOTSUPP (or falls back to copy mode if not forced).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bpf_trace.h>
+#include <linux/dma-mapping.h>
+#include <linux/etherdevice.h>
+#include <linux/filter.h>
+#include <linux/platform_device.h>
+#include <net/busy_poll.h>
+#include <net/xdp.h>
+#include <net/xdp_sock_drv.h>
+
+#include "compat.h"
+#include "port.h"
+
+#define HP_XSK_DMA_ATTR		DMA_ATTR_SKIP_CPU_SYNC
+
+static struct platform_device *hp_xsk_pdev;
+
+int hp_xsk_init(void)
+{
+	struct platform_device *pdev;
+	int err;
+
+	pdev = platform_device_register_simple(KBUILD_MODNAME, PLATFORM_DEVID_NONE, NULL, 0);
+	if (IS_ERR(pdev))
+		return PTR_ERR(pdev);
+	err = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (err) {
+		pr_err("no 64-bit DMA for the AF_XDP device: %d\n", err);
+		platform_device_unregister(pdev);
+		return err;
+	}
+	hp_xsk_pdev = pdev;
+	return 0;
+}
+
+void hp_xsk_exit(void)
+{
+	platform_device_unregister(hp_xsk_pdev);
+	hp_xsk_pdev = NULL;
+}
+
+/* The rxq memory model follows the buffers the ring posts.  RTNL, NAPI off. */
+static int hp_xsk_mem_model(struct hp_port *port)
+{
+	struct xdp_rxq_info *rxq = &port->xdp_rxq;
+
+	if (!xdp_rxq_info_is_reg(rxq))
+		return 0;	/* down: hp_xdp_open() registers the right one */
+	xdp_rxq_info_unreg_mem_model(rxq);
+	if (port->xsk_pool)
+		return xdp_rxq_info_reg_mem_model(rxq, MEM_TYPE_XSK_BUFF_POOL, NULL);
+	return xdp_rxq_info_reg_mem_model(rxq, MEM_TYPE_PAGE_SHARED, NULL);
+}
+
+/*
+ * Swap the pool (NULL: none) with the ring quiesced if the port is up.
+ * The TX descriptors of the old pool were all run (the engine runs them in
+ * the doorbell, under the lock NAPI took them in); hp_tx_reap() completes
+ * them, except one a fault hold keeps back, which then completes as an
+ * ordinary descriptor, the socket no longer waiting for it.
+ */
+static int hp_xsk_swap(struct hp_port *port, struct xsk_buff_pool *pool)
+{
+	struct hp_tx_ring *tx = &port->tx;
+	bool up = netif_running(port->dev);
+	int err, err2;
+	u32 i;
+
+	ASSERT_RTNL();
+	if (up) {
+		hp_rx_ring_quiesce(port);
+		local_bh_disable();
+		hp_tx_reap(port, 0);
+		__netif_tx_lock(netdev_get_tx_queue(port->dev, 0), smp_processor_id());
+		for (i = tx->reaped; i != tx->prod; i++)
+			tx->desc[i & (tx->size - 1)].xsk_data = NULL;
+		__netif_tx_unlock(netdev_get_tx_queue(port->dev, 0));
+		local_bh_enable();
+	}
+	WRITE_ONCE(port->xsk_pool, pool);
+	port->xsk_fill_empty = false;
+	if (pool)
+		xsk_pool_set_rxq_info(pool, &port->xdp_rxq);
+	err = hp_xsk_mem_model(port);
+	if (!up)
+		return err;
+	err2 = hp_rx_ring_open(port);
+	hp_rx_ring_resume(port);
+	return err ?: err2;
+}
+
+static int hp_xsk_enable(struct hp_port *port, struct xsk_buff_pool *pool)
+{
+	struct net_device *dev = port->dev;
+	int err;
+
+	if (port->xsk_pool) {
+		netdev_warn(dev, "AF_XDP: queue 0 has a pool bound already\n");
+		return -EBUSY;
+	}
+	err = xsk_pool_dma_map(pool, &hp_xsk_pdev->dev, HP_XSK_DMA_ATTR);
+	if (err) {
+		netdev_warn(dev, "AF_XDP: mapping the UMEM for DMA failed: %d\n", err);
+		return err;
+	}
+	/* a bounce buffer would hide the engine's write from the application */
+	if (dma_need_sync(&hp_xsk_pdev->dev, xsk_buff_raw_get_dma(pool, 0))) {
+		netdev_warn(dev, "AF_XDP zero-copy refused: DMA to the UMEM needs syncs (swiotlb bouncing?)\n");
+		err = -EOPNOTSUPP;
+		goto err_unmap;
+	}
+	err = hp_xsk_swap(port, pool);
+	if (err)
+		goto err_swap;
+	return 0;
+
+err_swap:
+	hp_xsk_swap(port, NULL);
+err_unmap:
+	xsk_pool_dma_unmap(pool, HP_XSK_DMA_ATTR);
+	return err;
+}
+
+static int hp_xsk_disable(struct hp_port *port)
+{
+	struct xsk_buff_pool *pool = port->xsk_pool;
+	int err;
+
+	if (!pool)
+		return -EINVAL;
+	err = hp_xsk_swap(port, NULL);
+	/* the ring holds no UMEM frame and no descriptor points into it now */
+	xsk_pool_dma_unmap(pool, HP_XSK_DMA_ATTR);
+	return err;
+}
+
+/* ndo_bpf XDP_SETUP_XSK_POOL: bind (@pool) or unbind (NULL) queue @qid. */
+int hp_xsk_setup_pool(struct net_device *dev, struct xsk_buff_pool *pool, u16 qid)
+{
+	struct hp_port *port = hp_port(dev);
+
+	ASSERT_RTNL();
+	if (qid >= dev->real_num_rx_queues) {
+		netdev_warn(dev, "AF_XDP: no queue %u (the port has one, queue 0)\n", qid);
+		return -EINVAL;
+	}
+	return pool ? hp_xsk_enable(port, pool) : hp_xsk_disable(port);
+}
+
+/* ndo_xsk_wakeup: the application put descriptors on a ring it shares. */
+int hp_xsk_wakeup(struct net_device *dev, u32 qid, u32 flags)
+{
+	struct hp_port *port = hp_port(dev);
+
+	if (unlikely(!netif_running(dev) || !READ_ONCE(port->rx_enabled)))
+		return -ENETDOWN;
+	if (unlikely(qid != 0 || !READ_ONCE(port->xsk_pool)))
+		return -EINVAL;
+	/* already running: it polls once more, and finds the new work */
+	if (napi_if_scheduled_mark_missed(&port->napi))
+		return 0;
+	/* a syscall's context: the counters are written with BH off (stages.c) */
+	local_bh_disable();
+	hp_port_count(port, HOTPATH_CNT_XSK_WAKEUPS);
+	/* the software-triggered interrupt: the TX vector's handler schedules NAPI */
+	irq_work_queue(&port->irq[HP_IRQ_TX].work);
+	local_bh_enable();
+	return 0;
+}
+
+/* rx.c's refill, NAPI owner: post one UMEM frame in @b. */
+bool hp_xsk_rx_alloc(struct hp_port *port, struct hp_rx_buf *b)
+{
+	struct xsk_buff_pool *pool = port->xsk_pool;
+	struct xdp_buff *xdp = xsk_buff_alloc(pool);
+
+	if (!xdp)
+		return false;
+	b->xsk = xdp;
+	b->data = xdp->data;
+	b->off = 0;
+	b->truesize = xsk_pool_get_rx_frame_size(pool);
+	b->cap = b->truesize;
+	return true;
+}
+
+void hp_xsk_rx_free(struct hp_rx_buf *b)
+{
+	xsk_buff_free(b->xsk);
+	b->xsk = NULL;
+	b->data = NULL;
+}
+
+/*
+ * End of a refill, before it publishes the ring: @full tells whether the
+ * fill ring gave every buffer wanted.  The flag is the engine's drop
+ * reason; need_wakeup tells the application when NAPI waits for it.
+ */
+void hp_xsk_rx_end(struct hp_port *port, bool full)
+{
+	struct xsk_buff_pool *pool = port->xsk_pool;
+
+	WRITE_ONCE(port->xsk_fill_empty, !full);
+	if (!xsk_uses_need_wakeup(pool))
+		return;
+	if (full)
+		xsk_clear_rx_need_wakeup(pool);
+	else
+		xsk_set_rx_need_wakeup(pool);
+}
+
+/* XDP_PASS of a UMEM frame: the stack gets a copy, the frame goes back. */
+static void hp_xsk_rx_pass(struct hp_port *port, struct xdp_buff *xdp,
+			   const struct hp_rx_cmpl *c)
+{
+	u32 len = xdp->data_end - xdp->data;
+	u32 meta = xdp->data - xdp->data_meta;
+	struct sk_buff *skb;
+
+	skb = napi_alloc_skb(&port->napi, meta + len);
+	if (unlikely(!skb)) {
+		xsk_buff_free(xdp);
+		hp_port_count_pkt(port, HOTPATH_CNT_RX_DROP_ALLOC, c->seq, c->len);
+		hp_stats_rx_drop(port);
+		return;
+	}
+	skb_put_data(skb, xdp->data_meta, meta + len);
+	if (meta) {
+		__skb_pull(skb, meta);
+		skb_metadata_set(skb, meta);
+	}
+	xsk_buff_free(xdp);
+	skb->protocol = eth_type_trans(skb, port->dev);
+	skb_mark_napi_id(skb, &port->napi);
+	hp_port_count_pkt(port, HOTPATH_CNT_RX_PACKETS, c->seq, c->len);
+	netif_receive_skb(skb);
+}
+
+/*
+ * NAPI: the engine wrote completion @c into the UMEM frame of @b.  The
+ * frame leaves the ring whatever the verdict (the refill posts another).
+ */
+void hp_xsk_rx(struct hp_port *port, struct bpf_prog *prog, struct hp_rx_buf *b,
+	       const struct hp_rx_cmpl *c, struct hp_xdp_poll *xp)
+{
+	struct net_device *dev = port->dev;
+	struct xdp_buff *xdp = b->xsk;
+	struct xdp_frame *xdpf;
+	u32 act;
+
+	b->xsk = NULL;
+	b->data = NULL;
+	xsk_buff_set_size(xdp, c->len);
+	hp_compat_xsk_sync_for_cpu(xdp, port->xsk_pool);
+	act = prog ? bpf_prog_run_xdp(prog, xdp) : XDP_PASS;
+
+	switch (act) {
+	case XDP_REDIRECT:
+		if (unlikely(xdp_do_redirect(dev, xdp, prog))) {
+			hp_port_count_pkt(port, HOTPATH_CNT_XDP_REDIRECT_ERRORS, c->seq, c->len);
+			goto err;
+		}
+		xp->redirect = true;
+		hp_port_count_pkt(port, HOTPATH_CNT_XDP_REDIRECT, c->seq, c->len);
+		hp_port_count_pkt(port, HOTPATH_CNT_XSK_RX_PACKETS, c->seq, c->len);
+		return;
+	case XDP_PASS:
+		if (prog)
+			hp_port_count_pkt(port, HOTPATH_CNT_XDP_PASS, c->seq, c->len);
+		hp_xsk_rx_pass(port, xdp, c);
+		return;
+	case XDP_DROP:
+		hp_port_count_pkt(port, HOTPATH_CNT_XDP_DROP, c->seq, c->len);
+		xsk_buff_free(xdp);
+		return;
+	case XDP_TX:
+		/* a copy into a page of its own, the UMEM frame freed (net/core/xdp.c) */
+		xdpf = xdp_convert_buff_to_frame(xdp);
+		if (unlikely(!xdpf)) {
+			hp_port_count_pkt(port, HOTPATH_CNT_XDP_TX_ERRORS, c->seq, c->len);
+			goto err;
+		}
+		__netif_tx_lock(netdev_get_tx_queue(dev, 0), smp_processor_id());
+		if (unlikely(hp_tx_xdp_frame(port, xdpf))) {
+			__netif_tx_unlock(netdev_get_tx_queue(dev, 0));
+			xdp_return_frame(xdpf);
+			hp_port_count_pkt(port, HOTPATH_CNT_XDP_TX_ERRORS, c->seq, c->len);
+			trace_xdp_exception(dev, prog, act);
+			hp_stats_rx_drop(port);
+			return;
+		}
+		__netif_tx_unlock(netdev_get_tx_queue(dev, 0));
+		xp->tx = true;
+		hp_port_count_pkt(port, HOTPATH_CNT_XDP_TX, c->seq, c->len);
+		return;
+	default:
+		bpf_warn_invalid_xdp_action(dev, prog, act);
+		hp_port_count_pkt(port, HOTPATH_CNT_XDP_INVALID, c->seq, c->len);
+		goto err;
+	case XDP_ABORTED:
+		hp_port_count_pkt(port, HOTPATH_CNT_XDP_ABORTED, c->seq, c->len);
+		goto err;
+	}
+err:
+	trace_xdp_exception(dev, prog, act);
+	xsk_buff_free(xdp);
+	hp_stats_rx_drop(port);
+}
+
+/*
+ * NAPI, before RX: move descriptors from the XSK TX ring onto the TX ring
+ * (at most @budget, while there is room) and ring the doorbell once.
+ * Returns true if the XSK ring may hold more: NAPI polls again.
+ */
+bool hp_xsk_tx(struct hp_port *port, int budget)
+{
+	struct xsk_buff_pool *pool = READ_ONCE(port->xsk_pool);
+	struct netdev_queue *txq;
+	struct xdp_desc desc;
+	bool more;
+	int n = 0;
+
+	if (!pool)
+		return false;
+	hp_port_assert_napi_owner(port);
+	txq = netdev_get_tx_queue(port->dev, 0);
+	__netif_tx_lock(txq, smp_processor_id());
+	while (n < budget && hp_tx_has_room(port) && xsk_tx_peek_desc(pool, &desc)) {
+		void *data = xsk_buff_raw_get_data(pool, desc.addr);
+
+		xsk_buff_raw_dma_sync_for_device(pool, xsk_buff_raw_get_dma(pool, desc.addr),
+						 desc.len);
+		hp_tx_xsk_frame(port, data, desc.len);
+		n++;
+	}
+	if (n) {
+		xsk_tx_release(pool);
+		hp_tx_kick(port);
+	}
+	/* the inline engine ran them: the next poll reaps and makes room */
+	more = n == budget || (n && !hp_tx_has_room(port));
+	__netif_tx_unlock(txq);
+
+	if (n)
+		hp_stages_add(port->acct, HOTPATH_CNT_XSK_TX_PACKETS, n);
+	/* NAPI does not look at the XSK TX ring unless woken */
+	if (xsk_uses_need_wakeup(pool))
+		xsk_set_tx_need_wakeup(pool);
+	return more;
+}
+
+/* hp_tx_reap()/hp_tx_drain(): @n XSK descriptors done, in ring order. */
+void hp_xsk_tx_completed(struct hp_port *port, u32 n)
+{
+	struct xsk_buff_pool *pool = READ_ONCE(port->xsk_pool);
+
+	/* unbind cleared the descriptors of a pool gone */
+	if (!WARN_ON_ONCE(!pool))
+		xsk_tx_completed(pool, n);
+}
