@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "hp_sh.h"
 
 #ifndef SO_INCOMING_NAPI_ID
 #define SO_INCOMING_NAPI_ID 56
@@ -33,36 +34,6 @@
 
 #define PORT 7100
 #define COUNT 200
-
-static char libdir[PATH_MAX];
-
-/* Run a command with bash and lib.sh (so "ip" is iproute2, not busybox's). */
-static int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	setenv("HP_LIBDIR_C", libdir, 1);
-	setenv("HP_CMD", cmd, 1);
-	return system("bash -c 'source \"$HP_LIBDIR_C/lib.sh\"; trap - EXIT; eval \"$HP_CMD\"'");
-}
-
-static int enter_ns(const char *ns)
-{
-	char path[128];
-	int fd, err;
-
-	snprintf(path, sizeof(path), "/run/netns/%s", ns);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	err = setns(fd, CLONE_NEWNET);
-	close(fd);
-	return err;
-}
 
 /* BusyPollRxPackets of the current namespace. */
 static long long busy_poll_rx(void)
@@ -194,12 +165,8 @@ TEST_F(bp, busy_poll_receives)
 
 int main(int argc, char **argv)
 {
-	char *slash;
-
-	if (!realpath("/proc/self/exe", libdir))
+	if (hp_libdir_init())
 		return KSFT_FAIL;
-	slash = strrchr(libdir, '/');
-	*slash = '\0';
 	if (geteuid())
 		return KSFT_SKIP;
 	return test_harness_run(argc, argv);

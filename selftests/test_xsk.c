@@ -45,6 +45,7 @@
 #include <xdp/xsk.h>
 
 #include "kselftest_harness.h"
+#include "hp_sh.h"
 
 #define ETH_P_HPTEST	0x88b5		/* IEEE local experimental */
 #define NUM_FRAMES	1024
@@ -60,35 +61,6 @@
 #define FLEN		128
 #define N		200
 #define TIMEOUT_MS	10000
-
-static char libdir[PATH_MAX];
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	setenv("HP_LIBDIR_C", libdir, 1);
-	setenv("HP_CMD", cmd, 1);
-	return system("bash -c 'source \"$HP_LIBDIR_C/lib.sh\"; trap - EXIT; eval \"$HP_CMD\"'");
-}
-
-static int enter_ns(const char *ns)
-{
-	char path[128];
-	int fd, err;
-
-	snprintf(path, sizeof(path), "/run/netns/%s", ns);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	err = setns(fd, CLONE_NEWNET);
-	close(fd);
-	return err;
-}
 
 static long long now_ms(void)
 {
@@ -641,12 +613,8 @@ TEST_F_TIMEOUT(zc, teardown_under_traffic, 480)
 
 int main(int argc, char **argv)
 {
-	char *slash;
-
-	if (!realpath("/proc/self/exe", libdir))
+	if (hp_libdir_init())
 		return KSFT_FAIL;
-	slash = strrchr(libdir, '/');
-	*slash = '\0';
 	if (geteuid())
 		return KSFT_SKIP;
 	return test_harness_run(argc, argv);
