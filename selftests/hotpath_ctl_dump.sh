@@ -35,11 +35,9 @@ check_dumps()
 	want=$(expected_names)
 	for ((i = 0; i < rounds; i++)); do
 		names=$(hotpath -j show 2>"$TMP/err" | jq -c 'map(.ifname) | sort')
-		[ "$names" = "$want" ] || sed 's/^/    stderr: /' "$TMP/err"
-		check_eq "$names" "$want" "$what: show dump $i"
+		check_eq "$names" "$want" "$what: show dump $i" || sed 's/^/    stderr: /' "$TMP/err"
 		names=$(hotpath -j stats 2>"$TMP/err" | jq -c 'map(.ifname) | sort')
-		[ "$names" = "$want" ] || sed 's/^/    stderr: /' "$TMP/err"
-		check_eq "$names" "$want" "$what: stats dump $i"
+		check_eq "$names" "$want" "$what: stats dump $i" || sed 's/^/    stderr: /' "$TMP/err"
 		[ $RET -ne 0 ] && break
 	done
 }

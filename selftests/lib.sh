@@ -89,13 +89,15 @@ check_err_fail()
 	fi
 }
 
-# check_eq ACTUAL EXPECTED WHAT: exact comparison with a message naming both.
+# check_eq ACTUAL EXPECTED WHAT: exact comparison with a message naming both;
+# returns 1 on a mismatch, so a caller can show more (cmd || show_more).
 check_eq()
 {
 	local actual=$1 expected=$2 what=$3
 
 	if [[ "$actual" != "$expected" ]]; then
 		check_err 1 "$what: got '$actual', expected '$expected'"
+		return 1
 	fi
 }
 
