@@ -281,6 +281,136 @@ check_dkms_targets()
 	result $rc "make dkms-install / dkms-remove for $kver (trees under build/): installed, then gone"
 }
 
+# What apt install ./hotpath-*.deb and apt purge do on a lab box, done with
+# dpkg itself on a root of our own: this host's / under an overlay whose
+# upper layer is a tmpfs, in a private mount namespace (pkg.sh dpkg-root),
+# chrooted.  Every write lands in the tmpfs and goes with the namespace.
+# Installing both packages must run the hotpath-dkms postinst, which has DKMS
+# build and install the module for each kernel ($@) and depmod it; the tools
+# must run; purging both must leave the root as it was, file for file, but
+# for dpkg's, debconf's and man-db's records, DKMS's own signing key (made
+# at its first build, kept for every DKMS module of the box) and depmod's
+# index of each kernel, which must not name hotpath any more.
+# autoinstall_all_kernels (DKMS's framework setting) makes the postinst
+# build for every kernel with headers: by default it takes the running one
+# and the newest in /boot, which here are neither of the kernels under test.
+# Skipped (reported as such) when neither package changed since it passed.
+check_dpkg()
+{
+	local d=$PKG/dpkg rc=0 key
+
+	key=$(cat "$DEB_DKMS" "$DEB_TOOLS" "$TOP/scripts/pkg.sh" | sha256sum)
+	if [ "$(cat "$PKG/dpkg.passed" 2>/dev/null)" = "$key" ]; then
+		result 0 "dpkg -i hotpath-dkms hotpath-tools, then --purge # SKIP unchanged since it passed"
+		return
+	fi
+	rm -rf "$d" "$PKG/dpkg.passed"
+	mkdir -p "$d/t"
+	unshare -m --propagation private "$TOP/scripts/pkg.sh" dpkg-root "$d" "$@" > "$d/diag" 2>&1 ||
+		rc=1
+	diag < "$d/diag"
+	[ $rc = 0 ] && echo "$key" > "$PKG/dpkg.passed"
+	result $rc "dpkg -i hotpath-dkms hotpath-tools on a copy of this root: DKMS builds for $*, the tools run; --purge leaves nothing"
+}
+
+# What the overlay's upper layer $1 holds that the host's / does not (one line
+# each): a file, link or directory that is new or differs, or a whiteout
+# (something deleted); dpkg's, debconf's and man-db's records and DKMS's key
+# excepted.
+root_changes()
+{
+	local f h
+
+	(cd "$1" && find . -mindepth 1 | sed 's|^\.||' | LC_ALL=C sort |
+		grep -v -E '^/(var/lib/dpkg|var/log|var/cache/(debconf|man))(/|$)|^/var/lib/dkms/mok\.(key|pub)$' |
+		while read -r f; do
+			h=$1$f
+			if [ -c "$h" ] && [ "$(stat -c %t:%T "$h")" = 0:0 ]; then
+				echo "removed $f"
+			elif [[ $f =~ ^/usr/lib/modules/[^/]+/modules\.[a-z.]+$ ]]; then
+				# depmod's index, rewritten by DKMS (and made when the
+				# kernel had none: headers without the image): it
+				# must not name hotpath any more.
+				! grep -q -a hotpath "$h" || echo "left hotpath in $f"
+			elif [ -L "$h" ]; then
+				[ -L "$f" ] && [ "$(readlink "$h")" = "$(readlink "$f")" ] || echo "left $f"
+			elif [ -d "$h" ]; then
+				[ -d "$f" ] && [ ! -L "$f" ] || echo "left $f/"
+			else
+				[ -f "$f" ] && [ "$(stat -c %a "$h")" = "$(stat -c %a "$f")" ] &&
+					cmp -s "$h" "$f" || echo "left $f"
+			fi
+		done)
+}
+
+# In the mount namespace of check_dpkg: $1 the directory to work in, then
+# the kernels.  Diagnostics on stdout, logs in $1.
+cmd_dpkg_root()
+{
+	local d=$1 t=$1/t r=$1/t/root rc=0 k out f left
+	shift
+
+	mount -t tmpfs -o mode=0755 hp-dpkg "$t" || return 1
+	mkdir -p "$t/upper" "$t/work" "$r"
+	mount -t overlay hp-dpkg -o "lowerdir=/,upperdir=$t/upper,workdir=$t/work" "$r" ||
+		{ echo "no overlay of / (overlayfs, CAP_SYS_ADMIN)"; return 1; }
+	mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" &&
+		mount --rbind -o ro /sys "$r/sys" || return 1
+	# The .debs are where they are on the host: / is the lower layer.
+	inroot() { chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+		LC_ALL=C DEBIAN_FRONTEND=noninteractive "$@"; }
+
+	if ! inroot autoinstall_all_kernels=1 dpkg -i "$DEB_DKMS" "$DEB_TOOLS" > "$d/install.log" 2>&1; then
+		echo "dpkg -i failed:"
+		tail -n 30 "$d/install.log"
+		return 1
+	fi
+	for f in hotpath-dkms hotpath-tools; do
+		out=$(inroot dpkg-query -W -f='${Status} ${Version}' $f 2>&1)
+		[ "$out" = "install ok installed $VERSION" ] || { echo "dpkg-query $f: $out"; rc=1; }
+	done
+	for k in "$@"; do
+		out=$(inroot dkms status -m hotpath -v "$VERSION" -k "$k" 2>/dev/null)
+		[ "$out" = "hotpath/$VERSION, $k, $(uname -m): installed" ] ||
+			{ echo "dkms status for $k: '$out'"; rc=1; }
+		# Where modprobe will find it: depmod ran (modules.dep).
+		f=$(inroot modinfo -k "$k" -n hotpath 2>&1)
+		case $f in
+		/lib/modules/$k/updates/dkms/hotpath.ko*) ;;
+		*) echo "modinfo -k $k -n hotpath: '$f'"; rc=1; continue ;;
+		esac
+		out=$(inroot modinfo -k "$k" -F version hotpath 2>&1)
+		[ "$out" = "$VERSION" ] || { echo "$f: version '$out'"; rc=1; }
+		out=$(inroot modinfo -k "$k" -F vermagic hotpath 2>&1)
+		[ "${out%% *}" = "$k" ] || { echo "$f: vermagic '$out'"; rc=1; }
+		mkdir -p "$d/$k" && cp "$r$f" "$d/$k/"
+	done
+	# The tools (the module stays out of this host's kernel: nothing here
+	# talks netlink to it; hotpath_pkg.sh does, in the VM).
+	out=$(inroot hotpath-bench --version 2>&1)
+	[ "$out" = "hotpath-bench $VERSION" ] || { echo "hotpath-bench --version: '$out'"; rc=1; }
+	out=$(inroot hotpath --help 2>&1) && grep -q -- '--version' <<< "$out" ||
+		{ echo "hotpath --help: '$(head -n 3 <<< "$out")'"; rc=1; }
+	out=$(inroot hotpath-lab --help 2>&1) && grep -q 'lab.sh' <<< "$out" ||
+		{ echo "hotpath-lab --help: '$(head -n 3 <<< "$out")'"; rc=1; }
+	# shellcheck disable=SC2016
+	out=$(inroot bash -c 'source /usr/share/bash-completion/completions/hotpath &&
+		COMP_WORDS=(hotpath st) COMP_CWORD=1 COMP_LINE="hotpath st" COMP_POINT=10 &&
+		_hotpath hotpath st hotpath && echo "${COMPREPLY[*]}"' 2>&1)
+	[ "$out" = stats ] || { echo "packaged completion of 'hotpath st': '$out'"; rc=1; }
+
+	if ! inroot dpkg --purge hotpath-tools hotpath-dkms > "$d/purge.log" 2>&1; then
+		echo "dpkg --purge failed:"
+		tail -n 30 "$d/purge.log"
+		return 1
+	fi
+	out=$(inroot dkms status -m hotpath 2>&1)
+	[ -z "$out" ] || { echo "dkms status after --purge: $out"; rc=1; }
+	left=$(root_changes "$t/upper")
+	[ -z "$left" ] || { echo "after dpkg --purge, the root differs from the host's:"; echo "$left"; rc=1; }
+	return $rc
+}
+
 # One version: a VERSION whose major number is not HOTPATH_GENL_VERSION must
 # not build, neither the CLI nor the module (kernel $1's headers).
 check_version_guard()
@@ -330,6 +460,7 @@ cmd_check()
 		for k in "$@"; do
 			check_dkms_build "$k"
 		done
+		[ $# = 0 ] || check_dpkg "$@"
 	fi
 	if [ $# -gt 0 ]; then
 		check_dkms_targets "$1"
@@ -392,6 +523,7 @@ cmd_stage()
 
 case ${1:-} in
 check) shift; cmd_check "$@" ;;
+dpkg-root) shift; cmd_dpkg_root "$@" ;;
 stage) [ $# = 3 ] || { echo "usage: pkg.sh stage KVER OUT" >&2; exit 2; }; cmd_stage "$2" "$3" ;;
 *) sed -n '/^#   scripts\/pkg.sh/,/^#$/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
