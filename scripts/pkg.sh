@@ -23,6 +23,8 @@
 #   uninstalled/  a copy of root/ after make uninstall DESTDIR=...
 #   dkms/         the module DKMS built for KVER from the hotpath-dkms package
 #   deb-tools/    the hotpath-tools package unpacked
+#   dpkg/         the module the hotpath-dkms postinst installed for KVER in
+#                 check's dpkg -i, when check ran on these packages
 #   mismatch/     a hotpath CLI built for the next family version
 #   VERSION       the tree's VERSION
 set -uo pipefail
@@ -169,10 +171,15 @@ check_debs()
 			v=$(dpkg-deb -f "$d" Version)
 			[ "$v" = "$VERSION" ] || { echo "# $(basename "$d"): Version $v, VERSION says $VERSION"; rc=1; }
 		done
+		# What hotpath (libnl-genl) and hotpath-lab (ip netns, jq) run.
+		v=$(dpkg-deb -f "$DEB_TOOLS" Depends)
+		for d in libnl-genl-3-200 iproute2 jq; do
+			[[ ", $v," == *", $d"[\ ,]* ]] || { echo "# hotpath-tools Depends: $v (no $d)"; rc=1; }
+		done
 		v=$(ls "$BUILD"/deb/*.deb | wc -l)
 		[ "$v" = 2 ] || { echo "# $v .deb files in build/deb, expected 2"; rc=1; }
 	fi
-	result $rc "make deb builds hotpath-dkms and hotpath-tools $VERSION"
+	result $rc "make deb builds hotpath-dkms and hotpath-tools $VERSION (tools depend on libnl-genl, iproute2, jq)"
 	[ $rc = 0 ]
 }
 
@@ -299,7 +306,7 @@ check_dpkg()
 {
 	local d=$PKG/dpkg rc=0 key
 
-	key=$(cat "$DEB_DKMS" "$DEB_TOOLS" "$TOP/scripts/pkg.sh" | sha256sum)
+	key=$(dpkg_key)
 	if [ "$(cat "$PKG/dpkg.passed" 2>/dev/null)" = "$key" ]; then
 		result 0 "dpkg -i hotpath-dkms hotpath-tools, then --purge # SKIP unchanged since it passed"
 		return
@@ -342,6 +349,9 @@ root_changes()
 			fi
 		done)
 }
+
+# What check_dpkg's result (build/pkg/dpkg.passed) and modules belong to.
+dpkg_key() { cat "$DEB_DKMS" "$DEB_TOOLS" "$TOP/scripts/pkg.sh" | sha256sum; }
 
 # In the mount namespace of check_dpkg: $1 the directory to work in, then
 # the kernels.  Diagnostics on stdout, logs in $1.
@@ -516,6 +526,14 @@ cmd_stage()
 	else
 		log "no DKMS module for $kver"
 		rc=1
+	fi
+	# The module the hotpath-dkms postinst built and installed in
+	# check_dpkg, when that ran on the packages of now.
+	mod=$(ls "$PKG/dpkg/$kver"/hotpath.ko* 2>/dev/null | head -n1)
+	if [ -n "$mod" ] && [ "$(cat "$PKG/dpkg.passed" 2>/dev/null)" = "$(dpkg_key)" ]; then
+		mkdir -p "$out/dpkg" && cp "$mod" "$out/dpkg/"
+	else
+		log "no module from dpkg -i of these packages for $kver (scripts/pkg.sh check makes it)"
 	fi
 	build_mismatch "$out/mismatch" || rc=1
 	return $rc
