@@ -27,6 +27,7 @@
 #                 check's dpkg -i, when check ran on these packages
 #   mismatch/     a hotpath CLI built for the next family version
 #   VERSION       the tree's VERSION
+#   readme-layout the paths of README's `make install` table ($KVER as is)
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -139,6 +140,23 @@ expected_tools()
 	EOF
 }
 
+# The README's `make install` table, one path a line, PREFIX the default
+# (usr/local), KVER left as "$KVER".
+readme_install_layout()
+{
+	awk '/^`make install` puts/ { on = 1; next }
+	     on && /^\| `/ { split($0, c, "`"); print c[2]; rows++; next }
+	     on && rows && /^$/ { exit }' "$TOP/README.md" |
+		sed 's|^\$PREFIX/|/usr/local/|; s|^/||' | LC_ALL=C sort
+}
+
+# The files the README's package table gives hotpath-tools (its docs aside).
+readme_tools_files()
+{
+	grep '^| `hotpath-tools`' "$TOP/README.md" | cut -d'|' -f3 | grep -o '`/[^`]*`' |
+		tr -d '`' | sed 's|^/||' | LC_ALL=C sort
+}
+
 N=0 PASS=0 FAIL=0 SKIP=0
 result()
 {
@@ -193,6 +211,17 @@ check_contents()
 		rc=1
 	fi
 	result $rc "$name contents (dpkg-deb -c) are the documented layout"
+}
+
+# README's lab-box section names the files the tools package holds.
+check_readme_tools()
+{
+	local rc=0 want got
+
+	want=$(expected_tools | awk '{print $2}' | grep -v '^usr/share/doc/' | LC_ALL=C sort)
+	got=$(readme_tools_files)
+	[ "$got" = "$want" ] || { diff <(echo "$want") <(echo "$got") | diag; rc=1; }
+	result $rc "README's package table lists hotpath-tools' files"
 }
 
 # The packaged dkms.conf names hotpath/VERSION and the maintainer scripts
@@ -490,6 +519,7 @@ cmd_check()
 	if check_debs; then
 		check_contents hotpath-dkms "$DEB_DKMS" expected_dkms
 		check_contents hotpath-tools "$DEB_TOOLS" expected_tools
+		check_readme_tools
 		check_dkms_scripts
 		for k in "$@"; do
 			check_dkms_build "$k"
@@ -532,6 +562,7 @@ cmd_stage()
 	rm -rf "$out"
 	mkdir -p "$out/dkms"
 	cp "$TOP/VERSION" "$out/VERSION"
+	readme_install_layout > "$out/readme-layout"
 	# The relative DESTDIR is part of the test: it must mean the same to the
 	# tools' Makefiles.
 	mkdir -p "$PKG"

@@ -4,7 +4,8 @@
 # The lab-box install path (issue 15), on what scripts/pkg.sh stage made on
 # the host for this kernel (the VM has it in $HP_PKG, default /pkg):
 #  - `make install DESTDIR=... KVER=$(uname -r)` gave exactly the documented
-#    files and modes; `make uninstall` with the same DESTDIR removed every one;
+#    files and modes, the paths of README's table; `make uninstall` with the
+#    same DESTDIR removed every one;
 #  - that tree, copied into /, lets depmod + `modprobe hotpath` load the
 #    module and the installed hotpath show its ports; the installed bash
 #    completion loads and completes a key, a value and the ports;
@@ -76,6 +77,15 @@ test_layout()
 	[ "$got" = "$(expected_layout)" ]
 	check_err $? "make install DESTDIR layout differs: $(diff <(expected_layout) <(echo "$got") | grep '^[<>]' | tr '\n' ' ')"
 	log_test "make install DESTDIR=build/pkg/destdir: exactly the documented files and modes"
+
+	# The documentation itself: README's `make install` table.
+	RET=0
+	[ -s "$PKG/readme-layout" ]
+	check_err $? "no $PKG/readme-layout (scripts/pkg.sh stage)"
+	got=$(layout "$PKG/root" | awk '{print $2}')
+	check_eq "$got" "$(sed "s|\\\$KVER|$KVER|" "$PKG/readme-layout" | LC_ALL=C sort)" \
+		"make install's files against README's table"
+	log_test "make install's files are README's make install table"
 
 	RET=0
 	[ -d "$PKG/uninstalled/usr/local/sbin" ]
