@@ -33,7 +33,7 @@ PKGS=(busybox-static bash iproute2 ethtool kmod cpio xz-utils jq gcc make
       libc6-dev pkg-config libnl-3-dev libnl-genl-3-dev sparse linux-source-6.1 bc rsync
       coreutils util-linux linuxptp chromium python3
       clang llvm libbpf-dev libxdp-dev xdp-tools bpftool
-      debhelper dh-dkms dkms dpkg-dev fakeroot openssl
+      build-essential debhelper dh-dkms dkms dpkg-dev fakeroot openssl
       python3-yaml python3-jsonschema)
 
 mkdir -p "$BUILD"

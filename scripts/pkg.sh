@@ -23,8 +23,11 @@
 #   uninstalled/  a copy of root/ after make uninstall DESTDIR=...
 #   dkms/         the module DKMS built for KVER from the hotpath-dkms package
 #   deb-tools/    the hotpath-tools package unpacked
+#   dpkg/         the module the hotpath-dkms postinst installed for KVER in
+#                 check's dpkg -i, when check ran on these packages
 #   mismatch/     a hotpath CLI built for the next family version
 #   VERSION       the tree's VERSION
+#   readme-layout the paths of README's `make install` table ($KVER as is)
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -137,6 +140,23 @@ expected_tools()
 	EOF
 }
 
+# The README's `make install` table, one path a line, PREFIX the default
+# (usr/local), KVER left as "$KVER".
+readme_install_layout()
+{
+	awk '/^`make install` puts/ { on = 1; next }
+	     on && /^\| `/ { split($0, c, "`"); print c[2]; rows++; next }
+	     on && rows && /^$/ { exit }' "$TOP/README.md" |
+		sed 's|^\$PREFIX/|/usr/local/|; s|^/||' | LC_ALL=C sort
+}
+
+# The files the README's package table gives hotpath-tools (its docs aside).
+readme_tools_files()
+{
+	grep '^| `hotpath-tools`' "$TOP/README.md" | cut -d'|' -f3 | grep -o '`/[^`]*`' |
+		tr -d '`' | sed 's|^/||' | LC_ALL=C sort
+}
+
 N=0 PASS=0 FAIL=0 SKIP=0
 result()
 {
@@ -169,10 +189,15 @@ check_debs()
 			v=$(dpkg-deb -f "$d" Version)
 			[ "$v" = "$VERSION" ] || { echo "# $(basename "$d"): Version $v, VERSION says $VERSION"; rc=1; }
 		done
+		# What hotpath (libnl-genl) and hotpath-lab (ip netns, jq) run.
+		v=$(dpkg-deb -f "$DEB_TOOLS" Depends)
+		for d in libnl-genl-3-200 iproute2 jq; do
+			[[ ", $v," == *", $d"[\ ,]* ]] || { echo "# hotpath-tools Depends: $v (no $d)"; rc=1; }
+		done
 		v=$(ls "$BUILD"/deb/*.deb | wc -l)
 		[ "$v" = 2 ] || { echo "# $v .deb files in build/deb, expected 2"; rc=1; }
 	fi
-	result $rc "make deb builds hotpath-dkms and hotpath-tools $VERSION"
+	result $rc "make deb builds hotpath-dkms and hotpath-tools $VERSION (tools depend on libnl-genl, iproute2, jq)"
 	[ $rc = 0 ]
 }
 
@@ -186,6 +211,17 @@ check_contents()
 		rc=1
 	fi
 	result $rc "$name contents (dpkg-deb -c) are the documented layout"
+}
+
+# README's lab-box section names the files the tools package holds.
+check_readme_tools()
+{
+	local rc=0 want got
+
+	want=$(expected_tools | awk '{print $2}' | grep -v '^usr/share/doc/' | LC_ALL=C sort)
+	got=$(readme_tools_files)
+	[ "$got" = "$want" ] || { diff <(echo "$want") <(echo "$got") | diag; rc=1; }
+	result $rc "README's package table lists hotpath-tools' files"
 }
 
 # The packaged dkms.conf names hotpath/VERSION and the maintainer scripts
@@ -281,6 +317,163 @@ check_dkms_targets()
 	result $rc "make dkms-install / dkms-remove for $kver (trees under build/): installed, then gone"
 }
 
+# What apt install ./hotpath-*.deb and apt purge do on a lab box, done with
+# dpkg itself on a root of our own: this host's / under an overlay whose
+# upper layer is a tmpfs, in a private mount namespace (pkg.sh dpkg-root),
+# chrooted.  Every write lands in the tmpfs and goes with the namespace.
+# Installing both packages must run the hotpath-dkms postinst, which has DKMS
+# build and install the module for each kernel ($@) and depmod it; the tools
+# must run; purging both must leave the root as it was, file for file, but
+# for dpkg's, debconf's and man-db's records, DKMS's own signing key (made
+# at its first build, kept for every DKMS module of the box) and depmod's
+# index of each kernel, which must not name hotpath any more.
+# autoinstall_all_kernels (DKMS's framework setting) makes the postinst
+# build for every kernel with headers: by default it takes the running one
+# and the newest in /boot, which need not be the kernels under test; the
+# root keeps only those kernels' /lib/modules.
+# Skipped (reported as such) when neither package changed since it passed.
+check_dpkg()
+{
+	local d=$PKG/dpkg rc=0 key
+
+	key=$(dpkg_key; echo "$*")
+	if [ "$(cat "$PKG/dpkg.passed" 2>/dev/null)" = "$key" ]; then
+		result 0 "dpkg -i hotpath-dkms hotpath-tools, then --purge # SKIP unchanged since it passed"
+		return
+	fi
+	rm -rf "$d" "$PKG/dpkg.passed"
+	mkdir -p "$d/t"
+	# A box that cannot make the root (a container without CAP_SYS_ADMIN,
+	# no overlayfs) skips this check, saying so; everything else fails it.
+	if ! unshare -m --propagation private true 2>/dev/null; then
+		result 0 "dpkg -i hotpath-dkms hotpath-tools, then --purge # SKIP no mount namespace here (unshare -m needs CAP_SYS_ADMIN)"
+		return
+	fi
+	unshare -m --propagation private "$TOP/scripts/pkg.sh" dpkg-root "$d" "$@" > "$d/diag" 2>&1
+	rc=$?
+	if [ $rc = 4 ]; then
+		result 0 "dpkg -i hotpath-dkms hotpath-tools, then --purge # SKIP $(tail -n1 "$d/diag")"
+		return
+	fi
+	diag < "$d/diag"
+	[ $rc = 0 ] && echo "$key" > "$PKG/dpkg.passed"
+	result $rc "dpkg -i hotpath-dkms hotpath-tools on a copy of this root: DKMS builds for $*, the tools run; --purge leaves nothing"
+}
+
+# What the overlay's upper layer $1 holds that the host's / does not (one line
+# each): a file, link or directory that is new or differs, or a whiteout
+# (something deleted); dpkg's, debconf's and man-db's records and DKMS's key
+# excepted.
+root_changes()
+{
+	local f h
+
+	(cd "$1" && find . -mindepth 1 | sed 's|^\.||' | LC_ALL=C sort |
+		grep -v -E '^/(var/lib/dpkg|var/log|var/cache/(debconf|man))(/|$)|^/var/lib/dkms/mok\.(key|pub)$' |
+		while read -r f; do
+			h=$1$f
+			if [ -c "$h" ] && [ "$(stat -c %t:%T "$h")" = 0:0 ]; then
+				echo "removed $f"
+			elif [[ $f =~ ^(/usr)?/lib/modules/[^/]+/modules\.[a-z.]+$ ]]; then
+				# depmod's index, rewritten by DKMS (and made when the
+				# kernel had none: headers without the image): it
+				# must not name hotpath any more.
+				! grep -q -a hotpath "$h" || echo "left hotpath in $f"
+			elif [ -L "$h" ]; then
+				[ -L "$f" ] && [ "$(readlink "$h")" = "$(readlink "$f")" ] || echo "left $f"
+			elif [ -d "$h" ]; then
+				[ -d "$f" ] && [ ! -L "$f" ] || echo "left $f/"
+			else
+				[ -f "$f" ] && [ "$(stat -c %a "$h")" = "$(stat -c %a "$f")" ] &&
+					cmp -s "$h" "$f" || echo "left $f"
+			fi
+		done)
+}
+
+# What check_dpkg's result (build/pkg/dpkg.passed: this, then the kernels)
+# and modules belong to.
+dpkg_key() { cat "$DEB_DKMS" "$DEB_TOOLS" "$TOP/scripts/pkg.sh" | sha256sum; }
+
+# In the mount namespace of check_dpkg: $1 the directory to work in, then
+# the kernels.  Diagnostics on stdout, logs in $1; exit status 4 (and the
+# reason last) when the root cannot be made.
+cmd_dpkg_root()
+{
+	local d=$1 t=$1/t r=$1/t/root rc=0 k out f left hidden
+	shift
+
+	mount -t tmpfs -o mode=0755 hp-dpkg "$t" || { echo "cannot mount a tmpfs"; return 4; }
+	mkdir -p "$t/upper" "$t/work" "$r"
+	mount -t overlay hp-dpkg -o "lowerdir=/,upperdir=$t/upper,workdir=$t/work" "$r" ||
+		{ echo "no overlayfs here (an overlay of / on a tmpfs)"; return 4; }
+	mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" &&
+		mount --rbind -o ro /sys "$r/sys" || return 1
+	# A lab box with just the kernels under test: any other kernel's
+	# /lib/modules (the running one, say) is deleted in this root, so that
+	# DKMS builds for exactly these and a kernel we do not support cannot
+	# fail the postinst.  Its whiteout is not a change of the packages'.
+	hidden=
+	for f in "$r"/lib/modules/*; do
+		k=${f##*/}
+		[[ " $* " == *" $k "* ]] && continue
+		rm -rf "$f"
+		hidden+="removed /lib/modules/$k"$'\n'"removed /usr/lib/modules/$k"$'\n'
+	done
+	# The .debs are where they are on the host: / is the lower layer.
+	inroot() { chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+		LC_ALL=C DEBIAN_FRONTEND=noninteractive "$@"; }
+
+	if ! inroot autoinstall_all_kernels=1 dpkg -i "$DEB_DKMS" "$DEB_TOOLS" > "$d/install.log" 2>&1; then
+		echo "dpkg -i failed:"
+		tail -n 30 "$d/install.log"
+		return 1
+	fi
+	for f in hotpath-dkms hotpath-tools; do
+		out=$(inroot dpkg-query -W -f='${Status} ${Version}' $f 2>&1)
+		[ "$out" = "install ok installed $VERSION" ] || { echo "dpkg-query $f: $out"; rc=1; }
+	done
+	for k in "$@"; do
+		out=$(inroot dkms status -m hotpath -v "$VERSION" -k "$k" 2>/dev/null)
+		[ "$out" = "hotpath/$VERSION, $k, $(uname -m): installed" ] ||
+			{ echo "dkms status for $k: '$out'"; rc=1; }
+		# Where modprobe will find it: depmod ran (modules.dep).
+		f=$(inroot modinfo -k "$k" -n hotpath 2>&1)
+		case $f in
+		/lib/modules/$k/updates/dkms/hotpath.ko*) ;;
+		*) echo "modinfo -k $k -n hotpath: '$f'"; rc=1; continue ;;
+		esac
+		out=$(inroot modinfo -k "$k" -F version hotpath 2>&1)
+		[ "$out" = "$VERSION" ] || { echo "$f: version '$out'"; rc=1; }
+		out=$(inroot modinfo -k "$k" -F vermagic hotpath 2>&1)
+		[ "${out%% *}" = "$k" ] || { echo "$f: vermagic '$out'"; rc=1; }
+		mkdir -p "$d/$k" && cp "$r$f" "$d/$k/"
+	done
+	# The tools (the module stays out of this host's kernel: nothing here
+	# talks netlink to it; hotpath_pkg.sh does, in the VM).
+	out=$(inroot hotpath-bench --version 2>&1)
+	[ "$out" = "hotpath-bench $VERSION" ] || { echo "hotpath-bench --version: '$out'"; rc=1; }
+	out=$(inroot hotpath --help 2>&1) && grep -q -- '--version' <<< "$out" ||
+		{ echo "hotpath --help: '$(head -n 3 <<< "$out")'"; rc=1; }
+	out=$(inroot hotpath-lab --help 2>&1) && grep -q 'lab.sh' <<< "$out" ||
+		{ echo "hotpath-lab --help: '$(head -n 3 <<< "$out")'"; rc=1; }
+	# shellcheck disable=SC2016
+	out=$(inroot bash -c 'source /usr/share/bash-completion/completions/hotpath &&
+		COMP_WORDS=(hotpath st) COMP_CWORD=1 COMP_LINE="hotpath st" COMP_POINT=10 &&
+		_hotpath hotpath st hotpath && echo "${COMPREPLY[*]}"' 2>&1)
+	[ "$out" = stats ] || { echo "packaged completion of 'hotpath st': '$out'"; rc=1; }
+
+	if ! inroot dpkg --purge hotpath-tools hotpath-dkms > "$d/purge.log" 2>&1; then
+		echo "dpkg --purge failed:"
+		tail -n 30 "$d/purge.log"
+		return 1
+	fi
+	out=$(inroot dkms status -m hotpath 2>&1)
+	[ -z "$out" ] || { echo "dkms status after --purge: $out"; rc=1; }
+	left=$(root_changes "$t/upper" | grep -v -x -F -e "${hidden:-removed /nothing}")
+	[ -z "$left" ] || { echo "after dpkg --purge, the root differs from the host's:"; echo "$left"; rc=1; }
+	return $rc
+}
+
 # One version: a VERSION whose major number is not HOTPATH_GENL_VERSION must
 # not build, neither the CLI nor the module (kernel $1's headers).
 check_version_guard()
@@ -326,10 +519,12 @@ cmd_check()
 	if check_debs; then
 		check_contents hotpath-dkms "$DEB_DKMS" expected_dkms
 		check_contents hotpath-tools "$DEB_TOOLS" expected_tools
+		check_readme_tools
 		check_dkms_scripts
 		for k in "$@"; do
 			check_dkms_build "$k"
 		done
+		[ $# = 0 ] || check_dpkg "$@"
 	fi
 	if [ $# -gt 0 ]; then
 		check_dkms_targets "$1"
@@ -367,6 +562,7 @@ cmd_stage()
 	rm -rf "$out"
 	mkdir -p "$out/dkms"
 	cp "$TOP/VERSION" "$out/VERSION"
+	readme_install_layout > "$out/readme-layout"
 	# The relative DESTDIR is part of the test: it must mean the same to the
 	# tools' Makefiles.
 	mkdir -p "$PKG"
@@ -386,12 +582,21 @@ cmd_stage()
 		log "no DKMS module for $kver"
 		rc=1
 	fi
+	# The module the hotpath-dkms postinst built and installed in
+	# check_dpkg, when that ran on the packages of now.
+	mod=$(ls "$PKG/dpkg/$kver"/hotpath.ko* 2>/dev/null | head -n1)
+	if [ -n "$mod" ] && [ "$(head -n1 "$PKG/dpkg.passed" 2>/dev/null)" = "$(dpkg_key)" ]; then
+		mkdir -p "$out/dpkg" && cp "$mod" "$out/dpkg/"
+	else
+		log "no module from dpkg -i of these packages for $kver (scripts/pkg.sh check makes it)"
+	fi
 	build_mismatch "$out/mismatch" || rc=1
 	return $rc
 }
 
 case ${1:-} in
 check) shift; cmd_check "$@" ;;
+dpkg-root) shift; cmd_dpkg_root "$@" ;;
 stage) [ $# = 3 ] || { echo "usage: pkg.sh stage KVER OUT" >&2; exit 2; }; cmd_stage "$2" "$3" ;;
 *) sed -n '/^#   scripts\/pkg.sh/,/^#$/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -4,7 +4,8 @@
 # The lab-box install path (issue 15), on what scripts/pkg.sh stage made on
 # the host for this kernel (the VM has it in $HP_PKG, default /pkg):
 #  - `make install DESTDIR=... KVER=$(uname -r)` gave exactly the documented
-#    files and modes; `make uninstall` with the same DESTDIR removed every one;
+#    files and modes, the paths of README's table; `make uninstall` with the
+#    same DESTDIR removed every one;
 #  - that tree, copied into /, lets depmod + `modprobe hotpath` load the
 #    module and the installed hotpath show its ports; the installed bash
 #    completion loads and completes a key, a value and the ports;
@@ -12,7 +13,9 @@
 #    VERSION, and the family versions agree;
 #  - the module DKMS built from the hotpath-dkms package loads and works, and
 #    so do the programs of the hotpath-tools package;
-#  - a hotpath built for another family version refuses with the message.
+#  - a hotpath built for another family version refuses with the message;
+#  - the module the hotpath-dkms postinst installed (dpkg -i in scripts/pkg.sh
+#    check) loads, and the packaged hotpath shows its ports.
 source "$(dirname "$0")/lib.sh"
 
 require_root
@@ -74,6 +77,15 @@ test_layout()
 	[ "$got" = "$(expected_layout)" ]
 	check_err $? "make install DESTDIR layout differs: $(diff <(expected_layout) <(echo "$got") | grep '^[<>]' | tr '\n' ' ')"
 	log_test "make install DESTDIR=build/pkg/destdir: exactly the documented files and modes"
+
+	# The documentation itself: README's `make install` table.
+	RET=0
+	[ -s "$PKG/readme-layout" ]
+	check_err $? "no $PKG/readme-layout (scripts/pkg.sh stage)"
+	got=$(layout "$PKG/root" | awk '{print $2}')
+	check_eq "$got" "$(sed "s|\\\$KVER|$KVER|" "$PKG/readme-layout" | LC_ALL=C sort)" \
+		"make install's files against README's table"
+	log_test "make install's files are README's make install table"
 
 	RET=0
 	[ -d "$PKG/uninstalled/usr/local/sbin" ]
@@ -204,6 +216,37 @@ test_deb_tools()
 	log_test "hotpath-tools package: hotpath, hotpath-bench, hotpath-lab, completion"
 }
 
+# The module `dpkg -i hotpath-dkms` gave: its postinst had DKMS build and
+# install it (scripts/pkg.sh check, on an overlay of the host's root), with
+# the hotpath-tools package's CLI.  Without that run (this test alone, not
+# from make check) there is nothing to load: skipped.
+test_dpkg_module()
+{
+	local ko out
+
+	ko=$(ls "$PKG"/dpkg/hotpath.ko* 2>/dev/null | head -n1)
+	if [ -z "$ko" ]; then
+		log_test_skip "the module dpkg -i hotpath-dkms installed" \
+			"(no $PKG/dpkg: scripts/pkg.sh check did not run on these packages)"
+		return
+	fi
+	RET=0
+	hp_mod_unload
+	check_eq "$(modinfo -F version "$ko")" "$VERSION" "modinfo -F version $(basename "$ko")"
+	check_eq "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" "$KVER" "vermagic"
+	run_cmd insmod "$ko"
+	check_err $? "insmod of the dpkg-installed $(basename "$ko") failed"
+	HP_UNLOAD_AT_EXIT=1
+	busywait 5000 test -d /sys/class/net/hp1 >/dev/null
+	check_err $? "dpkg-installed module: no hp0/hp1"
+	out=$("$PKG/deb-tools/usr/sbin/hotpath" -j show 2>&1)
+	check_eq "$(echo "$out" | jq -r '[.[].ifname] | join(" ")' 2>&1)" "hp0 hp1" \
+		"packaged hotpath -j show on the dpkg-installed module"
+	check_eq "$("$PKG/deb-tools/usr/sbin/hotpath" --version 2>&1 | tail -n1)" \
+		"module: hotpath $VERSION, family version $MAJOR" "packaged hotpath --version"
+	log_test "the module dpkg -i hotpath-dkms installed loads; packaged hotpath shows it"
+}
+
 test_mismatch()
 {
 	local cli=$PKG/mismatch/hotpath out rc want
@@ -237,5 +280,6 @@ test_versions
 test_dkms
 test_deb_tools
 test_mismatch
+test_dpkg_module
 
 exit "$EXIT_STATUS"
