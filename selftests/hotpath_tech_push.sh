@@ -98,7 +98,7 @@ done
 ##############################################################################
 RET=0
 hp_set "$NS_A" "$DEV_A" tx-push on
-check_eq "$(ip netns exec "$NS_A" hotpath -j show "$DEV_A" | jq -r '.[0].tx_push')" on \
+check_eq "$(ip netns exec "$NS_A" hotpath -j show "$DEV_A" | jq -r '.[0].tx_push')" true \
 	"show tx_push"
 reset_both
 pingpong $N
