@@ -76,32 +76,22 @@ setup()
 		hp_fail "ifindexes '$HP0' '$HP1' or PHC index '$PHC0' not read"
 }
 
-test_show()
+# test_text_json CMD: `hotpath CMD hp0` and `hotpath -j CMD hp0` against
+# golden/CMD.txt and golden/CMD.json
+test_text_json()
 {
-	RET=0
-	hotpath show hp0 > "$WORK/show.txt" 2>&1
-	check_err $? "hotpath show hp0 failed"
-	golden show.txt
-	hotpath -j show hp0 > "$WORK/show.json" 2>&1
-	check_err $? "hotpath -j show hp0 failed"
-	jq -e . "$WORK/show.json" >/dev/null
-	check_err $? "hotpath -j show hp0 is no JSON"
-	golden show.json
-	log_test "hotpath show hp0, text and JSON, as in golden/"
-}
+	local cmd=$1
 
-test_stats()
-{
 	RET=0
-	hotpath stats hp0 > "$WORK/stats.txt" 2>&1
-	check_err $? "hotpath stats hp0 failed"
-	golden stats.txt
-	hotpath -j stats hp0 > "$WORK/stats.json" 2>&1
-	check_err $? "hotpath -j stats hp0 failed"
-	jq -e . "$WORK/stats.json" >/dev/null
-	check_err $? "hotpath -j stats hp0 is no JSON"
-	golden stats.json
-	log_test "hotpath stats hp0, text and JSON, as in golden/"
+	hotpath "$cmd" hp0 > "$WORK/$cmd.txt" 2>&1
+	check_err $? "hotpath $cmd hp0 failed"
+	golden "$cmd.txt"
+	hotpath -j "$cmd" hp0 > "$WORK/$cmd.json" 2>&1
+	check_err $? "hotpath -j $cmd hp0 failed"
+	jq -e . "$WORK/$cmd.json" >/dev/null
+	check_err $? "hotpath -j $cmd hp0 is no JSON"
+	golden "$cmd.json"
+	log_test "hotpath $cmd hp0, text and JSON, as in golden/"
 }
 
 test_help()
@@ -168,8 +158,8 @@ test_errors()
 }
 
 setup
-test_show
-test_stats
+test_text_json show
+test_text_json stats
 test_help
 test_errors
 exit "$EXIT_STATUS"

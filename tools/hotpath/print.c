@@ -207,28 +207,28 @@ void print_null(enum print_mode m, const char *key, const char *fmt)
 	}
 }
 
-/* A time: a number of ns in JSON, 300ns / 1.5us / 2.0ms in text. */
-void print_ns(enum print_mode m, const char *key, const char *fmt, unsigned long long ns)
+/* A figure: the plain number in JSON, @human's rendering of it in text. */
+static void print_unit(enum print_mode m, const char *key, const char *fmt,
+		       unsigned long long v, void (*human)(char *, size_t, uint64_t))
 {
 	char buf[16];
 
 	if (json_output) {
-		print_uint(m, key, "%llu", ns);
+		print_uint(m, key, "%llu", v);
 		return;
 	}
-	fmt_ns(buf, sizeof(buf), ns);
+	human(buf, sizeof(buf), v);
 	print_string(m, key, fmt, buf);
+}
+
+/* A time: a number of ns in JSON, 300ns / 1.5us / 2.0ms in text. */
+void print_ns(enum print_mode m, const char *key, const char *fmt, unsigned long long ns)
+{
+	print_unit(m, key, fmt, ns, fmt_ns);
 }
 
 /* A bandwidth: a number of Mb/s in JSON, 26g / 500m in text. */
 void print_mbps(enum print_mode m, const char *key, const char *fmt, unsigned long long mbps)
 {
-	char buf[16];
-
-	if (json_output) {
-		print_uint(m, key, "%llu", mbps);
-		return;
-	}
-	fmt_mbps(buf, sizeof(buf), mbps);
-	print_string(m, key, fmt, buf);
+	print_unit(m, key, fmt, mbps, fmt_mbps);
 }
