@@ -508,6 +508,17 @@ check_ynl_regen()
 	result $rc "include/uapi/linux/hotpath.h is what Documentation/netlink/specs/hotpath.yaml generates (make regen)"
 }
 
+# The CLI's man page and bash completion agree with its tables, and the man
+# page names every JSON key the printer writes (scripts/cli_tables.py).
+check_cli_tables()
+{
+	local rc=0 out
+
+	out=$("$TOP/scripts/cli_tables.py" 2>&1) || rc=1
+	[ $rc = 0 ] || echo "$out" | grep -v '^ok' | tail -n 40 | diag
+	result $rc "hotpath(8) and the bash completion agree with the CLI's tables (scripts/cli_tables.py)"
+}
+
 cmd_check()
 {
 	local k
@@ -516,6 +527,7 @@ cmd_check()
 	echo "TAP version 13"
 	echo "# hotpath packaging, host side: VERSION $VERSION"
 	check_ynl_regen
+	check_cli_tables
 	if check_debs; then
 		check_contents hotpath-dkms "$DEB_DKMS" expected_dkms
 		check_contents hotpath-tools "$DEB_TOOLS" expected_tools

@@ -36,13 +36,13 @@ test_roundtrip()
 {
 	roundtrip rx-mode busy-poll .rx_mode busy-poll
 	roundtrip rx-mode interrupt .rx_mode interrupt
-	roundtrip tx-push on .tx_push on
-	roundtrip tx-push off .tx_push off
+	roundtrip tx-push on .tx_push true
+	roundtrip tx-push off .tx_push false
 	roundtrip busy-poll-fallback-us 250 .busy_poll_fallback_us 250
-	roundtrip stats off .stats off
-	roundtrip stats on .stats on
-	roundtrip probes on .probes on
-	roundtrip probes off .probes off
+	roundtrip stats off .stats false
+	roundtrip stats on .stats true
+	roundtrip probes on .probes true
+	roundtrip probes off .probes false
 	roundtrip ctpio-thresh 128 .ctpio.thresh 128
 	roundtrip ctpio ct .ctpio.mode ct
 	roundtrip ctpio sf .ctpio.mode sf
@@ -116,7 +116,7 @@ test_defaults()
 	hp_mod_load >/dev/null || return
 	p=$(hotpath -j show hp0)
 	check_eq "$(jq -c '.[0] | [.rx_mode,.tx_push,.busy_poll_fallback_us,.stats,.probes]' <<<"$p")" \
-		'["interrupt","off",100,"on","off"]' "default switches"
+		'["interrupt",false,100,true,false]' "default switches"
 	check_eq "$(jq -c '.[0].coalesce | [.rx_usecs,.rx_frames,.tx_usecs,.tx_frames]' <<<"$p")" \
 		'[0,1,0,1]' "default coalescing"
 	check_eq "$(jq -c '.[0].ctpio | [.mode,.thresh,.max_frame,.underrun_ppm]' <<<"$p")" \
@@ -135,9 +135,9 @@ test_ethtool_to_hotpath()
 		"33,5,44,6" "coalesce after ethtool -C"
 	run_cmd ethtool -G hp0 tx-push on
 	check_err $? "ethtool -G tx-push on failed"
-	check_eq "$(show_key hp0 .tx_push)" on "tx_push after ethtool -G tx-push on"
+	check_eq "$(show_key hp0 .tx_push)" true "tx_push after ethtool -G tx-push on"
 	run_cmd ethtool -G hp0 tx-push off
-	check_eq "$(show_key hp0 .tx_push)" off "tx_push after ethtool -G tx-push off"
+	check_eq "$(show_key hp0 .tx_push)" false "tx_push after ethtool -G tx-push off"
 
 	run_cmd ip link set hp0 down
 	rx=$(show_key hp0 .rings.rx)

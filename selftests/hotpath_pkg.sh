@@ -263,7 +263,7 @@ test_mismatch()
 	check_eq "$out" "$want" "hotpath show with another family version"
 	out=$("$cli" set hp0 tx-push on 2>&1)
 	check_eq "$?" 1 "set with another family version"
-	check_eq "$("$P/sbin/hotpath" -j show hp0 | jq -r '.[0].tx_push' 2>&1)" "off" \
+	check_eq "$("$P/sbin/hotpath" -j show hp0 | jq -r '.[0].tx_push' 2>&1)" "false" \
 		"tx-push after a refused set"
 	check_eq "$("$cli" --version 2>&1 | tail -n1)" \
 		"module: hotpath $VERSION, family version $MAJOR (mismatch)" "--version of the mismatched CLI"

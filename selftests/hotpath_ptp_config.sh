@@ -60,7 +60,7 @@ grant()
 	check_eq "$out" "tx=$3 rx=$4" "SIOCSHWTSTAMP reply"
 	check_eq "$("$HWTS" get hp0)" "tx=$3 rx=$4" "SIOCGHWTSTAMP"
 	check_eq "$(hotpath -j show hp0 | jq -r '.[0].ptp | "\(.hwtstamp_tx) \(.hwtstamp_rx_filter)"')" \
-		"$([ "$3" = 1 ] && echo on || echo off) $([ "$4" = 1 ] && echo all || echo none)" \
+		"$([ "$3" = 1 ] && echo true || echo false) $([ "$4" = 1 ] && echo all || echo none)" \
 		"hotpath show"
 	log_test "SIOCSHWTSTAMP tx_type $1 rx_filter $2 grants $3/$4"
 }

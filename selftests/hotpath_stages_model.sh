@@ -17,21 +17,6 @@ require_cmd jq hotpath
 PORT=7002
 PP=$(hp_helper stages_pingpong)
 
-# pingpong COUNT SIZE: COUNT round trips hp0 -> hp1 -> hp0 after a reset
-pingpong()
-{
-	local count=$1 size=$2 rc
-
-	ip netns exec "$NS_B" "$PP" server $PORT "$count" 0 1 >"$TMP/server" 2>&1 &
-	SERVER=$!
-	busywait 5000 sh -c "$IP netns exec $NS_B ss -Hlun | grep -q ':$PORT '" >/dev/null
-	run_cmd ip netns exec "$NS_A" "$PP" client "$IP4_B" $PORT "$count" "$size" 0 1 "$RESET_CMD"
-	rc=$?
-	wait $SERVER || rc=1
-	echo "    server: $(cat "$TMP/server")"
-	return $rc
-}
-
 # within ACTUAL EXPECTED PERMILLE WHAT: |actual - expected| <= expected * permille / 1000
 within()
 {
@@ -68,7 +53,7 @@ done
 # UDP payload -> frame without FCS: 14 + 20 + 8 + payload
 for size in 18 1000; do
 	frame=$((42 + size))
-	pingpong 20 $size
+	hp_pingpong 20 $size 0 0 1 "$RESET_CMD"
 	check_err $? "ping-pong failed"
 	# slot: max(frame + FCS, 64) + preamble/SFD + IFG = 20, at 10 bit/ns
 	slot=$(( frame + 4 > 64 ? frame + 4 : 64 ))
@@ -90,7 +75,7 @@ for d in "$NS_A $DEV_A" "$NS_B $DEV_B"; do
 	hp_set "$1" "$2" timing enforced probes on
 done
 N=200
-pingpong $N 18
+hp_pingpong $N 18 0 0 1 "$RESET_CMD"
 check_err $? "ping-pong failed"
 oneway=$(sed -n 's/.*oneway_mean_ns=\([0-9]*\).*/\1/p' "$TMP/server")
 sum=0

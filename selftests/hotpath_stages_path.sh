@@ -28,25 +28,10 @@ RX_BUSY_STAGES="rx_dma rx_busy_poll rx_stack rx_wakeup"
 
 # stage NS DEV NAME [FIELD]: one stage's field (count) from `hotpath -j stats`
 # counter NS DEV NAME
-# pingpong COUNT [BUSY_POLL_US]: WARMUP round trips, a reset of both
-# ports' stats, then COUNT round trips hp0 -> hp1 -> hp0
+# hp_pingpong (lib.sh) with WARMUP round trips, then RESET_CMD (a reset of
+# both ports' stats), then the COUNT round trips hp0 -> hp1 -> hp0
 WARMUP=3
 RESET_CMD=
-pingpong()
-{
-	local count=$1 busy=${2:-0} rc
-
-	ip netns exec "$NS_B" "$PP" server $PORT "$count" "$busy" $WARMUP >"$TMP/server" 2>&1 &
-	SERVER=$!
-	busywait 5000 sh -c "$IP netns exec $NS_B ss -Hlun | grep -q ':$PORT '" >/dev/null
-	run_cmd ip netns exec "$NS_A" "$PP" client "$IP4_B" $PORT "$count" $SIZE "$busy" \
-		$WARMUP "$RESET_CMD"
-	rc=$?
-	wait $SERVER || rc=1
-	echo "    server: $(cat "$TMP/server")"
-	return $rc
-}
-
 # expect_counts NS DEV EXPECTED STAGES...
 expect_counts()
 {
@@ -55,12 +40,6 @@ expect_counts()
 	for s in "$@"; do
 		check_eq "$(hp_stage "$ns" "$dev" "$s")" "$want" "$dev $s count"
 	done
-}
-
-reset_both()
-{
-	run_cmd ip netns exec "$NS_A" hotpath reset "$DEV_A"
-	run_cmd ip netns exec "$NS_B" hotpath reset "$DEV_B"
 }
 
 show_stats()
@@ -83,7 +62,7 @@ RESET_CMD="$IP netns exec $NS_A $HOTPATH reset $DEV_A && $IP netns exec $NS_B $H
 ##############################################################################
 # interrupt mode: every stage on the path counts N, rx_busy_poll 0
 
-pingpong $N
+hp_pingpong $N $SIZE 0 0 $WARMUP "$RESET_CMD"
 check_err $? "ping-pong failed"
 show_stats
 for d in "$NS_A $DEV_A" "$NS_B $DEV_B"; do
@@ -106,7 +85,7 @@ log_test "interrupt mode: $N counts per stage on the path, 0 off it"
 # outlasts the bound takes the second warm-up round trip, and the rest.
 hp_set "$NS_A" "$DEV_A" rx-mode busy-poll busy-poll-fallback-us 1000000
 hp_set "$NS_B" "$DEV_B" rx-mode busy-poll busy-poll-fallback-us 1000000
-pingpong $N 10000000
+hp_pingpong $N $SIZE 10000000 10000000 $WARMUP "$RESET_CMD"
 check_err $? "busy-poll ping-pong failed"
 show_stats
 # Each port sends as well as receives here, and its TX completion vector
@@ -157,9 +136,9 @@ echo 4096 >$TRACEFS/buffer_size_kb
 echo 1 >$TRACEFS/events/hotpath/enable
 hp_defer sh -c "echo 0 > $TRACEFS/events/hotpath/enable"
 # no warm-up here: the trace must hold exactly the measured packets
-reset_both
+hp_reset_both
 echo 1 >$TRACEFS/tracing_on
-WARMUP=0 pingpong $N
+hp_pingpong $N $SIZE 0 0 0 "$RESET_CMD"
 check_err $? "ping-pong failed"
 echo 0 >$TRACEFS/tracing_on
 cp $TRACEFS/trace "$TMP/trace"
@@ -201,7 +180,7 @@ hp_set "$NS_A" "$DEV_A" probes off
 hp_set "$NS_B" "$DEV_B" probes off
 echo "    probes_registered: $(cat $PARAM)"
 check_eq "$(cat $PARAM)" net_dev_queue "registered core probes with probes off"
-pingpong $N
+hp_pingpong $N $SIZE 0 0 $WARMUP "$RESET_CMD"
 check_err $? "ping-pong failed"
 for d in "$NS_A $DEV_A" "$NS_B $DEV_B"; do
 	set -- $d

@@ -32,24 +32,6 @@ reset_all()
 		run_cmd ip netns exec "$NS_B" hotpath reset hp2 >/dev/null
 }
 
-# pingpong COUNT BUSY_POLL_US WARMUP: hp0 -> hp1, echo hp2 -> hp3; the
-# server's socket busy polls for BUSY_POLL_US; both ports' stats are reset
-# after WARMUP round trips
-pingpong()
-{
-	local count=$1 busy=$2 warmup=$3 rc
-
-	ip netns exec "$NS_B" "$PP" server $PORT "$count" "$busy" "$warmup" >"$TMP/server" 2>&1 &
-	SERVER=$!
-	busywait 5000 sh -c "$IP netns exec $NS_B ss -Hlun | grep -q ':$PORT '" >/dev/null
-	run_cmd ip netns exec "$NS_A" "$PP" client "$IP4_B" $PORT "$count" $SIZE 0 "$warmup" \
-		"$RESET_CMD"
-	rc=$?
-	wait $SERVER || rc=1
-	echo "    server: $(cat "$TMP/server")"
-	return $rc
-}
-
 expect()
 {
 	local what=$1
@@ -99,7 +81,7 @@ check_eq "$(ip netns exec "$NS_B" hotpath -j show "$DEV_B" | jq -r '.[0].rx_mode
 # client's reset of three ports after the warm-up (three CLI runs, over a
 # second on a loaded emulated machine), else the first measured datagram
 # finds no poller and waits for the watchdog.
-pingpong $N 10000000 1
+hp_pingpong $N $SIZE 10000000 0 1 "$RESET_CMD"
 check_err $? "ping-pong failed"
 expect "busy poller" 0 $N 0 $N
 check_eq "$(hp_stage "$NS_B" "$DEV_B" rx_busy_poll)" $N "rx_busy_poll count"
@@ -111,7 +93,7 @@ log_test "busy-poll: a busy-polling receiver gets $N datagrams, interrupts flat"
 RET=0
 BOUND=1000
 hp_set "$NS_B" "$DEV_B" busy-poll-fallback-us $BOUND
-pingpong $N 0 0
+hp_pingpong $N $SIZE 0 0 0 "$RESET_CMD"
 check_err $? "ping-pong failed"
 expect "no poller" 0 0 $N $N
 min=$(hp_stage "$NS_B" "$DEV_B" rx_irq min_ns)
@@ -138,7 +120,7 @@ hp_set "$NS_B" "$DEV_B" busy-poll-fallback-us 100
 reset_all
 ip netns exec "$NS_B" "$XFER" udp-server $PORT $TOTAL 5000 >"$TMP/server" 2>&1 &
 SERVER=$!
-busywait 5000 sh -c "$IP netns exec $NS_B ss -Hlun | grep -q ':$PORT '" >/dev/null
+hp_wait_listen "$NS_B" u $PORT
 ip netns exec "$NS_A" "$XFER" udp-client "$IP4_B" $PORT $TOTAL 100 >"$TMP/client" 2>&1 &
 CLIENT=$!
 flips=0

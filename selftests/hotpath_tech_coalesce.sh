@@ -57,7 +57,7 @@ server_start()
 {
 	ip netns exec "$NS_B" "$XFER" udp-server $PORT "$1" 5000 >"$TMP/server" 2>&1 &
 	SERVER=$!
-	busywait 5000 sh -c "$IP netns exec $NS_B ss -Hlun | grep -q ':$PORT '" >/dev/null
+	hp_wait_listen "$NS_B" u $PORT
 }
 
 server_wait()
@@ -93,20 +93,6 @@ forwarded()
 	server_wait || rc=1
 	check_eq "$(hp_counter "$NS_A" hp3 watchdog_fires)" 1 "hp3 watchdog_fires (one release)"
 	check_eq "$(hp_counter "$NS_A" hp3 napi_polls)" 2 "hp3 napi_polls (64, then 0)"
-	return $rc
-}
-
-# pingpong COUNT: one datagram in flight hp0 -> hp1 -> hp0
-pingpong()
-{
-	local count=$1 rc
-
-	ip netns exec "$NS_B" "$PP" server $PORT "$count" >"$TMP/server" 2>&1 &
-	SERVER=$!
-	busywait 5000 sh -c "$IP netns exec $NS_B ss -Hlun | grep -q ':$PORT '" >/dev/null
-	run_cmd ip netns exec "$NS_A" "$PP" client "$IP4_B" $PORT "$count" $SIZE
-	rc=$?
-	server_wait || rc=1
 	return $rc
 }
 
@@ -205,7 +191,7 @@ RET=0
 run_cmd ip -n "$NS_B" route add $IP4_A/32 via 10.0.2.2 dev hp4 src $IP4_B || hp_fail "echo route"
 coalesce 50 0
 reset_all
-pingpong $N
+hp_pingpong $N $SIZE
 check_err $? "ping-pong failed"
 expect_irqs $N "rx-usecs 50, ping-pong" $N
 check_eq "$(hp_counter "$NS_B" "$DEV_B" interrupts_timer)" $N "rx-usecs 50, ping-pong: every interrupt by the timer"
@@ -226,7 +212,7 @@ log_test "coalescing rx-usecs 50: one interrupt per lone frame, rx_irq >= 50 us"
 RET=0
 coalesce 0 1
 reset_all
-pingpong $N
+hp_pingpong $N $SIZE
 check_err $? "ping-pong failed"
 expect_irqs $N "rx-usecs 0 rx-frames 1, ping-pong" $N
 # The median, not the mean: one descheduled vCPU must not fail the test.

@@ -30,12 +30,6 @@ MTU=2000
 XFER=$(hp_helper hp_xfer)
 SEND=$(hp_helper tech_send)
 
-reset_both()
-{
-	run_cmd ip netns exec "$NS_A" hotpath reset "$DEV_A" >/dev/null &&
-		run_cmd ip netns exec "$NS_B" hotpath reset "$DEV_B" >/dev/null
-}
-
 # udp COUNT PAYLOAD: COUNT datagrams hp0 -> hp1, each sent once the
 # previous one's TX completion was reaped (so each finds the ring empty);
 # the receiver verifies every one arrived intact and once
@@ -45,7 +39,7 @@ udp()
 
 	ip netns exec "$NS_B" "$XFER" udp-server $PORT "$count" 3000 >"$TMP/server" 2>&1 &
 	SERVER=$!
-	busywait 5000 sh -c "$IP netns exec $NS_B ss -Hlun | grep -q ':$PORT '" >/dev/null
+	hp_wait_listen "$NS_B" u $PORT
 	run_cmd ip netns exec "$NS_A" "$SEND" udp "$IP4_B" $PORT "$count" "$size"
 	rc=$?
 	wait $SERVER || rc=1
@@ -53,42 +47,8 @@ udp()
 	return $rc
 }
 
-# fwd_setup: hp2 in NS_S (10.0.1.1) routes to hp1 through hp3 (10.0.1.2),
-# which sits in NS_A with hp0.  hp3 holds what it receives (busy-poll
-# rx-mode, no poller, 1 s watchdog), then its one NAPI poll forwards it all
-# out of hp0: a burst that reaches hp0's xmit within one BH section, so
-# hp0's NAPI cannot reap a TX completion in between, whatever the timing.
+# the namespace of hp2 for hp_fwd_setup/hp_fwd_burst (lib.sh)
 NS_S=hp-$$-s
-fwd_setup()
-{
-	hp_ns_add "$NS_S" || return 1
-	hp_port_setup "$NS_S" hp2 10.0.1.1 "" || return 1
-	hp_port_setup "$NS_A" hp3 10.0.1.2 "" || return 1
-	busywait_eq 5000 1 hp_carrier "$NS_S" hp2 >/dev/null || return 1
-	hp_quiet_link "$NS_S" hp2 "$(hp_mac "$NS_A" hp3)" 10.0.1.2 || return 1
-	hp_quiet_link "$NS_A" hp3 "$(hp_mac "$NS_S" hp2)" 10.0.1.1 || return 1
-	ip -n "$NS_S" route add 10.0.0.0/24 via 10.0.1.2 || return 1
-	ip netns exec "$NS_A" sysctl -qw net.ipv4.ip_forward=1 || return 1
-	ip netns exec "$NS_A" hotpath set hp3 timing accounted rx-mode busy-poll \
-		busy-poll-fallback-us 1000000
-}
-
-# fwd_burst COUNT PAYLOAD: COUNT datagrams hp2 -> hp3 -> (forwarded) hp0 ->
-# hp1 in one burst; the receiver verifies every one arrived intact
-fwd_burst()
-{
-	local count=$1 size=$2 rc
-
-	ip netns exec "$NS_B" "$XFER" udp-server $PORT "$count" 5000 >"$TMP/server" 2>&1 &
-	SERVER=$!
-	busywait 5000 sh -c "$IP netns exec $NS_B ss -Hlun | grep -q ':$PORT '" >/dev/null
-	run_cmd ip netns exec "$NS_S" "$XFER" udp-client "$IP4_B" $PORT "$count" "$size"
-	rc=$?
-	wait $SERVER || rc=1
-	echo "    server: $(tail -n 1 "$TMP/server")"
-	return $rc
-}
-
 # raw COUNT LEN: COUNT raw frames of LEN bytes from hp0
 raw()
 {
@@ -134,7 +94,7 @@ run_cmd ip link set hp0 mtu $MTU && run_cmd ip link set hp1 mtu $MTU ||
 	hp_fail "cannot set the MTU"
 hp_pair_setup || hp_fail "pair setup failed"
 hp_pair_quiet || hp_fail "quiet link setup failed"
-fwd_setup || hp_fail "forwarding setup failed"
+hp_fwd_setup || hp_fail "forwarding setup failed"
 for d in "$NS_A $DEV_A" "$NS_B $DEV_B"; do
 	set -- $d
 	hp_set "$1" "$2" timing accounted link-speed 10g
@@ -154,7 +114,7 @@ for mode in ct sf sf-np; do
 	max=${max:-$want}
 
 	# qualifying: 142 B frames (UDP payload + 42 B of headers)
-	reset_both
+	hp_reset_both
 	udp $N 100
 	check_err $? "$mode: qualifying datagrams lost"
 	expect_ctpio "$mode, $N x 142 B" $N 0 0 0 0
@@ -163,7 +123,7 @@ for mode in ct sf sf-np; do
 	check_eq "$(hp_counter "$NS_B" "$DEV_B" rx_packets)" $N "$mode: $DEV_B rx_packets"
 
 	# exactly the max frame qualifies, one byte more falls back
-	reset_both
+	hp_reset_both
 	udp $N $((max - 42))
 	check_err $? "$mode: max-frame datagrams lost"
 	udp $N $((max - 41))
@@ -172,7 +132,7 @@ for mode in ct sf sf-np; do
 	check_eq "$(hp_stage "$NS_A" "$DEV_A" tx_fetch)" $N "$mode: tx_fetch count (long ones fetched)"
 
 	# runts: shorter than 29 B; 29 B is the shortest CTPIO frame
-	reset_both
+	hp_reset_both
 	raw $N 28
 	check_err $? "$mode: raw send failed"
 	raw $N 29
@@ -182,8 +142,8 @@ for mode in ct sf sf-np; do
 	check_err $? "$mode: $DEV_B rx_packets $(hp_counter "$NS_B" "$DEV_B" rx_packets), expected $((2 * N))"
 
 	# ring busy: only the first of a burst finds it empty
-	reset_both
-	fwd_burst $N 100
+	hp_reset_both
+	hp_fwd_burst $N 100
 	check_err $? "$mode: burst datagrams lost"
 	expect_ctpio "$mode, burst of $N into a busy ring" 1 0 $((N - 1)) 0 0
 
@@ -199,7 +159,7 @@ CRC0=$(hp_stat "$NS_B" "$DEV_B" rx_crc_errors)
 RET=0
 hp_set "$NS_A" "$DEV_A" ctpio ct link-speed 25g
 hp_set "$NS_B" "$DEV_B" link-speed 25g
-reset_both
+hp_reset_both
 udp $N 100
 check_err $? "ct at 25G: datagrams lost"
 expect_ctpio "ct at 25G, $N x 142 B" 0 $N 0 0 0
@@ -212,7 +172,7 @@ log_test "CTPIO ct at 25G: every frame poisoned, $N CRC errors at the peer, all 
 
 RET=0
 CRC0=$(hp_stat "$NS_B" "$DEV_B" rx_crc_errors)
-reset_both
+hp_reset_both
 udp $N 18
 check_err $? "ct at 25G, 60 B: datagrams lost"
 expect_ctpio "ct at 25G, $N x 60 B (within ctpio-thresh 64)" $N 0 0 0 0
@@ -222,7 +182,7 @@ log_test "CTPIO ct at 25G: a frame within ctpio-thresh cannot underrun"
 RET=0
 CRC0=$(hp_stat "$NS_B" "$DEV_B" rx_crc_errors)
 hp_set "$NS_A" "$DEV_A" ctpio sf
-reset_both
+hp_reset_both
 udp $N 100
 check_err $? "sf at 25G: datagrams lost"
 expect_ctpio "sf at 25G" $N 0 0 0 0
@@ -235,7 +195,7 @@ for mode in sf-np sf ct; do
 	RET=0
 	CRC0=$(hp_stat "$NS_B" "$DEV_B" rx_crc_errors)
 	hp_set "$NS_A" "$DEV_A" ctpio $mode
-	reset_both
+	hp_reset_both
 	udp $N 100
 	check_err $? "$mode, underrun-ppm 1000000: datagrams lost"
 	if [ $mode = sf-np ]; then
@@ -271,7 +231,7 @@ echo "    model: pio $pio ns, pio(thresh) $pio_th ns, wire $wire ns; path ct $ct
 for mode in ct sf; do
 	RET=0
 	hp_set "$NS_A" "$DEV_A" ctpio $mode
-	reset_both
+	hp_reset_both
 	udp $N $((LEN - 42))
 	check_err $? "$mode: datagrams lost"
 	expect_ctpio "$mode, $N x $LEN B" $N 0 0 0 0

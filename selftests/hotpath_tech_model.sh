@@ -37,19 +37,6 @@ both()
 	hp_set "$NS_A" "$DEV_A" "$@" && hp_set "$NS_B" "$DEV_B" "$@"
 }
 
-pingpong()
-{
-	local rc
-
-	ip netns exec "$NS_B" "$PP" server $PORT $N >"$TMP/server" 2>&1 &
-	SERVER=$!
-	busywait 5000 sh -c "$IP netns exec $NS_B ss -Hlun | grep -q ':$PORT '" >/dev/null
-	run_cmd ip netns exec "$NS_A" "$PP" client "$IP4_B" $PORT $N $PAYLOAD
-	rc=$?
-	wait $SERVER || rc=1
-	return $rc
-}
-
 # within ACTUAL EXPECTED WHAT: |actual - expected| <= expected / 32 + 1
 within()
 {
@@ -66,7 +53,7 @@ measure()
 
 	run_cmd ip netns exec "$NS_A" hotpath reset "$DEV_A" >/dev/null
 	run_cmd ip netns exec "$NS_B" hotpath reset "$DEV_B" >/dev/null
-	pingpong
+	hp_pingpong $N $PAYLOAD
 	check_err $? "$what: ping-pong failed"
 	db=$(model doorbell_ns); rtt=$(model pcie_rtt_ns); dma=$(model dma_ns)
 	bw=$(model pcie_mbps); phy=$(model phy_ns); rxdma=$(model rx_dma_ns)

@@ -23,18 +23,6 @@ hp_defer rm -rf "$TMP"
 hp_mod_load pairs=1 || hp_fail "insmod failed"
 hp_pair_setup hp0 hp1 || hp_fail "pair setup failed"
 
-# wait_listen NS PROTO PORT: until a socket listens there.
-_listening()
-{
-	local ns=$1 proto=$2 port=$3
-
-	ip netns exec "$ns" ss -H -n "-l$proto" "sport = :$port" | grep -q .
-}
-wait_listen()
-{
-	busywait 10000 _listening "$@"
-}
-
 # counters: "A.tx A.rx B.tx B.rx" packets, then bytes, then drops.
 snapshot()
 {
@@ -53,7 +41,7 @@ tcp_xfer()
 	s0=($(snapshot))
 	ip netns exec "$NS_B" timeout 300 "$XFER" tcp-server "$port" > "$TMP/srv" 2>&1 &
 	srv=$!
-	wait_listen "$NS_B" t "$port" || check_err 1 "server did not listen"
+	hp_wait_listen "$NS_B" t "$port" || check_err 1 "server did not listen"
 	echo "COMMAND: ip netns exec $NS_A hp_xfer tcp-client $addr $port $TCP_BYTES"
 	cli=$(ip netns exec "$NS_A" timeout 300 "$XFER" tcp-client "$addr" "$port" "$TCP_BYTES" 2>&1)
 	check_err $? "client failed: $cli"
@@ -84,7 +72,7 @@ udp_burst()
 	ip netns exec "$NS_B" timeout 300 "$XFER" udp-server "$port" "$UDP_COUNT" 10000 \
 		> "$TMP/usrv" 2>&1 &
 	srv=$!
-	wait_listen "$NS_B" u "$port" || check_err 1 "server did not bind"
+	hp_wait_listen "$NS_B" u "$port" || check_err 1 "server did not bind"
 	echo "COMMAND: ip netns exec $NS_A hp_xfer udp-client $addr $port $UDP_COUNT $UDP_SIZE 65536"
 	cli=$(ip netns exec "$NS_A" "$XFER" udp-client "$addr" "$port" "$UDP_COUNT" "$UDP_SIZE" 65536 2>&1)
 	check_err $? "client failed: $cli"

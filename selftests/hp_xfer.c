@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hp_dgram.h"
+
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
 #define MAX_DGRAM 65507
@@ -39,29 +41,6 @@ static uint64_t fnv(uint64_t h, const unsigned char *p, size_t n)
 		h *= FNV_PRIME;
 	}
 	return h;
-}
-
-static void die(const char *what)
-{
-	perror(what);
-	exit(1);
-}
-
-/* Deterministic bytes: xorshift64 from a seed. */
-static void fill(unsigned char *p, size_t n, uint64_t *state)
-{
-	uint64_t x = *state;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (!(i & 7)) {
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-		}
-		p[i] = (unsigned char)(x >> ((i & 7) * 8));
-	}
-	*state = x;
 }
 
 static int server_socket(int type, int port)
@@ -157,16 +136,6 @@ static int tcp_client(const char *addr, int port, uint64_t bytes)
 		;
 	printf("bytes=%llu fnv=%016llx\n", (unsigned long long)bytes, (unsigned long long)h);
 	return 0;
-}
-
-/* Datagram: u32 seq, u32 size, then bytes from a seq-seeded generator. */
-static void make_dgram(unsigned char *p, uint32_t seq, uint32_t size)
-{
-	uint64_t state = 0x2545f4914f6cdd1dULL ^ ((uint64_t)seq << 20 | size);
-
-	memcpy(p, &seq, 4);
-	memcpy(p + 4, &size, 4);
-	fill(p + 8, size - 8, &state);
 }
 
 static int udp_server(int port, uint32_t count, int idle_ms)

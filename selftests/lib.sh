@@ -482,6 +482,78 @@ hp_pair_quiet()
 }
 
 ##############################################################################
+# Traffic between the ends of the pair (hp_pair_setup: NS_A/DEV_A/IP4_A,
+# NS_B/DEV_B/IP4_B).  The callers set PORT, TMP and the helper they use (PP:
+# stages_pingpong, XFER: hp_xfer); the server's output is in $TMP/server,
+# its pid in SERVER.
+
+# hp_reset_both: zero the stages and counters of both ends
+hp_reset_both()
+{
+	run_cmd ip netns exec "$NS_A" hotpath reset "$DEV_A" &&
+		run_cmd ip netns exec "$NS_B" hotpath reset "$DEV_B"
+}
+
+# hp_pingpong COUNT SIZE [SERVER_BUSY CLIENT_BUSY WARMUP [RESET_CMD]]: COUNT
+# round trips of SIZE-byte datagrams NS_A -> NS_B -> NS_A, one in flight
+# (stages_pingpong); with BUSY (SO_BUSY_POLL us) for the server and the
+# client, and WARMUP round trips before the client runs RESET_CMD.
+hp_pingpong()
+{
+	local count=$1 size=$2 sargs=("$1") cargs=("$1" "$2") rc
+
+	if [ $# -gt 2 ]; then
+		sargs+=("$3" "$5")
+		cargs+=("$4" "$5")
+		[ $# -gt 5 ] && cargs+=("$6")
+	fi
+	ip netns exec "$NS_B" "$PP" server "$PORT" "${sargs[@]}" >"$TMP/server" 2>&1 &
+	SERVER=$!
+	hp_wait_listen "$NS_B" u "$PORT"
+	run_cmd ip netns exec "$NS_A" "$PP" client "$IP4_B" "$PORT" "${cargs[@]}"
+	rc=$?
+	wait $SERVER || rc=1
+	echo "    server: $(cat "$TMP/server")"
+	return $rc
+}
+
+# hp_fwd_setup: hp2 in NS_S (10.0.1.1) routes to IP4_B through hp3
+# (10.0.1.2), which sits in NS_A with DEV_A.  hp3 holds what it receives
+# (busy-poll rx-mode, no poller, 1 s watchdog), then its one NAPI poll
+# forwards it all out of DEV_A: a burst that reaches DEV_A's xmit within one
+# BH section, so DEV_A's NAPI cannot reap a TX completion in between,
+# whatever the timing.  Needs hotpath pairs=2; the caller names NS_S.
+hp_fwd_setup()
+{
+	hp_ns_add "$NS_S" || return 1
+	hp_port_setup "$NS_S" hp2 10.0.1.1 "" || return 1
+	hp_port_setup "$NS_A" hp3 10.0.1.2 "" || return 1
+	busywait_eq 5000 1 hp_carrier "$NS_S" hp2 >/dev/null || return 1
+	hp_quiet_link "$NS_S" hp2 "$(hp_mac "$NS_A" hp3)" 10.0.1.2 || return 1
+	hp_quiet_link "$NS_A" hp3 "$(hp_mac "$NS_S" hp2)" 10.0.1.1 || return 1
+	ip -n "$NS_S" route add 10.0.0.0/24 via 10.0.1.2 || return 1
+	ip netns exec "$NS_A" sysctl -qw net.ipv4.ip_forward=1 || return 1
+	ip netns exec "$NS_A" hotpath set hp3 timing accounted rx-mode busy-poll \
+		busy-poll-fallback-us 1000000
+}
+
+# hp_fwd_burst COUNT PAYLOAD: COUNT datagrams hp2 -> hp3 -> (forwarded)
+# DEV_A -> DEV_B (hp_xfer udp-server in NS_B)
+hp_fwd_burst()
+{
+	local count=$1 size=$2 rc
+
+	ip netns exec "$NS_B" "$XFER" udp-server "$PORT" "$count" 5000 >"$TMP/server" 2>&1 &
+	SERVER=$!
+	hp_wait_listen "$NS_B" u "$PORT"
+	run_cmd ip netns exec "$NS_S" "$XFER" udp-client "$IP4_B" "$PORT" "$count" "$size"
+	rc=$?
+	wait $SERVER || rc=1
+	echo "    server: $(tail -n 1 "$TMP/server")"
+	return $rc
+}
+
+##############################################################################
 # Counters
 
 # hp_stage NS DEV STAGE [FIELD]: a stage's field (default count) from
@@ -496,6 +568,26 @@ hp_stage()
 hp_counter()
 {
 	ip netns exec "$1" hotpath -j stats "$2" | jq -r ".[0].counters.$3"
+}
+
+# hp_snap NS DEV: one `hotpath -j stats` dump into HP_SNAP, so that several
+# figures read with hp_snap_counter / hp_snap_stage come from one instant.
+hp_snap()
+{
+	HP_SNAP=$(ip netns exec "$1" hotpath -j stats "$2")
+}
+
+# hp_snap_counter NAME: a technique counter of the last hp_snap
+hp_snap_counter()
+{
+	jq -r ".[0].counters.$1" <<<"$HP_SNAP"
+}
+
+# hp_snap_stage STAGE [FIELD]: a stage's field (default count) of the last
+# hp_snap
+hp_snap_stage()
+{
+	jq -r --arg n "$1" ".[0].stages[] | select(.name == \$n) | .${2:-count}" <<<"$HP_SNAP"
 }
 
 # hp_set NS DEV KEY VALUE...: `hotpath set` inside NS, printed

@@ -41,40 +41,10 @@
 #include <unistd.h>
 #include <linux/sockios.h>
 
+#include "hp_dgram.h"
+
 #define ETH_P_EXPERIMENTAL	0x88b5
 #define MAX_COUNT		1024
-
-static void die(const char *what)
-{
-	perror(what);
-	exit(1);
-}
-
-/* hp_xfer.c's datagram: xorshift64 bytes seeded from seq and size. */
-static void fill(unsigned char *p, size_t n, uint64_t *state)
-{
-	uint64_t x = *state;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (!(i & 7)) {
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-		}
-		p[i] = (unsigned char)(x >> ((i & 7) * 8));
-	}
-	*state = x;
-}
-
-static void make_dgram(unsigned char *p, uint32_t seq, uint32_t size)
-{
-	uint64_t state = 0x2545f4914f6cdd1dULL ^ ((uint64_t)seq << 20 | size);
-
-	memcpy(p, &seq, 4);
-	memcpy(p + 4, &size, 4);
-	fill(p + 8, size - 8, &state);
-}
 
 static double now(void)
 {

@@ -180,8 +180,10 @@ if [ -x "$TOP/build/xsk/xskxceiver" ]; then
 	put_bin "$TOP/build/xsk/xskxceiver" /selftests/hotpath/xskxceiver
 	put /lib/x86_64-linux-gnu/libgcc_s.so.1
 fi
-# Extra data files a test may ship (selftests/data/ if present).
+# Extra data files a test may ship (selftests/data/ if present), and the
+# expected outputs of hotpath_golden.sh.
 [ -d "$S/data" ] && cp -a "$S/data" "$ROOT/selftests/hotpath/"
+cp -a "$S/golden" "$ROOT/selftests/hotpath/"
 # What scripts/pkg.sh staged for hotpath_pkg.sh (make install tree, DKMS
 # module), as /pkg.
 if [ -n "${HP_VM_PKG:-}" ] && [ -d "$HP_VM_PKG" ]; then

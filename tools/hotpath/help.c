@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hotpath help: the usage and the keys of `set`.
+ * hotpath help: the usage, the subcommands and the keys of `set`, all from
+ * their tables.
  */
 #include <string.h>
 
@@ -11,18 +12,12 @@ int cmd_help(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	usage(stdout);
-	printf("\n"
-	       "set keys:\n"
-	       "  rx-mode interrupt|busy-poll     busy-poll-fallback-us US\n"
-	       "  tx-push on|off                  stats on|off     probes on|off\n"
-	       "  ctpio off|ct|sf|sf-np           ctpio-thresh BYTES  ctpio-max-frame BYTES\n"
-	       "  ctpio-underrun-ppm PPM\n"
-	       "  rx-usecs US  rx-frames N  tx-usecs US  tx-frames N\n"
-	       "  profile realistic|seed          timing enforced|accounted\n"
-	       "  link-speed 1g|10g|25g|40g|100g  pcie-bw BW  host-pio-bw BW\n"
-	       "  pcie-rtt T  doorbell T  dma T  phy T  rx-dma T  desc T\n"
-	       "  phc-drift-ppb PPB               (-1000000..1000000)\n"
-	       "T: nanoseconds (300, 300ns, 1.5us); BW: Mb/s or 26g, 500m.\n"
+	printf("\nsubcommands:\n");
+	print_subcommands(stdout);
+	printf("\nset keys:\n");
+	set_print_keys(stdout);
+	printf("T: nanoseconds (300, 300ns, 1.5us); US: microseconds (50, 50us);\n"
+	       "BW: Mb/s or with a unit (26g, 500m); ranges: hotpath(8), the kernel's message.\n"
 	       "Exit status: 0 success, 1 the operation failed, 2 usage error.\n"
 	       "See hotpath(8).\n");
 	return 0;

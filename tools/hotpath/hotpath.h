@@ -85,10 +85,36 @@ const char *source_name(unsigned int v);
 const char *counter_name(unsigned int id, char *buf, size_t len);
 const char *attr_key_name(int parent, int type);
 
-/* out.c: JSON and colour helpers */
-void json_str(FILE *f, const char *s);
-void print_port_json(FILE *f, const struct hp_port *p);
-void print_port_line(FILE *f, const struct hp_port *p);
+/*
+ * print.c: text and JSON from one call per field (iproute2's PRINT_ANY):
+ * @key is the JSON member (NULL in an array), @fmt the text's printf format
+ * of the value (%s, %llu, %lld).
+ */
+enum print_mode { PRINT_ANY, PRINT_TEXT, PRINT_JSON };
+void print_oneline(bool on);
+void open_json_object(const char *key);
+void close_json_object(void);
+void open_json_array(const char *key);
+void close_json_array(void);
+void print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void print_nl(void);
+void print_json_nl(void);
+void print_string(enum print_mode m, const char *key, const char *fmt, const char *v);
+void print_colour_string(enum print_mode m, const char *colour, const char *key,
+			 const char *fmt, const char *v);
+void print_uint(enum print_mode m, const char *key, const char *fmt, unsigned long long v);
+void print_int(enum print_mode m, const char *key, const char *fmt, long long v);
+void print_bool(enum print_mode m, const char *key, const char *fmt, bool v);
+void print_colour_bool(enum print_mode m, const char *colour, const char *key,
+		       const char *fmt, bool v);
+void print_null(enum print_mode m, const char *key, const char *fmt);
+void print_ns(enum print_mode m, const char *key, const char *fmt, unsigned long long ns);
+void print_mbps(enum print_mode m, const char *key, const char *fmt, unsigned long long mbps);
+
+/* show.c: the port, for show and monitor */
+void print_port(const struct hp_port *p);
+
+/* out.c: colour and units */
 bool colour_enabled(void);
 const char *col(const char *code);
 #define COL_RESET	"0"
@@ -108,5 +134,7 @@ int cmd_monitor(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_version(void);
 void usage(FILE *f);
+void print_subcommands(FILE *f);
+void set_print_keys(FILE *f);
 
 #endif

@@ -12,30 +12,46 @@
 const char *prog = "hotpath";
 bool json_output;
 
+/*
+ * The subcommands: usage and `hotpath help` are printed from this table
+ * (wireguard-tools' way), so a new subcommand is one line here.
+ */
 static const struct {
 	const char *name;
 	/* each checks its arguments, then opens netlink (usage errors first) */
 	int (*fn)(int argc, char **argv);
+	const char *args;	/* after the name in the usage line */
+	bool json;		/* takes -j|--json */
+	const char *desc;	/* for help */
 } subcommands[] = {
-	{ "show", cmd_show },
-	{ "set", cmd_set },
-	{ "stats", cmd_stats },
-	{ "reset", cmd_reset },
-	{ "monitor", cmd_monitor },
-	{ "help", cmd_help },
+	{ "show", cmd_show, " [DEV]", true, "the configuration of DEV or of every port" },
+	{ "set", cmd_set, " DEV KEY VALUE [KEY VALUE ...]", false,
+	  "change settings, all of them or none" },
+	{ "stats", cmd_stats, " [DEV] [--watch SECONDS]", true,
+	  "per-stage latencies and technique counters" },
+	{ "reset", cmd_reset, " DEV", false, "zero the stages and counters of DEV" },
+	{ "monitor", cmd_monitor, "", true, "print every configuration change" },
+	{ "help", cmd_help, "", false, "this text and the keys of set" },
 };
 
 void usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: %s [-j|--json] show [DEV]\n"
-		"       %s set DEV KEY VALUE [KEY VALUE ...]\n"
-		"       %s [-j|--json] stats [DEV] [--watch SECONDS]\n"
-		"       %s reset DEV\n"
-		"       %s monitor\n"
-		"       %s help\n"
-		"       %s --version\n",
-		prog, prog, prog, prog, prog, prog, prog);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
+		fprintf(f, "%s %s%s %s%s\n", i ? "      " : "Usage:", prog,
+			subcommands[i].json ? " [-j|--json]" : "", subcommands[i].name,
+			subcommands[i].args);
+	fprintf(f, "       %s --version\n", prog);
+}
+
+/* For help: each subcommand and what it does. */
+void print_subcommands(FILE *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
+		fprintf(f, "  %-8s %s\n", subcommands[i].name, subcommands[i].desc);
 }
 
 int main(int argc, char **argv)

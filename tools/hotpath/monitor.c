@@ -1,19 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * hotpath monitor: print every configuration change announced on the
- * "config" group (by `hotpath set` or ethtool), one line (or one JSON
- * object) per change.
+ * "config" group (by `hotpath set` or ethtool), one line per change: the
+ * port as `show` prints it, on one line (or one JSON object).
  */
 #include "hotpath.h"
 
 static int print_change(const struct hp_port *p)
 {
-	if (json_output) {
-		print_port_json(stdout, p);
-		putchar('\n');
-	} else {
-		print_port_line(stdout, p);
-	}
+	print_port(p);
+	putchar('\n');
 	fflush(stdout);
 	return 0;
 }
@@ -27,5 +23,6 @@ int cmd_monitor(int argc, char **argv)
 	}
 	if (hp_nl_open() < 0)
 		return EXIT_FAIL;
+	print_oneline(true);
 	return hp_nl_monitor(print_change) ? EXIT_FAIL : 0;
 }

@@ -116,13 +116,42 @@ static int sint(const char *s, uint64_t *out)
 	return 0;
 }
 
+static const char *const rx_modes[] = { "interrupt", "busy-poll" };
+static const char *const onoff[] = { "off", "on" };
+static const char *const ctpio[] = { "off", "ct", "sf", "sf-np" };
+static const char *const timing[] = { "enforced", "accounted" };
+static const char *const profile[] = { "realistic", "seed" };
+static const char *const links[] = { "1g", "10g", "25g", "40g", "100g" };
+
+/*
+ * What each kind of value looks like: the words of an enumerated one (their
+ * index is the value sent), or the placeholder of `hotpath help` and the
+ * example of the error message.  `help`, the parser and the messages all
+ * read this table.
+ */
+static const struct {
+	const char *const *words;
+	unsigned int n_words;
+	const char *syntax;	/* help: after the words, or alone */
+	const char *expected;	/* error: after the words, or alone */
+	const char *shown;	/* in place of the words, in their users' order */
+} kinds[] = {
+	[V_RX_MODE] = { rx_modes, ARRAY_SIZE(rx_modes) },
+	[V_ONOFF] = { onoff, ARRAY_SIZE(onoff), .shown = "on|off" },
+	[V_CTPIO] = { ctpio, ARRAY_SIZE(ctpio) },
+	[V_TIMING] = { timing, ARRAY_SIZE(timing) },
+	[V_PROFILE] = { profile, ARRAY_SIZE(profile) },
+	[V_UINT] = { NULL, 0, "N", "a number" },
+	[V_USECS] = { NULL, 0, "US", "microseconds, e.g. 50 or 50us" },
+	[V_NS] = { NULL, 0, "T", "nanoseconds, e.g. 300, 300ns or 1.5us" },
+	[V_MBPS] = { NULL, 0, "BW", "Mb/s or with a unit, e.g. 26g or 500m" },
+	/* the words are examples here: any bandwidth goes */
+	[V_LINK] = { links, ARRAY_SIZE(links), "BW", "Mb/s" },
+	[V_SINT] = { NULL, 0, "INT", "an integer, e.g. -2500" },
+};
+
 static int parse_value(const struct set_key *k, const char *s, uint64_t *out)
 {
-	static const char *const rx_modes[] = { "interrupt", "busy-poll" };
-	static const char *const onoff[] = { "off", "on" };
-	static const char *const ctpio[] = { "off", "ct", "sf", "sf-np" };
-	static const char *const timing[] = { "enforced", "accounted" };
-	static const char *const profile[] = { "realistic", "seed" };
 	static const char *const ns_sfx[] = { "", "ns", "us", "ms" };
 	static const double ns_scale[] = { 1, 1, 1e3, 1e6 };
 	static const char *const us_sfx[] = { "", "us", "ms", "s" };
@@ -134,15 +163,11 @@ static int parse_value(const struct set_key *k, const char *s, uint64_t *out)
 
 	switch (k->kind) {
 	case V_RX_MODE:
-		return pick(s, rx_modes, ARRAY_SIZE(rx_modes), out);
 	case V_ONOFF:
-		return pick(s, onoff, ARRAY_SIZE(onoff), out);
 	case V_CTPIO:
-		return pick(s, ctpio, ARRAY_SIZE(ctpio), out);
 	case V_TIMING:
-		return pick(s, timing, ARRAY_SIZE(timing), out);
 	case V_PROFILE:
-		return pick(s, profile, ARRAY_SIZE(profile), out);
+		return pick(s, kinds[k->kind].words, kinds[k->kind].n_words, out);
 	case V_UINT:
 		return scaled(s, int_sfx, int_scale, 1, out);
 	case V_USECS:
@@ -158,22 +183,30 @@ static int parse_value(const struct set_key *k, const char *s, uint64_t *out)
 	return -EINVAL;
 }
 
-static const char *expected(enum val_kind kind)
+/* The words joined by '|', then " or "/"|" @tail: "on|off", "1g|...|100g or Mb/s". */
+static void print_kind(FILE *f, enum val_kind kind, bool help)
 {
-	switch (kind) {
-	case V_RX_MODE: return "interrupt|busy-poll";
-	case V_ONOFF: return "on|off";
-	case V_CTPIO: return "off|ct|sf|sf-np";
-	case V_TIMING: return "enforced|accounted";
-	case V_PROFILE: return "realistic|seed";
-	case V_UINT: return "a number";
-	case V_USECS: return "microseconds, e.g. 50 or 50us";
-	case V_NS: return "nanoseconds, e.g. 300, 300ns or 1.5us";
-	case V_MBPS: return "Mb/s or with a unit, e.g. 26g or 500m";
-	case V_LINK: return "1g|10g|25g|40g|100g or Mb/s";
-	case V_SINT: return "an integer, e.g. -2500";
+	const char *tail = help ? kinds[kind].syntax : kinds[kind].expected;
+	unsigned int i;
+
+	if (kinds[kind].shown)
+		fputs(kinds[kind].shown, f);
+	for (i = 0; !kinds[kind].shown && i < kinds[kind].n_words; i++)
+		fprintf(f, "%s%s", i ? "|" : "", kinds[kind].words[i]);
+	if (tail)
+		fprintf(f, "%s%s", !kinds[kind].n_words ? "" : help ? "|" : " or ", tail);
+}
+
+/* `hotpath help`: every key of the table with its value. */
+void set_print_keys(FILE *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < N_KEYS; i++) {
+		fprintf(f, "  %-22s ", set_keys[i].key);
+		print_kind(f, set_keys[i].kind, true);
+		fputc('\n', f);
 	}
-	return "";
 }
 
 static int put(struct nl_msg *msg, const struct set_key *k, uint64_t v)
@@ -212,8 +245,10 @@ int cmd_set(int argc, char **argv)
 		}
 		err = parse_value(k, argv[i + 1], &vals[n]);
 		if (err) {
-			fprintf(stderr, "%s: set: %s: %s: '%s' is not valid (expected %s)\n", prog,
-				strerror(-err), k->key, argv[i + 1], expected(k->kind));
+			fprintf(stderr, "%s: set: %s: %s: '%s' is not valid (expected ", prog,
+				strerror(-err), k->key, argv[i + 1]);
+			print_kind(stderr, k->kind, false);
+			fprintf(stderr, ")\n");
 			return EXIT_USAGE;
 		}
 		/* a repeated key: the last one wins */

@@ -7,35 +7,76 @@
 
 #include "hotpath.h"
 
-static void print_port(const struct hp_port *p)
+/*
+ * The port, each field once for text and JSON.  No newline at the end: show
+ * separates ports, monitor ends its line.
+ */
+void print_port(const struct hp_port *p)
 {
-	char link[16], pcie[16], pio[16];
+	open_json_object(NULL);
+	print_colour_string(PRINT_ANY, COL_BOLD, "ifname", "%s", p->ifname);
+	print_uint(PRINT_ANY, "ifindex", ": ifindex %llu", p->ifindex);
+	if (p->has_peer) {
+		print_string(PRINT_ANY, "peer", " peer %s", p->peer_ifname);
+		print_uint(PRINT_ANY, "peer_ifindex", " (ifindex %llu)", p->peer_ifindex);
+	} else {
+		print_null(PRINT_JSON, "peer", NULL);
+		print_null(PRINT_JSON, "peer_ifindex", NULL);
+	}
+	print_nl();
+	print_colour_string(PRINT_ANY, COL_GREEN, "rx_mode", "  rx-mode %s",
+			    rx_mode_name(p->rx_mode));
+	print_uint(PRINT_ANY, "busy_poll_fallback_us", "  busy-poll-fallback-us %llu",
+		   p->busy_poll_fallback_us);
+	print_colour_bool(PRINT_ANY, COL_GREEN, "tx_push", "  tx-push %s", p->tx_push);
+	print_bool(PRINT_ANY, "stats", "  stats %s", p->stats);
+	print_bool(PRINT_ANY, "probes", "  probes %s", p->probes);
+	print_nl();
 
-	fmt_mbps(link, sizeof(link), p->link_mbps);
-	fmt_mbps(pcie, sizeof(pcie), p->pcie_mbps);
-	fmt_mbps(pio, sizeof(pio), p->host_pio_mbps);
+	open_json_object("rings");
+	print_uint(PRINT_ANY, "rx", "  rings rx %llu", p->rx_ring);
+	print_uint(PRINT_ANY, "tx", " tx %llu", p->tx_ring);
+	close_json_object();
+	print_nl();
 
-	printf("%s%s%s: ifindex %u", col(COL_BOLD), p->ifname, col(COL_RESET), p->ifindex);
-	if (p->has_peer)
-		printf(" peer %s (ifindex %u)", p->peer_ifname, p->peer_ifindex);
-	printf("\n");
-	printf("  rx-mode %s%s%s  busy-poll-fallback-us %u  tx-push %s%s%s  stats %s  probes %s\n",
-	       col(COL_GREEN), rx_mode_name(p->rx_mode), col(COL_RESET),
-	       p->busy_poll_fallback_us, col(COL_GREEN), p->tx_push ? "on" : "off",
-	       col(COL_RESET), p->stats ? "on" : "off", p->probes ? "on" : "off");
-	printf("  rings rx %u tx %u\n", p->rx_ring, p->tx_ring);
-	printf("  ptp /dev/ptp%u  phc-drift-ppb %d  hwtstamp tx %s rx-filter %s\n",
-	       p->phc_index, p->phc_drift_ppb, p->hwts_tx ? "on" : "off",
-	       p->hwts_rx ? "all" : "none");
-	printf("  ctpio %s%s%s  ctpio-thresh %u  ctpio-max-frame %u  ctpio-underrun-ppm %u\n",
-	       col(COL_GREEN), ctpio_name(p->ctpio_mode), col(COL_RESET), p->ctpio_thresh,
-	       p->ctpio_max_frame, p->ctpio_underrun_ppm);
-	printf("  coalesce rx-usecs %u  rx-frames %u  tx-usecs %u  tx-frames %u\n",
-	       p->rx_usecs, p->rx_frames, p->tx_usecs, p->tx_frames);
-	printf("  model timing %s  link-speed %s  pcie-rtt %uns  doorbell %uns  pcie-bw %s\n"
-	       "        dma %uns  phy %uns  rx-dma %uns  desc %uns  host-pio-bw %s\n",
-	       timing_name(p->timing), link, p->pcie_rtt_ns, p->doorbell_ns, pcie,
-	       p->dma_ns, p->phy_ns, p->rx_dma_ns, p->desc_ns, pio);
+	open_json_object("ptp");
+	print_uint(PRINT_ANY, "phc_index", "  ptp /dev/ptp%llu", p->phc_index);
+	print_int(PRINT_ANY, "phc_drift_ppb", "  phc-drift-ppb %lld", p->phc_drift_ppb);
+	print_bool(PRINT_ANY, "hwtstamp_tx", "  hwtstamp tx %s", p->hwts_tx);
+	print_string(PRINT_ANY, "hwtstamp_rx_filter", " rx-filter %s", p->hwts_rx ? "all" : "none");
+	close_json_object();
+	print_nl();
+
+	open_json_object("ctpio");
+	print_colour_string(PRINT_ANY, COL_GREEN, "mode", "  ctpio %s", ctpio_name(p->ctpio_mode));
+	print_uint(PRINT_ANY, "thresh", "  ctpio-thresh %llu", p->ctpio_thresh);
+	print_uint(PRINT_ANY, "max_frame", "  ctpio-max-frame %llu", p->ctpio_max_frame);
+	print_uint(PRINT_ANY, "underrun_ppm", "  ctpio-underrun-ppm %llu", p->ctpio_underrun_ppm);
+	close_json_object();
+	print_nl();
+
+	open_json_object("coalesce");
+	print_uint(PRINT_ANY, "rx_usecs", "  coalesce rx-usecs %llu", p->rx_usecs);
+	print_uint(PRINT_ANY, "rx_frames", "  rx-frames %llu", p->rx_frames);
+	print_uint(PRINT_ANY, "tx_usecs", "  tx-usecs %llu", p->tx_usecs);
+	print_uint(PRINT_ANY, "tx_frames", "  tx-frames %llu", p->tx_frames);
+	close_json_object();
+	print_nl();
+
+	open_json_object("model");
+	print_string(PRINT_ANY, "timing", "  model timing %s", timing_name(p->timing));
+	print_mbps(PRINT_ANY, "link_mbps", "  link-speed %s", p->link_mbps);
+	print_uint(PRINT_ANY, "pcie_rtt_ns", "  pcie-rtt %lluns", p->pcie_rtt_ns);
+	print_uint(PRINT_ANY, "doorbell_ns", "  doorbell %lluns", p->doorbell_ns);
+	print_mbps(PRINT_ANY, "pcie_mbps", "  pcie-bw %s", p->pcie_mbps);
+	print_nl();
+	print_uint(PRINT_ANY, "dma_ns", "        dma %lluns", p->dma_ns);
+	print_uint(PRINT_ANY, "phy_ns", "  phy %lluns", p->phy_ns);
+	print_uint(PRINT_ANY, "rx_dma_ns", "  rx-dma %lluns", p->rx_dma_ns);
+	print_uint(PRINT_ANY, "desc_ns", "  desc %lluns", p->desc_ns);
+	print_mbps(PRINT_ANY, "host_pio_mbps", "  host-pio-bw %s", p->host_pio_mbps);
+	close_json_object();
+	close_json_object();
 }
 
 int cmd_show(int argc, char **argv)
@@ -56,21 +97,15 @@ int cmd_show(int argc, char **argv)
 		free(ports);
 		return EXIT_FAIL;
 	}
-	if (json_output) {
-		printf("[");
-		for (i = 0; i < n; i++) {
-			if (i)
-				printf(",");
-			print_port_json(stdout, &ports[i]);
-		}
-		printf("]\n");
-	} else {
-		for (i = 0; i < n; i++) {
-			if (i)
-				printf("\n");
-			print_port(&ports[i]);
-		}
+	open_json_array(NULL);
+	for (i = 0; i < n; i++) {
+		if (i)
+			print_text("\n");
+		print_port(&ports[i]);
+		print_text("\n");
 	}
+	close_json_array();
+	print_json_nl();
 	free(ports);
 	return 0;
 }

@@ -26,64 +26,27 @@ static unsigned int term_width(void)
 	return 100;
 }
 
-static void jnum(const char *key, uint64_t v)
-{
-	printf(",\"%s\":%llu", key, (unsigned long long)v);
-}
-
-static void print_stats_json(const struct hp_stats *s)
-{
-	char buf[32];
-	unsigned int i;
-	bool first = true;
-
-	printf("{\"ifname\":");
-	json_str(stdout, s->ifname);
-	printf(",\"ifindex\":%u,\"stages\":[", s->ifindex);
-	for (i = 0; i < s->n_stages; i++) {
-		const struct hp_stage *g = &s->stages[i];
-
-		printf("%s{\"name\":", i ? "," : "");
-		json_str(stdout, g->name);
-		printf(",\"id\":%u,\"source\":\"%s\"", g->id, source_name(g->source));
-		jnum("count", g->count);
-		jnum("sum_ns", g->sum_ns);
-		jnum("min_ns", g->min_ns);
-		jnum("mean_ns", g->mean_ns);
-		jnum("p50_ns", g->p50_ns);
-		jnum("p90_ns", g->p90_ns);
-		jnum("p99_ns", g->p99_ns);
-		jnum("p999_ns", g->p999_ns);
-		jnum("max_ns", g->max_ns);
-		printf("}");
-	}
-	printf("],\"counters\":{");
-	for (i = 1; i < __HOTPATH_CNT_MAX; i++) {
-		if (!s->has_counter[i])
-			continue;
-		printf("%s\"%s\":%llu", first ? "" : ",", counter_name(i, buf, sizeof(buf)),
-		       (unsigned long long)s->counters[i]);
-		first = false;
-	}
-	printf("}}");
-}
-
-static void print_stats_plain(const struct hp_stats *s)
+/* One port's stages and counters, each field once for text and JSON. */
+static void print_stats(const struct hp_stats *s)
 {
 	/* name(13) source(9) bar mean(8) count(10) p50 p90 p99 p99.9 (8 each) */
 	const unsigned int fixed = 13 + 9 + 1 + 8 + 10 + 4 * 8 + 2;
 	unsigned int width = term_width(), bar_max, i, j, col_n = 0;
 	uint64_t top = 0;
-	char a[16], b[16], c[16], d[16], e[16], buf[32];
+	const char *name;
+	char buf[32];
 
 	bar_max = width > fixed + 10 ? width - fixed : 10;
 	for (i = 0; i < s->n_stages; i++)
 		if (s->stages[i].mean_ns > top)
 			top = s->stages[i].mean_ns;
 
-	printf("%s%s%s (ifindex %u)\n", col(COL_BOLD), s->ifname, col(COL_RESET), s->ifindex);
-	printf("  %-12s %-8s %-*s %8s %10s %7s %7s %7s %7s\n", "stage", "source", bar_max, "",
-	       "mean", "count", "p50", "p90", "p99", "p99.9");
+	open_json_object(NULL);
+	print_colour_string(PRINT_ANY, COL_BOLD, "ifname", "%s", s->ifname);
+	print_uint(PRINT_ANY, "ifindex", " (ifindex %llu)\n", s->ifindex);
+	print_text("  %-12s %-8s %-*s %8s %10s %7s %7s %7s %7s\n", "stage", "source", bar_max, "",
+		   "mean", "count", "p50", "p90", "p99", "p99.9");
+	open_json_array("stages");
 	for (i = 0; i < s->n_stages; i++) {
 		const struct hp_stage *g = &s->stages[i];
 		unsigned int len = top ? (unsigned int)((g->mean_ns * bar_max + top / 2) / top) : 0;
@@ -91,29 +54,44 @@ static void print_stats_plain(const struct hp_stats *s)
 
 		if (g->mean_ns && !len)
 			len = 1;
-		fmt_ns(a, sizeof(a), g->mean_ns);
-		fmt_ns(b, sizeof(b), g->p50_ns);
-		fmt_ns(c, sizeof(c), g->p90_ns);
-		fmt_ns(d, sizeof(d), g->p99_ns);
-		fmt_ns(e, sizeof(e), g->p999_ns);
-		printf("  %-12s %-8s %s", g->name, source_name(g->source),
-		       col(modelled ? COL_CYAN : COL_GREEN));
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "name", "  %-12s", g->name);
+		print_uint(PRINT_JSON, "id", NULL, g->id);
+		print_string(PRINT_ANY, "source", " %-8s ", source_name(g->source));
+		/* the bar: text only */
+		print_text("%s", col(modelled ? COL_CYAN : COL_GREEN));
 		for (j = 0; j < len; j++)
-			putchar('#');
-		printf("%s%*s %8s %10llu %7s %7s %7s %7s\n", col(COL_RESET), bar_max - len, "", a,
-		       (unsigned long long)g->count, b, c, d, e);
+			print_text("#");
+		print_text("%s%*s", col(COL_RESET), bar_max - len, "");
+		print_ns(PRINT_ANY, "mean_ns", " %8s", g->mean_ns);
+		print_uint(PRINT_ANY, "count", " %10llu", g->count);
+		print_uint(PRINT_JSON, "sum_ns", NULL, g->sum_ns);
+		print_uint(PRINT_JSON, "min_ns", NULL, g->min_ns);
+		print_ns(PRINT_ANY, "p50_ns", " %7s", g->p50_ns);
+		print_ns(PRINT_ANY, "p90_ns", " %7s", g->p90_ns);
+		print_ns(PRINT_ANY, "p99_ns", " %7s", g->p99_ns);
+		print_ns(PRINT_ANY, "p999_ns", " %7s", g->p999_ns);
+		print_uint(PRINT_JSON, "max_ns", NULL, g->max_ns);
+		close_json_object();
+		print_text("\n");
 	}
-	printf("  counters:\n");
+	close_json_array();
+
+	print_text("  counters:\n");
+	open_json_object("counters");
 	for (i = 1; i < __HOTPATH_CNT_MAX; i++) {
 		if (!s->has_counter[i])
 			continue;
-		printf("%s    %-22s %12llu", col_n % 3 ? "" : "", counter_name(i, buf, sizeof(buf)),
-		       (unsigned long long)s->counters[i]);
+		name = counter_name(i, buf, sizeof(buf));
+		print_text("    %-22s", name);
+		print_uint(PRINT_ANY, name, " %12llu", s->counters[i]);
 		if (++col_n % 3 == 0)
-			printf("\n");
+			print_text("\n");
 	}
 	if (col_n % 3)
-		printf("\n");
+		print_text("\n");
+	close_json_object();
+	close_json_object();
 }
 
 static int show_once(const char *dev)
@@ -125,21 +103,14 @@ static int show_once(const char *dev)
 		free(stats);
 		return EXIT_FAIL;
 	}
-	if (json_output) {
-		printf("[");
-		for (i = 0; i < n; i++) {
-			if (i)
-				printf(",");
-			print_stats_json(&stats[i]);
-		}
-		printf("]\n");
-	} else {
-		for (i = 0; i < n; i++) {
-			if (i)
-				printf("\n");
-			print_stats_plain(&stats[i]);
-		}
+	open_json_array(NULL);
+	for (i = 0; i < n; i++) {
+		if (i)
+			print_text("\n");
+		print_stats(&stats[i]);
 	}
+	close_json_array();
+	print_json_nl();
 	fflush(stdout);
 	free(stats);
 	return 0;

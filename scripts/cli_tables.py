@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The CLI's documentation agrees with its tables (host side, no module).
+
+`hotpath help` prints the subcommands and the `set` keys from the tables in
+tools/hotpath/main.c and set.c.  This checks against it:
+  - hotpath(8): the commands of COMMANDS, the keys of KEYS and the words of
+    each enumerated key;
+  - the bash completion: the subcommands, the keys and the words it offers
+    after each enumerated key;
+  - hotpath(8)'s JSON section: the keys of `show` and `stats` against
+    selftests/golden/show.json and stats.json (what the printer writes, as
+    hotpath_golden.sh checks in the VM).
+Prints one "ok"/"not ok" line per check; exit 1 if any failed.
+
+  scripts/cli_tables.py [HOTPATH]   (default: tools/hotpath/hotpath, built)
+"""
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CLI_DIR = os.path.join(TOP, "tools", "hotpath")
+failed = 0
+
+
+def check(ok, what, detail=""):
+    global failed
+    print(("ok - " if ok else "not ok - ") + what)
+    if not ok:
+        failed += 1
+        for line in detail.splitlines():
+            print("#   " + line)
+
+
+def differ(a, b, name_a, name_b):
+    a, b = set(a), set(b)
+    out = []
+    if a - b:
+        out.append(f"only in {name_a}: {' '.join(sorted(a - b))}")
+    if b - a:
+        out.append(f"only in {name_b}: {' '.join(sorted(b - a))}")
+    return "\n".join(out)
+
+
+def help_tables(cli):
+    text = subprocess.run([cli, "help"], check=True, capture_output=True, text=True).stdout
+    subs, keys, section = [], {}, None
+    for line in text.splitlines():
+        if line in ("subcommands:", "set keys:"):
+            section = line
+        elif not line.startswith("  "):
+            section = None
+        elif section == "subcommands:":
+            subs.append(line.split()[0])
+        elif section == "set keys:":
+            key, value = line.split()
+            # enumerated: the words; else a placeholder (N, T, BW, ...)
+            words = [w for w in value.split("|") if not w.isupper()]
+            keys[key] = words
+    return subs, keys
+
+
+def roff_words(line):
+    """The bold words of a .B/.BR/.BI line, \\- unescaped."""
+    macro, _, rest = line.partition(" ")
+    rest = rest.replace("\\-", "-")
+    if macro == ".B":
+        return [re.sub(r"\\f[RBIP]", " ", rest).split()[0]], rest
+    tokens = shlex.split(rest)
+    bold = tokens[0::2] if macro in (".BR", ".BI") else tokens[1::2]
+    return [t for t in bold if t.strip() and not t.startswith(" ")], rest
+
+
+def man_tables(path):
+    sections, cur = {}, None
+    for line in open(path, encoding="utf-8"):
+        line = line.rstrip("\n")
+        if line.startswith(".SH "):
+            cur = line[4:].strip()
+            sections[cur] = []
+        elif cur:
+            sections[cur].append(line)
+    cmds, keys = [], {}
+    for name, dest in (("COMMANDS", cmds), ("KEYS", keys)):
+        lines = sections.get(name, [])
+        for i, line in enumerate(lines[:-1]):
+            if line != ".TP":
+                continue
+            words, rest = roff_words(lines[i + 1])
+            if name == "COMMANDS":
+                if not words[0].startswith("-"):
+                    dest.append(words[0])
+                continue
+            for w in words:
+                dest[w] = []
+            # ".B key a\fR|\fBb": the words of an enumerated key
+            m = re.match(r"(\S+) (\S+\\fR\|.*)", rest)
+            if m:
+                dest[m.group(1)] = re.sub(r"\\f[RB]", "", m.group(2)).split("|")
+    json_text = " ".join(sections.get("JSON", []))
+    return cmds, keys, json_text
+
+
+def completion_tables(path):
+    text = open(path, encoding="utf-8").read()
+    m = re.search(r'local keys="([^"]*)"', text)
+    keys = m.group(1).split() if m else []
+    m = re.search(r'if \[\[ -z \$cmd \]\]; then\s*COMPREPLY=\(\$\(compgen -W "([^"]*)"', text)
+    subs = [w for w in (m.group(1).split() if m else []) if not w.startswith("-")]
+    values = {}
+    for pat, words in re.findall(r'^\s*([a-z|-]+)\) COMPREPLY=\(\$\(compgen -W "([^"]*)"', text, re.M):
+        for k in pat.split("|"):
+            values[k] = words.split()
+    return subs, keys, values
+
+
+def json_keys(value, out):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out.add(k)
+            json_keys(v, out)
+    elif isinstance(value, list):
+        for v in value:
+            json_keys(v, out)
+    return out
+
+
+def main():
+    if len(sys.argv) > 1:
+        cli = sys.argv[1]
+    else:
+        subprocess.run(["make", "-s", "-C", CLI_DIR, "hotpath"], check=True)
+        cli = os.path.join(CLI_DIR, "hotpath")
+    subs, keys = help_tables(cli)
+    man_cmds, man_keys, man_json = man_tables(os.path.join(CLI_DIR, "hotpath.8"))
+    comp_subs, comp_keys, comp_values = completion_tables(
+        os.path.join(CLI_DIR, "completion", "hotpath.bash"))
+
+    check(subs and man_cmds == subs, "hotpath(8) COMMANDS lists the subcommands of the table, in order",
+          f"table: {subs}\nman:   {man_cmds}")
+    check(comp_subs == subs, "the completion offers the subcommands of the table",
+          f"table: {subs}\ncompletion: {comp_subs}")
+    check(set(man_keys) == set(keys), "hotpath(8) KEYS documents the keys of set's table",
+          differ(keys, man_keys, "the table", "hotpath(8)"))
+    check(set(comp_keys) == set(keys), "the completion offers the keys of set's table",
+          differ(keys, comp_keys, "the table", "the completion"))
+    for key, words in keys.items():
+        if not words or key == "link-speed":
+            continue
+        check(sorted(man_keys.get(key, [])) == sorted(words),
+              f"hotpath(8) gives {key} the words {'|'.join(words)}",
+              f"hotpath(8): {man_keys.get(key)}")
+        check(sorted(comp_values.get(key, [])) == sorted(words),
+              f"the completion offers {key} the words {'|'.join(words)}",
+              f"completion: {comp_values.get(key)}")
+    check(comp_values.get("link-speed") == keys.get("link-speed"),
+          "the completion offers link-speed the speeds help names",
+          f"help: {keys.get('link-speed')}\ncompletion: {comp_values.get('link-speed')}")
+
+    # JSON keys: every key the printer writes is documented, and no other
+    doc = set(re.findall(r"\\fB([a-z0-9_]+)\\fR", man_json))
+    for line in man_json.split(" ."):
+        if line.startswith(("B ", "BR ")):
+            words, _ = roff_words("." + line)
+            doc |= set(w for w in words if re.fullmatch(r"[a-z0-9_]+", w))
+    for name in ("show.json", "stats.json"):
+        path = os.path.join(TOP, "selftests", "golden", name)
+        with open(path, encoding="utf-8") as f:
+            text = re.sub(r"@[A-Z0-9]+@", "0", f.read())
+        keys_out = json_keys(json.loads(text), set())
+        missing = keys_out - doc
+        check(not missing, f"hotpath(8) JSON names every key of golden/{name}",
+              f"undocumented: {' '.join(sorted(missing))}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
