@@ -19,7 +19,7 @@ CLI=$YNL_DIR/tools/net/ynl/cli.py
 SPEC=$YNL_DIR/Documentation/netlink/specs/hotpath.yaml
 [ -f "$CLI" ] && [ -f "$SPEC" ] || hp_skip "no YNL CLI at $YNL_DIR"
 
-STAGES="tx_stack tx_qdisc tx_desc tx_doorbell tx_fetch tx_dma tx_wire rx_dma rx_irq rx_napi rx_busy_poll rx_stack rx_wakeup"
+STAGES="tx_stack tx_qdisc tx_desc tx_doorbell tx_fetch tx_dma tx_wire rx_dma rx_irq rx_napi rx_busy_poll rx_stack rx_wakeup xsk_tx xsk_rx"
 
 # ynl ARGS...: cli.py with the spec, JSON out; the schema was checked on the
 # host (scripts/ynl.sh), the VM has no jsonschema.
@@ -261,7 +261,7 @@ test_stats()
 	check_eq "$(jq -c '.counters | with_entries(.key |= (gsub("-"; "_") |
 		sub("^tx_cmpl_delayed$"; "tx_completions_delayed")))' <<<"$out")" "$want" \
 		"counters vs hotpath -j stats"
-	log_test "stats-get --do: 13 stages in order, counters by name, exact after 5 pings"
+	log_test "stats-get --do: 15 stages in order, counters by name, exact after 5 pings"
 
 	RET=0
 	ynl_ns "$NS_A" --do stats-reset --json '{"ifname": "hp0"}' >/dev/null
