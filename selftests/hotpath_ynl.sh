@@ -244,7 +244,7 @@ test_stats()
 	names=$(jq -r '[.stages.stage[].name] | join(" ")' <<<"$out")
 	check_eq "$names" "$STAGES" "stage names in id order"
 	check_eq "$(jq -r '[.stages.stage[].id] | join(" ")' <<<"$out")" \
-		"tx-stack tx-qdisc tx-desc tx-doorbell tx-fetch tx-dma tx-wire rx-dma rx-irq rx-napi rx-busy-poll rx-stack rx-wakeup" \
+		"tx-stack tx-qdisc tx-desc tx-doorbell tx-fetch tx-dma tx-wire rx-dma rx-irq rx-napi rx-busy-poll rx-stack rx-wakeup xsk-tx xsk-rx" \
 		"stage ids (enum stage)"
 	check_eq "$(jq -r '.stages.stage[] | select(.name == "tx_wire") | .source' <<<"$out")" \
 		modelled "tx_wire's source"
@@ -275,7 +275,7 @@ test_stats()
 	dump=$(ynl_ns "$NS_A" --dump stats-get)
 	check_err $? "stats-get dump: $dump"
 	check_eq "$(jq -r '[.[].ifname] | join(" ")' <<<"$dump")" hp0 "ports in NS_A's dump"
-	check_eq "$(jq -r '.[0].stages.stage | length' <<<"$dump")" 13 "stages in the dump"
+	check_eq "$(jq -r '.[0].stages.stage | length' <<<"$dump")" 15 "stages in the dump"
 	dump=$(ynl_ns "$NS_B" --dump stats-get)
 	check_eq "$(jq -r '[.[].ifname] | join(" ")' <<<"$dump")" hp1 "ports in NS_B's dump"
 	check_eq "$(jq -r '.[0].counters."rx-packets"' <<<"$dump")" \
