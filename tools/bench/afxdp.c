@@ -64,6 +64,14 @@
 #define BUSY_BUDGET	64
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
+#if defined(__x86_64__) || defined(__i386__)
+#define cpu_relax()	__builtin_ia32_pause()
+#elif defined(__aarch64__)
+#define cpu_relax()	__asm__ volatile("yield" ::: "memory")
+#else
+#define cpu_relax()	__asm__ volatile("" ::: "memory")
+#endif
+
 struct xend {
 	const char *ifname;
 	const char *netns;		/* NULL: the caller's */
@@ -300,10 +308,17 @@ static void end_close(struct xend *e)
 	e->map_fd = -1;
 }
 
+/*
+ * An empty look at the RX ring: busy-poll (or wake) the driver when asked
+ * to, else one PAUSE, as the kernel's own poll loops do (a vCPU of an
+ * instruction-counting VM then gives the other its turn).
+ */
 static void kick_rx(const struct bench_opts *o, struct xend *e)
 {
 	if (o->busy_poll_us || xsk_ring_prod__needs_wakeup(&e->fq))
 		recvfrom(xsk_socket__fd(e->xsk), NULL, 0, MSG_DONTWAIT, NULL, NULL);
+	else
+		cpu_relax();
 }
 
 static int kick_tx(struct xend *e)
@@ -601,6 +616,7 @@ int bench_afxdp_run(const struct bench_opts *o)
 	struct bench_stats rtt, ow;
 	struct xrun *r;
 	uint64_t i, u0, s0, u1, s1;
+	uint64_t seed = BENCH_JITTER_SEED;
 	uint32_t seq = 0;
 	int ret = 1;
 
@@ -645,6 +661,8 @@ int bench_afxdp_run(const struct bench_opts *o)
 		if (o->duration > 0 &&
 		    bench_now_ns() - r->t_start > (uint64_t)(o->duration * 1e9))
 			break;
+		if (o->jitter_ns)
+			bench_jitter(o->jitter_ns, &seed);
 		r->sent++;
 		if (!ping(r, seq++, true))
 			r->lost++;

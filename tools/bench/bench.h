@@ -103,6 +103,9 @@ int bench_server_run(const struct bench_opts *o);
 
 /* client.c */
 int bench_client_run(const struct bench_opts *o);
+/* --jitter: spin 0..@jitter_ns (xorshift from @state, BENCH_JITTER_SEED) */
+#define BENCH_JITTER_SEED	0x9e3779b97f4a7c15ULL
+void bench_jitter(uint64_t jitter_ns, uint64_t *state);
 
 /* afxdp.c: both ends in this process, the echo end in o->server_netns */
 int bench_afxdp_run(const struct bench_opts *o);

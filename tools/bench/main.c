@@ -395,9 +395,9 @@ static int parse(int argc, char **argv, bool server, struct bench_opts *o)
 			return -1;
 		}
 		if (o->mode != BENCH_PINGPONG || o->family == AF_INET6 || o->hw_timestamps ||
-		    o->rate || o->jitter_ns) {
+		    o->rate) {
 			fprintf(stderr, "hotpath-bench: --af-xdp: IPv4 ping-pong only (no --mode "
-				"stream, -6, --hw-timestamps, --rate, --jitter)\n");
+				"stream, -6, --hw-timestamps, --rate)\n");
 			return -1;
 		}
 		if (o->size > AF_XDP_MAX_SIZE) {
