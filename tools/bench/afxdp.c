@@ -41,6 +41,9 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <immintrin.h>
+#endif
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -64,13 +67,15 @@
 #define BUSY_BUDGET	64
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-#if defined(__x86_64__) || defined(__i386__)
-#define cpu_relax()	__builtin_ia32_pause()
-#elif defined(__aarch64__)
-#define cpu_relax()	__asm__ volatile("yield" ::: "memory")
+/* a spin loop's hint to the CPU, like the kernel's cpu_relax() (PAUSE) */
+static inline void cpu_relax(void)
+{
+#ifdef __SSE2__
+	_mm_pause();
 #else
-#define cpu_relax()	__asm__ volatile("" ::: "memory")
+	__asm__ volatile("" ::: "memory");
 #endif
+}
 
 struct xend {
 	const char *ifname;
