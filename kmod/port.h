@@ -289,7 +289,7 @@ void hp_tx_reap(struct hp_port *port, int budget);
 void hp_tx_drain(struct hp_port *port);
 int hp_tx_xdp_frame(struct hp_port *port, struct xdp_frame *xdpf);
 bool hp_tx_has_room(struct hp_port *port);
-void hp_tx_xsk_frame(struct hp_port *port, void *data, u32 len);
+void hp_tx_xsk_frame(struct hp_port *port, void *data, u32 len, u64 start);
 void hp_tx_kick(struct hp_port *port);
 
 /* rx.c */

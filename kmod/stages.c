@@ -101,6 +101,8 @@ static const char * const hp_stage_names[__HOTPATH_STAGE_MAX] = {
 	[HOTPATH_STAGE_RX_BUSY_POLL]	= "rx_busy_poll",
 	[HOTPATH_STAGE_RX_STACK]	= "rx_stack",
 	[HOTPATH_STAGE_RX_WAKEUP]	= "rx_wakeup",
+	[HOTPATH_STAGE_XSK_TX]		= "xsk_tx",
+	[HOTPATH_STAGE_XSK_RX]		= "xsk_rx",
 };
 
 static const char * const hp_counter_names[__HOTPATH_CNT_MAX] = {
@@ -261,6 +263,12 @@ static void hp_trace_stage(unsigned int stage, int ifindex, u16 queue,
 		break;
 	case HOTPATH_STAGE_RX_WAKEUP:
 		trace_rx_wakeup(ifindex, queue, seq, len, ns);
+		break;
+	case HOTPATH_STAGE_XSK_TX:
+		trace_xsk_tx(ifindex, queue, seq, len, ns);
+		break;
+	case HOTPATH_STAGE_XSK_RX:
+		trace_xsk_rx(ifindex, queue, seq, len, ns);
 		break;
 	}
 }

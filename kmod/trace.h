@@ -54,6 +54,9 @@ HP_TRACE_EVENT(rx_napi);
 HP_TRACE_EVENT(rx_busy_poll);
 HP_TRACE_EVENT(rx_stack);
 HP_TRACE_EVENT(rx_wakeup);
+/* the AF_XDP zero-copy path's own (appended, see the uapi header) */
+HP_TRACE_EVENT(xsk_tx);
+HP_TRACE_EVENT(xsk_rx);
 
 /* technique events (enum hotpath_counter with a point event) */
 HP_TRACE_EVENT(tx_push_hit);

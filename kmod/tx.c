@@ -458,17 +458,16 @@ bool hp_tx_has_room(struct hp_port *port)
 /*
  * A UMEM frame from the XSK TX ring (xsk.c) onto the ring, TX queue lock
  * held, room checked with hp_tx_has_room(); the doorbell is hp_tx_kick()'s.
+ * @start: when NAPI began taking it from the XSK ring (0: stats off), the
+ * start of the bypass path's one TX stage, xsk_tx.
  */
-void hp_tx_xsk_frame(struct hp_port *port, void *data, u32 len)
+void hp_tx_xsk_frame(struct hp_port *port, void *data, u32 len, u64 start)
 {
-	const struct hp_config *cfg = hp_port_cfg(port);
 	struct hp_tx_ring *tx = &port->tx;
 	struct hp_tx_desc *d;
-	u64 now = 0;
+	u64 now = start;
 
 	lockdep_assert_held(&netdev_get_tx_queue(port->dev, 0)->_xmit_lock);
-	if (cfg->stats_enabled)
-		now = hp_stages_now();
 	d = &tx->desc[tx->prod & (tx->size - 1)];
 	d->skb = NULL;
 	d->xdpf = NULL;
@@ -478,7 +477,7 @@ void hp_tx_xsk_frame(struct hp_port *port, void *data, u32 len)
 	d->xmit_ns = now;
 	tx->prod++;
 	if (now)
-		hp_port_stage(port, HOTPATH_STAGE_TX_DESC, hp_stages_now() - now,
+		hp_port_stage(port, HOTPATH_STAGE_XSK_TX, hp_stages_now() - now,
 			      d->seq, d->len);
 }
 

@@ -282,12 +282,16 @@ void hp_xsk_rx(struct hp_port *port, struct bpf_prog *prog, struct hp_rx_buf *b,
 	struct net_device *dev = port->dev;
 	struct xdp_buff *xdp = b->xsk;
 	struct xdp_frame *xdpf;
+	u64 start = 0;
 	u32 act;
 
 	b->xsk = NULL;
 	b->data = NULL;
 	xsk_buff_set_size(xdp, c->len);
 	hp_compat_xsk_sync_for_cpu(xdp, port->xsk_pool);
+	/* xsk_rx: the program and the hand-off to the socket's RX ring */
+	if (hp_port_cfg(port)->stats_enabled)
+		start = hp_stages_now();
 	act = prog ? bpf_prog_run_xdp(prog, xdp) : XDP_PASS;
 
 	switch (act) {
@@ -296,6 +300,9 @@ void hp_xsk_rx(struct hp_port *port, struct bpf_prog *prog, struct hp_rx_buf *b,
 			hp_port_count_pkt(port, HOTPATH_CNT_XDP_REDIRECT_ERRORS, c->seq, c->len);
 			goto err;
 		}
+		if (start)
+			hp_port_stage(port, HOTPATH_STAGE_XSK_RX, hp_stages_now() - start,
+				      c->seq, c->len);
 		xp->redirect = true;
 		hp_port_count_pkt(port, HOTPATH_CNT_XDP_REDIRECT, c->seq, c->len);
 		hp_port_count_pkt(port, HOTPATH_CNT_XSK_RX_PACKETS, c->seq, c->len);
@@ -351,8 +358,10 @@ err:
 bool hp_xsk_tx(struct hp_port *port, int budget)
 {
 	struct xsk_buff_pool *pool = READ_ONCE(port->xsk_pool);
+	bool account = hp_port_cfg(port)->stats_enabled;
 	struct netdev_queue *txq;
 	struct xdp_desc desc;
+	u64 start = 0;
 	bool more;
 	int n = 0;
 
@@ -361,12 +370,18 @@ bool hp_xsk_tx(struct hp_port *port, int budget)
 	hp_port_assert_napi_owner(port);
 	txq = netdev_get_tx_queue(port->dev, 0);
 	__netif_tx_lock(txq, smp_processor_id());
-	while (n < budget && hp_tx_has_room(port) && xsk_tx_peek_desc(pool, &desc)) {
-		void *data = xsk_buff_raw_get_data(pool, desc.addr);
+	/* xsk_tx: from taking the descriptor off the XSK ring to ours written */
+	while (n < budget && hp_tx_has_room(port)) {
+		void *data;
 
+		if (account)
+			start = hp_stages_now();
+		if (!xsk_tx_peek_desc(pool, &desc))
+			break;
+		data = xsk_buff_raw_get_data(pool, desc.addr);
 		xsk_buff_raw_dma_sync_for_device(pool, xsk_buff_raw_get_dma(pool, desc.addr),
 						 desc.len);
-		hp_tx_xsk_frame(port, data, desc.len);
+		hp_tx_xsk_frame(port, data, desc.len, start);
 		n++;
 	}
 	if (n) {

@@ -9,9 +9,12 @@
  * AF_PACKET socket sends and receives raw frames of a local EtherType.
  *  - rx: the socket reports XDP_OPTIONS_ZEROCOPY; N frames sent on hp0
  *    arrive on the socket exactly once each, with the bytes sent;
- *    xsk_rx_packets +N, no fill-ring drops;
+ *    xsk_rx_packets +N, no fill-ring drops; the bypass path's RX stage
+ *    xsk_rx counted N times, the stack's rx_stack not once;
  *  - tx: N frames written into the UMEM and put on the XSK TX ring arrive
  *    on hp0 with their bytes, N completions come back; xsk_tx_packets +N;
+ *    the bypass path's TX stage xsk_tx counted N times, the stack's
+ *    tx_stack, tx_qdisc and tx_desc not once (ethtool -S STAGE_count);
  *  - fill_empty: with K fill entries posted, K + M frames sent: K arrive,
  *    xsk_fill_empty_drops +M exactly;
  *  - teardown: while frames flow in both directions, the socket closed,
@@ -399,7 +402,7 @@ TEST_F_TIMEOUT(zc, rx, 120)
 	struct xdp_options opts = {};
 	socklen_t len = sizeof(opts);
 	unsigned char seen[N] = {};
-	long long rx0, drops0, rx1, drops1;
+	long long rx0, drops0, rx1, drops1, xs0, st0;
 	int got, bad = 0, i, fd = xsk_socket__fd(self->x.sock);
 
 	ASSERT_EQ(0, getsockopt(fd, SOL_XDP, XDP_OPTIONS, &opts, &len));
@@ -407,7 +410,11 @@ TEST_F_TIMEOUT(zc, rx, 120)
 
 	rx0 = counter(self->ns_b, "hp1", "xsk_rx_packets");
 	drops0 = counter(self->ns_b, "hp1", "xsk_fill_empty_drops");
+	xs0 = counter(self->ns_b, "hp1", "xsk_rx_count");
+	st0 = counter(self->ns_b, "hp1", "rx_stack_count");
 	ASSERT_LE(0, rx0);
+	ASSERT_LE(0, xs0);
+	ASSERT_LE(0, st0);
 	ASSERT_EQ(0, xsk_post_fill(&self->x, FILL_N));
 	ASSERT_EQ(0, xsk_wait_fill_taken(&self->x));
 	ASSERT_EQ(0, send_range(self, 0, N));
@@ -420,6 +427,9 @@ TEST_F_TIMEOUT(zc, rx, 120)
 	drops1 = counter(self->ns_b, "hp1", "xsk_fill_empty_drops");
 	ASSERT_EQ(N, rx1 - rx0);
 	ASSERT_EQ(0, drops1 - drops0);
+	/* the hand-off to the socket is the bypass path's RX stage, not the stack's */
+	ASSERT_EQ(N, counter(self->ns_b, "hp1", "xsk_rx_count") - xs0);
+	ASSERT_EQ(0, counter(self->ns_b, "hp1", "rx_stack_count") - st0);
 	/* nothing more: exactly once */
 	ASSERT_EQ(0, xsk_receive(&self->x, self->mac_a, seen, 1, &bad, 300));
 }
@@ -451,12 +461,20 @@ static int pkt_receive(FIXTURE_DATA(zc) *self, unsigned char *seen, int n, int *
 TEST_F_TIMEOUT(zc, tx, 120)
 {
 	unsigned char seen[N] = {};
-	long long tx0, tx1, end;
+	static const char * const stack[] = { "tx_stack_count", "tx_qdisc_count",
+					      "tx_desc_count" };
+	long long tx0, tx1, end, xs0, st0[3];
 	int sent = 0, got = 0, bad = 0, comps = 0, i;
 	__u32 idx;
 
 	tx0 = counter(self->ns_b, "hp1", "xsk_tx_packets");
 	ASSERT_LE(0, tx0);
+	xs0 = counter(self->ns_b, "hp1", "xsk_tx_count");
+	ASSERT_LE(0, xs0);
+	for (i = 0; i < 3; i++) {
+		st0[i] = counter(self->ns_b, "hp1", stack[i]);
+		ASSERT_LE(0, st0[i]) TH_LOG("stage %d of tx_stack, tx_qdisc, tx_desc missing", i);
+	}
 	/* TX frames from the upper half of the UMEM, in batches of 50 */
 	while (sent < N) {
 		int n = N - sent > 50 ? 50 : N - sent;
@@ -497,6 +515,11 @@ TEST_F_TIMEOUT(zc, tx, 120)
 	ASSERT_EQ(0, pkt_receive(self, seen, 1, &bad, 300));
 	tx1 = counter(self->ns_b, "hp1", "xsk_tx_packets");
 	ASSERT_EQ(N, tx1 - tx0);
+	/* XSK ring to descriptor is the bypass path's one TX stage */
+	ASSERT_EQ(N, counter(self->ns_b, "hp1", "xsk_tx_count") - xs0);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, counter(self->ns_b, "hp1", stack[i]) - st0[i])
+			TH_LOG("stage %d of tx_stack, tx_qdisc, tx_desc moved", i);
 }
 
 TEST_F_TIMEOUT(zc, fill_empty, 120)

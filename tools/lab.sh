@@ -341,7 +341,7 @@ bars()
 
 # The letter each stage's segment is drawn with in a stacked bar.
 STAGE_KEYS="tx_stack:s tx_qdisc:q tx_desc:d tx_doorbell:B tx_fetch:F tx_dma:D tx_wire:W
-	rx_dma:R rx_irq:i rx_napi:n rx_busy_poll:p rx_stack:k rx_wakeup:w"
+	rx_dma:R rx_irq:i rx_napi:n rx_busy_poll:p rx_stack:k rx_wakeup:w xsk_tx:x xsk_rx:y"
 
 # stacked LABEL NS_PER_CHAR OVERLAP: the summed stage rows on stdin as one
 # bar, each stage a segment (OVERLAP ns of tx_wire run under tx_dma and are

@@ -16,6 +16,14 @@ enum bench_mode {
 	BENCH_STREAM = 2,
 };
 
+/* --af-xdp: the socket bind (and XDP attach mode) asked for */
+enum bench_af_xdp {
+	BENCH_XDP_NONE,
+	BENCH_XDP_ZC,		/* native XDP, XDP_ZEROCOPY */
+	BENCH_XDP_COPY,		/* native XDP, XDP_COPY */
+	BENCH_XDP_SKB,		/* generic XDP, XDP_COPY */
+};
+
 /* Hard bounds: every loop in the tool is limited by these as well. */
 #define BENCH_MAX_COUNT		100000000ULL	/* datagrams per run */
 #define BENCH_MAX_DURATION_S	3600.0
@@ -45,6 +53,9 @@ struct bench_opts {
 	bool once;			/* server: exit after one session */
 	unsigned int idle_timeout_s;	/* server: exit when idle this long */
 	bool hw_timestamps;		/* pingpong: NIC stamps, host/wire split */
+	enum bench_af_xdp af_xdp;	/* client: AF_XDP ping-pong (afxdp.c) */
+	const char *dev;		/* --af-xdp: the client's device */
+	const char *server_dev;		/* --af-xdp: the echo end's, in server_netns */
 };
 
 extern volatile sig_atomic_t bench_stop;
@@ -92,5 +103,11 @@ int bench_server_run(const struct bench_opts *o);
 
 /* client.c */
 int bench_client_run(const struct bench_opts *o);
+/* --jitter: spin 0..@jitter_ns (xorshift from @state, BENCH_JITTER_SEED) */
+#define BENCH_JITTER_SEED	0x9e3779b97f4a7c15ULL
+void bench_jitter(uint64_t jitter_ns, uint64_t *state);
+
+/* afxdp.c: both ends in this process, the echo end in o->server_netns */
+int bench_afxdp_run(const struct bench_opts *o);
 
 #endif /* HP_BENCH_H */

@@ -246,7 +246,7 @@ static void pace(const struct run *r, uint64_t i)
  * shift the p50 by up to a loop iteration from one configuration to the
  * next.  The seed is fixed, so runs repeat.
  */
-static void jitter(uint64_t jitter_ns, uint64_t *state)
+void bench_jitter(uint64_t jitter_ns, uint64_t *state)
 {
 	uint64_t x = *state, until;
 
@@ -301,7 +301,7 @@ static void run_pingpong(struct run *r)
 	const struct bench_opts *o = r->o;
 	uint64_t timeout = (uint64_t)o->timeout_ms * 1000000ULL;
 	uint64_t i, total = o->warmup + o->count, t_tx, t_rx, t_hw = 0;
-	uint64_t seed = 0x9e3779b97f4a7c15ULL;
+	uint64_t seed = BENCH_JITTER_SEED;
 	struct hb_hdr h;
 	ssize_t n;
 
@@ -321,7 +321,7 @@ static void run_pingpong(struct run *r)
 		if (o->hw_timestamps)
 			bench_hwts_drain(r->fd);
 		if (o->jitter_ns)
-			jitter(o->jitter_ns, &seed);
+			bench_jitter(o->jitter_ns, &seed);
 		t_tx = bench_now_ns();
 		/* t_srv_rx 1 marks warm-up: the server's CPU window starts after it */
 		hb_hdr_put((struct hb_hdr *)r->buf, HB_PING, (uint32_t)i, t_tx, warm);

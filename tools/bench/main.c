@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #define DEFAULT_WARMUP		10
 #define DEFAULT_TIMEOUT_MS	1000
 #define DEFAULT_IDLE_S		300
+#define AF_XDP_MAX_SIZE		1472	/* 1500 - IPv4 - UDP */
 
 volatile sig_atomic_t bench_stop;
 
@@ -42,6 +44,11 @@ static void usage(FILE *f)
 		"                         [--warmup N] [--rate PPS] [--jitter NS] [--timeout MS]\n"
 		"                         [--busy-poll USEC] [--prefer-busy-poll] [--cpu N]\n"
 		"                         [--server-netns NAME] [--server-cpu N] [-6] [--json]\n"
+		"    hotpath-bench client ADDR --af-xdp zero-copy|copy|skb --dev IF\n"
+		"                         --server-dev IF --server-netns NAME [--size BYTES]\n"
+		"                         [--count N | --duration SEC] [--warmup N]\n"
+		"                         [--timeout MS] [--busy-poll USEC] [--prefer-busy-poll]\n"
+		"                         [--cpu N] [--server-cpu N] [--json]\n"
 		"    hotpath-bench --version\n"
 		"\n"
 		"DESCRIPTION\n"
@@ -94,6 +101,18 @@ static void usage(FILE *f)
 		"                         split the one-way trip into host TX (send -> TX\n"
 		"                         stamp), wire (TX stamp -> peer RX stamp) and host\n"
 		"                         RX (RX stamp -> recv); needs CAP_NET_ADMIN\n"
+		"    --af-xdp MODE        client: ping-pong over AF_XDP sockets, the kernel stack\n"
+		"                         bypassed: zero-copy (native XDP, XDP_ZEROCOPY), copy\n"
+		"                         (native XDP, XDP_COPY) or skb (generic XDP). Both\n"
+		"                         ends run in this process (the echo end a thread in\n"
+		"                         --server-netns), each with its own UMEM, XSKMAP and\n"
+		"                         XDP program on queue 0 of --dev / --server-dev; the\n"
+		"                         tool builds its Ethernet/IPv4/UDP frames itself (ADDR\n"
+		"                         is the echo end's IPv4 address) and spins on its\n"
+		"                         rings. The bind the kernel granted is reported.\n"
+		"                         Needs CAP_NET_ADMIN and CAP_BPF (root)\n"
+		"    --dev IF             --af-xdp: the client's device\n"
+		"    --server-dev IF      --af-xdp: the echo end's device, in --server-netns\n"
 		"    --once               server: exit after one session\n"
 		"    --idle-timeout SEC   server: exit after SEC without datagrams (default %u,\n"
 		"                         0: never)\n"
@@ -144,6 +163,7 @@ enum {
 	OPT_BIND = 256, OPT_PORT, OPT_BUSY_POLL, OPT_PREFER, OPT_JSON, OPT_MODE,
 	OPT_SIZE, OPT_COUNT, OPT_DURATION, OPT_WARMUP, OPT_TIMEOUT, OPT_CPU,
 	OPT_SERVER_CPU, OPT_SERVER_NETNS, OPT_RATE, OPT_ONCE, OPT_IDLE, OPT_HWTS, OPT_JITTER,
+	OPT_AF_XDP, OPT_DEV, OPT_SERVER_DEV,
 };
 
 static const struct option long_opts[] = {
@@ -166,6 +186,9 @@ static const struct option long_opts[] = {
 	{ "once", no_argument, NULL, OPT_ONCE },
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 	{ "hw-timestamps", no_argument, NULL, OPT_HWTS },
+	{ "af-xdp", required_argument, NULL, OPT_AF_XDP },
+	{ "dev", required_argument, NULL, OPT_DEV },
+	{ "server-dev", required_argument, NULL, OPT_SERVER_DEV },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -299,6 +322,35 @@ static int parse(int argc, char **argv, bool server, struct bench_opts *o)
 				goto role;
 			o->hw_timestamps = true;
 			break;
+		case OPT_AF_XDP:
+			if (server)
+				goto role;
+			if (!strcmp(optarg, "zero-copy")) {
+				o->af_xdp = BENCH_XDP_ZC;
+			} else if (!strcmp(optarg, "copy")) {
+				o->af_xdp = BENCH_XDP_COPY;
+			} else if (!strcmp(optarg, "skb")) {
+				o->af_xdp = BENCH_XDP_SKB;
+			} else {
+				fprintf(stderr,
+					"hotpath-bench: --af-xdp: zero-copy, copy or skb\n");
+				return -1;
+			}
+			break;
+		case OPT_DEV:
+		case OPT_SERVER_DEV:
+			if (server)
+				goto role;
+			if (!*optarg || strlen(optarg) >= IF_NAMESIZE || strchr(optarg, '/')) {
+				fprintf(stderr, "hotpath-bench: --%s: a device name\n",
+					long_opts[idx].name);
+				return -1;
+			}
+			if (c == OPT_DEV)
+				o->dev = optarg;
+			else
+				o->server_dev = optarg;
+			break;
 		case OPT_IDLE:
 			if (!server)
 				goto role;
@@ -334,6 +386,27 @@ static int parse(int argc, char **argv, bool server, struct bench_opts *o)
 	if (o->hw_timestamps && (o->mode != BENCH_PINGPONG || o->size < HB_HWTS_LEN)) {
 		fprintf(stderr, "hotpath-bench: --hw-timestamps needs --mode pingpong and "
 			"--size >= %u\n", HB_HWTS_LEN);
+		return -1;
+	}
+	if (o->af_xdp) {
+		if (!o->dev || !o->server_dev || !o->server_netns) {
+			fprintf(stderr, "hotpath-bench: --af-xdp needs --dev, --server-dev and "
+				"--server-netns (both ends run in this process)\n");
+			return -1;
+		}
+		if (o->mode != BENCH_PINGPONG || o->family == AF_INET6 || o->hw_timestamps ||
+		    o->rate) {
+			fprintf(stderr, "hotpath-bench: --af-xdp: IPv4 ping-pong only (no --mode "
+				"stream, -6, --hw-timestamps, --rate)\n");
+			return -1;
+		}
+		if (o->size > AF_XDP_MAX_SIZE) {
+			fprintf(stderr, "hotpath-bench: --af-xdp: --size at most %u (one frame "
+				"of MTU 1500)\n", AF_XDP_MAX_SIZE);
+			return -1;
+		}
+	} else if (o->dev || o->server_dev) {
+		fprintf(stderr, "hotpath-bench: --dev and --server-dev are --af-xdp options\n");
 		return -1;
 	}
 	if (!count_set)
@@ -395,5 +468,7 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	return server ? bench_server_run(&o) : bench_client_run(&o);
+	if (server)
+		return bench_server_run(&o);
+	return o.af_xdp ? bench_afxdp_run(&o) : bench_client_run(&o);
 }

@@ -94,6 +94,13 @@ enum hotpath_profile {
  * @HOTPATH_STAGE_RX_BUSY_POLL: rx_busy_poll, measured.
  * @HOTPATH_STAGE_RX_STACK: rx_stack, measured.
  * @HOTPATH_STAGE_RX_WAKEUP: rx_wakeup, measured (probe).
+ * @HOTPATH_STAGE_XSK_TX: xsk_tx, measured: AF_XDP zero-copy, NAPI takes a
+ *   descriptor from the socket's TX ring and writes the TX descriptor (the
+ *   bypass path's tx_stack, tx_qdisc and tx_desc). Appended: the ids above are
+ *   fixed.
+ * @HOTPATH_STAGE_XSK_RX: xsk_rx, measured: AF_XDP zero-copy, the program's run
+ *   and the hand-off of the UMEM frame to the socket (the bypass path's
+ *   rx_stack).
  */
 enum hotpath_stage {
 	HOTPATH_STAGE_TX_STACK,
@@ -109,6 +116,8 @@ enum hotpath_stage {
 	HOTPATH_STAGE_RX_BUSY_POLL,
 	HOTPATH_STAGE_RX_STACK,
 	HOTPATH_STAGE_RX_WAKEUP,
+	HOTPATH_STAGE_XSK_TX,
+	HOTPATH_STAGE_XSK_RX,
 
 	/* private: */
 	__HOTPATH_STAGE_MAX,
