@@ -47,7 +47,7 @@ test_dump()
 	RET=0
 	check_eq "$(hotpath -j show | jq length)" $PORTS "ports in one dump"
 	check_dumps "idle" 3
-	check_eq "$(hotpath -j stats | jq -c '[.[].stages | length] | unique')" "[13]" \
+	check_eq "$(hotpath -j stats | jq -c '[.[].stages | length] | unique')" "[15]" \
 		"stages per port"
 	log_test "dump of $PAIRS pairs is complete"
 }
