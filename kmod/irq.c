@@ -39,7 +39,11 @@ static irqreturn_t hp_irq_handler(int irq, void *data)
 {
 	struct hp_irq *v = data;
 	struct hp_port *port = v->port;
-	u64 now = ktime_get_ns() ?: 1;
+	/*
+	 * The stamp ends rx_irq; only a NAPI run that accounts reads it
+	 * (hp_rx_pickup()), so without stats it is only "entered": 1.
+	 */
+	u64 now = hp_stages_enabled(port->acct) ? ktime_get_ns() ?: 1 : 1;
 
 	/* the hardirq stage context of stages.c is written from here only */
 	lockdep_assert_in_irq();

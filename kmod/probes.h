@@ -36,20 +36,22 @@ void hp_probes_exit(void);
  * until @now) and, with probes on, tx_stack (send() entry until
  * net_dev_queue); or, equivalently,
  *
- *   queued = hp_probes_tx_queued(skb, &syscall_ns);
+ *   queued = hp_probes_tx_queued(skb, now, &syscall_ns);
  *   if (queued && queued <= now)
  *           record tx_qdisc = now - queued;
  *   if (syscall_ns && syscall_ns <= queued)
  *           record tx_stack = queued - syscall_ns;
  *
  * hp_probes_tx_queued() returns the hp_stages_now() time the skb reached
- * the device queue, 0 if that was not seen, and sets *@syscall_ns to its
- * send() syscall entry (0 if unknown, not a send() or probes off).  Both
- * consume the skb's entry.  BH disabled.
+ * the device queue, 0 if that was not seen or is more than a second older
+ * than @now (the caller's own clock read: a stale entry of a reused
+ * address), and sets *@syscall_ns to its send() syscall entry (0 if
+ * unknown, not a send() or probes off).  Both consume the skb's entry.
+ * BH disabled.
  */
 void hp_probes_tx_xmit(struct hp_stats *st, const struct net_device *dev,
 		       const struct sk_buff *skb, u32 seq, u64 now);
-u64 hp_probes_tx_queued(const struct sk_buff *skb, u64 *syscall_ns);
+u64 hp_probes_tx_queued(const struct sk_buff *skb, u64 now, u64 *syscall_ns);
 
 /*
  * RX, in NAPI poll: call hp_probes_rx_handoff() right before handing @skb
@@ -57,11 +59,12 @@ u64 hp_probes_tx_queued(const struct sk_buff *skb, u64 *syscall_ns);
  * hp_probes_rx_queued() right after that call returned, with the same
  * pointer (not dereferenced: the stack owns the skb now), the frame's
  * sequence number and hp_stages_now(): the moment rx_stack ends (the frame
- * is on its socket queue) and rx_wakeup starts.  No-ops unless the port's
- * stats and probes are on.  BH disabled, same CPU for both calls.
+ * is on its socket queue) and rx_wakeup starts.  @st is the receiving
+ * port's accounting; no-ops unless its stats and probes are on.  BH
+ * disabled, same CPU for both calls.
  */
-void hp_probes_rx_handoff(const struct net_device *dev, struct sk_buff *skb);
-void hp_probes_rx_queued(const struct net_device *dev, const void *skb,
+void hp_probes_rx_handoff(const struct hp_stats *st, struct sk_buff *skb);
+void hp_probes_rx_queued(const struct hp_stats *st, const void *skb,
 			 u32 seq, u64 now);
 
 #endif /* _HP_PROBES_H */

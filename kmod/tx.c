@@ -56,10 +56,7 @@ struct hp_engine {
 	 * end to end in place of the model.
 	 */
 	unsigned int npend;
-	struct {
-		unsigned int stage;
-		u64 ns;
-	} pend[HP_TX_PENDING];
+	struct hp_stage_sample pend[HP_TX_PENDING];
 };
 
 static void hp_tx_wait(const struct hp_engine *e)
@@ -103,10 +100,10 @@ static void hp_tx_stage(struct hp_engine *e, unsigned int stage, u64 ps,
 /* Record the stages hp_tx_stage() collected for frame @d, in order. */
 static void hp_tx_stages_flush(struct hp_engine *e, const struct hp_tx_desc *d)
 {
-	unsigned int i;
-
-	for (i = 0; i < e->npend; i++)
-		hp_port_stage(e->port, e->pend[i].stage, e->pend[i].ns, d->seq, d->len);
+	if (!e->npend)
+		return;
+	hp_stages_record_n(e->port->acct, e->port->dev, e->pend, e->npend,
+			   d->seq, d->len);
 	e->npend = 0;
 }
 
@@ -323,9 +320,12 @@ static u32 hp_tx_frame(struct hp_engine *e, const struct hp_tx_desc *d, bool sol
 
 /*
  * The doorbell: the NIC learns of the descriptors [fetched, prod) and runs
- * them.  TX queue lock held, BH disabled.
+ * them.  @now: the clock read that ended the driver's descriptor write
+ * (tx_desc), which is when the doorbell write starts; 0 if there was none.
+ * TX queue lock held, BH disabled.
  */
-static void hp_tx_doorbell(struct hp_port *port, const struct hp_config *cfg)
+static void hp_tx_doorbell(struct hp_port *port, const struct hp_config *cfg,
+			   u64 now)
 {
 	struct hp_tx_ring *tx = &port->tx;
 	u32 mask = tx->size - 1;
@@ -341,7 +341,10 @@ static void hp_tx_doorbell(struct hp_port *port, const struct hp_config *cfg)
 	};
 
 	hp_port_assert_engine(port);
-	if (e.enforce || e.account)
+	/* one clock read where tx_desc ends and the doorbell starts */
+	if (now)
+		e.base_ns = now;
+	else if (e.enforce || e.account)
 		e.base_ns = ktime_get_ns();
 	e.t_ps = hp_model_doorbell_ps(e.m);
 	hp_tx_stage(&e, HOTPATH_STAGE_TX_DOORBELL, e.t_ps, &tx->desc[first & mask]);
@@ -354,7 +357,6 @@ static void hp_tx_doorbell(struct hp_port *port, const struct hp_config *cfg)
 		c->status = hp_tx_frame(&e, d, sole);
 		c->hwts_ns = e.tx_hwts_ns;
 		c->seq = d->seq;
-		c->done_ns = e.base_ns ? ktime_get_ns() : 0;
 		tx->fetched = i + 1;
 		/* a held completion (fault.c) keeps this one back too */
 		if (unlikely(hp_fault_tx_hold(port)))
@@ -377,7 +379,7 @@ netdev_tx_t hp_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 	const struct hp_config *cfg = hp_port_cfg(port);
 	struct hp_tx_ring *tx = &port->tx;
 	struct hp_tx_desc *d;
-	u64 now = 0;
+	u64 now = 0, desc_end = 0;
 
 	/* the TX queue lock makes this the ring's only producer */
 	hp_port_assert_engine(port);
@@ -401,9 +403,11 @@ netdev_tx_t hp_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 	d->seq = tx->seq++;
 	d->xmit_ns = now;
 	tx->prod++;
-	if (now)
-		hp_port_stage(port, HOTPATH_STAGE_TX_DESC, hp_stages_now() - now,
+	if (now) {
+		desc_end = hp_stages_now();
+		hp_port_stage(port, HOTPATH_STAGE_TX_DESC, desc_end - now,
 			      d->seq, d->len);
+	}
 	hp_tstamp_xmit(cfg, skb);
 	skb_tx_timestamp(skb);
 
@@ -416,7 +420,7 @@ netdev_tx_t hp_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 
 	if (!netdev_xmit_more() || netif_queue_stopped(dev))
-		hp_tx_doorbell(port, cfg);
+		hp_tx_doorbell(port, cfg, desc_end);
 	return NETDEV_TX_OK;
 }
 
@@ -487,7 +491,7 @@ void hp_tx_kick(struct hp_port *port)
 {
 	lockdep_assert_held(&netdev_get_tx_queue(port->dev, 0)->_xmit_lock);
 	if (port->tx.fetched != port->tx.prod)
-		hp_tx_doorbell(port, hp_port_cfg(port));
+		hp_tx_doorbell(port, hp_port_cfg(port), 0);
 }
 
 static void hp_tx_free_desc(struct hp_tx_desc *d, int budget, bool ok)
