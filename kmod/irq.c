@@ -72,7 +72,13 @@ static bool hp_irq_fire(struct hp_irq *v)
 {
 	if (!xchg(&v->armed, false))
 		return false;
-	hrtimer_try_to_cancel(&v->timer);
+	/*
+	 * A coalescing timer is pending only with rx-usecs/rx-frames set;
+	 * without one skip the cancel's work (a timer started concurrently
+	 * finds the vector masked and does nothing).
+	 */
+	if (hrtimer_is_queued(&v->timer))
+		hrtimer_try_to_cancel(&v->timer);
 	irq_work_queue(&v->work);
 	return true;
 }

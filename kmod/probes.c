@@ -226,19 +226,20 @@ u64 hp_probes_tx_queued(const struct sk_buff *skb, u64 now, u64 *syscall_ns)
 	return s.t;
 }
 
-void hp_probes_tx_xmit(struct hp_stats *st, const struct net_device *dev,
-		       const struct sk_buff *skb, u32 seq, u64 now)
+unsigned int hp_probes_tx_xmit(const struct sk_buff *skb, u64 now,
+			       struct hp_stage_sample *s)
 {
+	unsigned int n = 0;
 	u64 queued, t_sys;
 
 	queued = hp_probes_tx_queued(skb, now, &t_sys);
 	if (!queued)
-		return;
+		return 0;
 	if (t_sys)
-		hp_stages_record(st, dev, HOTPATH_STAGE_TX_STACK, queued - t_sys,
-				 seq, skb->len);
-	hp_stages_record(st, dev, HOTPATH_STAGE_TX_QDISC,
-			 now > queued ? now - queued : 0, seq, skb->len);
+		s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_TX_STACK, queued - t_sys };
+	s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_TX_QDISC,
+					   now > queued ? now - queued : 0 };
+	return n;
 }
 
 /* The skb this CPU's NAPI is handing to the stack, and its buffer. */

@@ -12,6 +12,7 @@
 
 struct hp_config;
 struct hp_stats;
+struct hp_stage_sample;
 
 /*
  * A port's configuration changes from @old to @new (@old NULL: the port is
@@ -28,13 +29,16 @@ void hp_probes_config(struct net_device *dev, const struct hp_config *old,
 void hp_probes_exit(void);
 
 /*
- * TX, in ndo_start_xmit, when the port's stats are on.  Either
+ * TX, in ndo_start_xmit, when the port's stats are on, with @now the clock
+ * read at its entry (tx_qdisc's end).  Either
  *
- *   hp_probes_tx_xmit(st, dev, skb, seq, now);
+ *   n = hp_probes_tx_xmit(skb, now, s);
+ *   hp_stages_record_n(st, dev, s, n, seq, skb->len);
  *
- * once the frame has its sequence number: records tx_qdisc (net_dev_queue
- * until @now) and, with probes on, tx_stack (send() entry until
- * net_dev_queue); or, equivalently,
+ * (@s has room for two): the samples of tx_stack (send() entry until
+ * net_dev_queue, with probes on) and tx_qdisc (net_dev_queue until @now),
+ * recorded when the caller likes (after its own timed work); or,
+ * equivalently,
  *
  *   queued = hp_probes_tx_queued(skb, now, &syscall_ns);
  *   if (queued && queued <= now)
@@ -49,8 +53,8 @@ void hp_probes_exit(void);
  * unknown, not a send() or probes off).  Both consume the skb's entry.
  * BH disabled.
  */
-void hp_probes_tx_xmit(struct hp_stats *st, const struct net_device *dev,
-		       const struct sk_buff *skb, u32 seq, u64 now);
+unsigned int hp_probes_tx_xmit(const struct sk_buff *skb, u64 now,
+			       struct hp_stage_sample *s);
 u64 hp_probes_tx_queued(const struct sk_buff *skb, u64 now, u64 *syscall_ns);
 
 /*

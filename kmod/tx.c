@@ -378,19 +378,23 @@ netdev_tx_t hp_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct hp_port *port = hp_port(dev);
 	const struct hp_config *cfg = hp_port_cfg(port);
 	struct hp_tx_ring *tx = &port->tx;
+	struct hp_stage_sample s[3];
 	struct hp_tx_desc *d;
 	u64 now = 0, desc_end = 0;
+	unsigned int n;
 
 	/* the TX queue lock makes this the ring's only producer */
 	hp_port_assert_engine(port);
-	if (cfg->stats_enabled) {
+	/* tx_qdisc (and tx_stack with probes on) end here, tx_desc starts */
+	if (cfg->stats_enabled)
 		now = hp_stages_now();
-		/* tx_qdisc (and tx_stack with probes on) end here */
-		hp_probes_tx_xmit(port->acct, dev, skb, tx->seq, now);
-	}
 
 	if (unlikely(hp_tx_in_use(tx) >= tx->size)) {
 		/* the queue should have been stopped: the stack requeues */
+		if (now) {
+			n = hp_probes_tx_xmit(skb, now, s);
+			hp_stages_record_n(port->acct, dev, s, n, tx->seq, skb->len);
+		}
 		netif_stop_queue(dev);
 		return NETDEV_TX_BUSY;
 	}
@@ -404,9 +408,11 @@ netdev_tx_t hp_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 	d->xmit_ns = now;
 	tx->prod++;
 	if (now) {
+		/* the driver's stages in one record, none of it timed */
 		desc_end = hp_stages_now();
-		hp_port_stage(port, HOTPATH_STAGE_TX_DESC, desc_end - now,
-			      d->seq, d->len);
+		n = hp_probes_tx_xmit(skb, now, s);
+		s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_TX_DESC, desc_end - now };
+		hp_stages_record_n(port->acct, dev, s, n, d->seq, d->len);
 	}
 	hp_tstamp_xmit(cfg, skb);
 	skb_tx_timestamp(skb);
