@@ -1299,11 +1299,11 @@ bench_mode()
 	ipp "hotpath over veth" default veth
 	echo
 	echo "  Disabled tracepoints are one patched-out jump per record (a static key their"
-	echo "  registration turns on); compiled out, the default path is the same to the"
-	echo "  instruction (tools/bench/README.md, the breakdown).  hotpath timing accounted:"
-	echo "  the model's $(( $(model doorbell_ns) + $(model pcie_rtt_ns) + $(model dma_ns) +
-		$(model phy_ns) + $(model rx_dma_ns) )) ns of hardware per direction (plus"
-	echo "  serialisation) are recorded, not waited; veth has none."
+	echo "  registration turns on); against a build without them see tools/bench/README.md"
+	echo "  (the breakdown).  hotpath timing accounted: the model's $(( $(model doorbell_ns) +
+		$(model pcie_rtt_ns) + $(model dma_ns) + $(model phy_ns) + $(model rx_dma_ns) )) ns"
+	echo "  of hardware per direction (plus serialisation) are recorded, not waited; veth"
+	echo "  has none."
 	set_both stats on probes on timing enforced >/dev/null
 }
 
