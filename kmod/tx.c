@@ -320,12 +320,9 @@ static u32 hp_tx_frame(struct hp_engine *e, const struct hp_tx_desc *d, bool sol
 
 /*
  * The doorbell: the NIC learns of the descriptors [fetched, prod) and runs
- * them.  @now: the clock read that ended the driver's descriptor write
- * (tx_desc), which is when the doorbell write starts; 0 if there was none.
- * TX queue lock held, BH disabled.
+ * them.  TX queue lock held, BH disabled.
  */
-static void hp_tx_doorbell(struct hp_port *port, const struct hp_config *cfg,
-			   u64 now)
+static void hp_tx_doorbell(struct hp_port *port, const struct hp_config *cfg)
 {
 	struct hp_tx_ring *tx = &port->tx;
 	u32 mask = tx->size - 1;
@@ -341,10 +338,12 @@ static void hp_tx_doorbell(struct hp_port *port, const struct hp_config *cfg,
 	};
 
 	hp_port_assert_engine(port);
-	/* one clock read where tx_desc ends and the doorbell starts */
-	if (now)
-		e.base_ns = now;
-	else if (e.enforce || e.account)
+	/*
+	 * A clock read of its own, after the driver's bookkeeping: sharing
+	 * tx_desc's would put that bookkeeping inside the modelled time,
+	 * where the virtual clock sees it against short paths (CTPIO).
+	 */
+	if (e.enforce || e.account)
 		e.base_ns = ktime_get_ns();
 	e.t_ps = hp_model_doorbell_ps(e.m);
 	hp_tx_stage(&e, HOTPATH_STAGE_TX_DOORBELL, e.t_ps, &tx->desc[first & mask]);
@@ -380,7 +379,7 @@ netdev_tx_t hp_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct hp_tx_ring *tx = &port->tx;
 	struct hp_stage_sample s[3];
 	struct hp_tx_desc *d;
-	u64 now = 0, desc_end = 0;
+	u64 now = 0, desc_end;
 	unsigned int n;
 
 	/* the TX queue lock makes this the ring's only producer */
@@ -426,7 +425,7 @@ netdev_tx_t hp_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 
 	if (!netdev_xmit_more() || netif_queue_stopped(dev))
-		hp_tx_doorbell(port, cfg, desc_end);
+		hp_tx_doorbell(port, cfg);
 	return NETDEV_TX_OK;
 }
 
@@ -497,7 +496,7 @@ void hp_tx_kick(struct hp_port *port)
 {
 	lockdep_assert_held(&netdev_get_tx_queue(port->dev, 0)->_xmit_lock);
 	if (port->tx.fetched != port->tx.prod)
-		hp_tx_doorbell(port, hp_port_cfg(port), 0);
+		hp_tx_doorbell(port, hp_port_cfg(port));
 }
 
 static void hp_tx_free_desc(struct hp_tx_desc *d, int budget, bool ok)
