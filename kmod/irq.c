@@ -39,7 +39,11 @@ static irqreturn_t hp_irq_handler(int irq, void *data)
 {
 	struct hp_irq *v = data;
 	struct hp_port *port = v->port;
-	u64 now = ktime_get_ns() ?: 1;
+	/*
+	 * The stamp ends rx_irq; only a NAPI run that accounts reads it
+	 * (hp_rx_pickup()), so without stats it is only "entered": 1.
+	 */
+	u64 now = hp_stages_enabled(port->acct) ? ktime_get_ns() ?: 1 : 1;
 
 	/* the hardirq stage context of stages.c is written from here only */
 	lockdep_assert_in_irq();
@@ -68,7 +72,13 @@ static bool hp_irq_fire(struct hp_irq *v)
 {
 	if (!xchg(&v->armed, false))
 		return false;
-	hrtimer_try_to_cancel(&v->timer);
+	/*
+	 * A coalescing timer is pending only with rx-usecs/rx-frames set;
+	 * without one skip the cancel's work (a timer started concurrently
+	 * finds the vector masked and does nothing).
+	 */
+	if (hrtimer_is_queued(&v->timer))
+		hrtimer_try_to_cancel(&v->timer);
 	irq_work_queue(&v->work);
 	return true;
 }

@@ -48,7 +48,6 @@ struct hp_tx_desc {
 struct hp_tx_cmpl {
 	u32 status;		/* HP_TXC_* */
 	u32 seq;
-	u64 done_ns;
 	u64 hwts_ns;		/* PHC time of the first bit, if stamped */
 };
 

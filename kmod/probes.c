@@ -211,16 +211,14 @@ static void hp_probe_net_dev_queue(void *data, struct sk_buff *skb)
 }
 
 /* Consume @skb's TX entry: its queue time, or 0 if that was not seen. */
-u64 hp_probes_tx_queued(const struct sk_buff *skb, u64 *syscall_ns)
+u64 hp_probes_tx_queued(const struct sk_buff *skb, u64 now, u64 *syscall_ns)
 {
 	struct hp_stamp s;
-	u64 now;
 
 	*syscall_ns = 0;
 	if (!hp_stamp_take(hp_stamp_slot(hp_tx_table, skb), skb, &s))
 		return 0;
 	/* a stale entry of a freed skb whose address was reused */
-	now = hp_stages_now();
 	if (now - s.t > HP_TX_STACK_MAX_NS)
 		return 0;
 	if (s.t_sys && s.t_sys <= s.t)
@@ -228,19 +226,20 @@ u64 hp_probes_tx_queued(const struct sk_buff *skb, u64 *syscall_ns)
 	return s.t;
 }
 
-void hp_probes_tx_xmit(struct hp_stats *st, const struct net_device *dev,
-		       const struct sk_buff *skb, u32 seq, u64 now)
+unsigned int hp_probes_tx_xmit(const struct sk_buff *skb, u64 now,
+			       struct hp_stage_sample *s)
 {
+	unsigned int n = 0;
 	u64 queued, t_sys;
 
-	queued = hp_probes_tx_queued(skb, &t_sys);
+	queued = hp_probes_tx_queued(skb, now, &t_sys);
 	if (!queued)
-		return;
+		return 0;
 	if (t_sys)
-		hp_stages_record(st, dev, HOTPATH_STAGE_TX_STACK, queued - t_sys,
-				 seq, skb->len);
-	hp_stages_record(st, dev, HOTPATH_STAGE_TX_QDISC,
-			 now > queued ? now - queued : 0, seq, skb->len);
+		s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_TX_STACK, queued - t_sys };
+	s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_TX_QDISC,
+					   now > queued ? now - queued : 0 };
+	return n;
 }
 
 /* The skb this CPU's NAPI is handing to the stack, and its buffer. */
@@ -251,18 +250,16 @@ struct hp_rx_slot {
 
 static DEFINE_PER_CPU(struct hp_rx_slot, hp_rx_slot);
 
-static bool hp_probes_port_on(const struct net_device *dev)
+static bool hp_probes_port_on(const struct hp_stats *st)
 {
-	struct hp_stats *st = hp_device_stats(dev);
-
-	return st && hp_stages_probes(st) && hp_stages_enabled(st);
+	return hp_stages_probes(st) && hp_stages_enabled(st);
 }
 
-void hp_probes_rx_handoff(const struct net_device *dev, struct sk_buff *skb)
+void hp_probes_rx_handoff(const struct hp_stats *st, struct sk_buff *skb)
 {
 	struct hp_rx_slot *slot;
 
-	if (!hp_probes_port_on(dev))
+	if (!hp_probes_port_on(st))
 		return;
 	slot = this_cpu_ptr(&hp_rx_slot);
 	slot->skb = skb;
@@ -271,13 +268,13 @@ void hp_probes_rx_handoff(const struct net_device *dev, struct sk_buff *skb)
 	hp_stamp_put(hp_stamp_slot(hp_rx_table, skb->head), skb->head, 0, 0, 0);
 }
 
-void hp_probes_rx_queued(const struct net_device *dev, const void *skb,
+void hp_probes_rx_queued(const struct hp_stats *st, const void *skb,
 			 u32 seq, u64 now)
 {
 	struct hp_rx_slot *slot;
 	struct hp_stamp *e;
 
-	if (!hp_probes_port_on(dev))
+	if (!hp_probes_port_on(st))
 		return;
 	slot = this_cpu_ptr(&hp_rx_slot);
 	if (slot->skb != skb)

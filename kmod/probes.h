@@ -12,6 +12,7 @@
 
 struct hp_config;
 struct hp_stats;
+struct hp_stage_sample;
 
 /*
  * A port's configuration changes from @old to @new (@old NULL: the port is
@@ -28,28 +29,33 @@ void hp_probes_config(struct net_device *dev, const struct hp_config *old,
 void hp_probes_exit(void);
 
 /*
- * TX, in ndo_start_xmit, when the port's stats are on.  Either
+ * TX, in ndo_start_xmit, when the port's stats are on, with @now the clock
+ * read at its entry (tx_qdisc's end).  Either
  *
- *   hp_probes_tx_xmit(st, dev, skb, seq, now);
+ *   n = hp_probes_tx_xmit(skb, now, s);
+ *   hp_stages_record_n(st, dev, s, n, seq, skb->len);
  *
- * once the frame has its sequence number: records tx_qdisc (net_dev_queue
- * until @now) and, with probes on, tx_stack (send() entry until
- * net_dev_queue); or, equivalently,
+ * (@s has room for two): the samples of tx_stack (send() entry until
+ * net_dev_queue, with probes on) and tx_qdisc (net_dev_queue until @now),
+ * recorded when the caller likes (after its own timed work); or,
+ * equivalently,
  *
- *   queued = hp_probes_tx_queued(skb, &syscall_ns);
+ *   queued = hp_probes_tx_queued(skb, now, &syscall_ns);
  *   if (queued && queued <= now)
  *           record tx_qdisc = now - queued;
  *   if (syscall_ns && syscall_ns <= queued)
  *           record tx_stack = queued - syscall_ns;
  *
  * hp_probes_tx_queued() returns the hp_stages_now() time the skb reached
- * the device queue, 0 if that was not seen, and sets *@syscall_ns to its
- * send() syscall entry (0 if unknown, not a send() or probes off).  Both
- * consume the skb's entry.  BH disabled.
+ * the device queue, 0 if that was not seen or is more than a second older
+ * than @now (the caller's own clock read: a stale entry of a reused
+ * address), and sets *@syscall_ns to its send() syscall entry (0 if
+ * unknown, not a send() or probes off).  Both consume the skb's entry.
+ * BH disabled.
  */
-void hp_probes_tx_xmit(struct hp_stats *st, const struct net_device *dev,
-		       const struct sk_buff *skb, u32 seq, u64 now);
-u64 hp_probes_tx_queued(const struct sk_buff *skb, u64 *syscall_ns);
+unsigned int hp_probes_tx_xmit(const struct sk_buff *skb, u64 now,
+			       struct hp_stage_sample *s);
+u64 hp_probes_tx_queued(const struct sk_buff *skb, u64 now, u64 *syscall_ns);
 
 /*
  * RX, in NAPI poll: call hp_probes_rx_handoff() right before handing @skb
@@ -57,11 +63,12 @@ u64 hp_probes_tx_queued(const struct sk_buff *skb, u64 *syscall_ns);
  * hp_probes_rx_queued() right after that call returned, with the same
  * pointer (not dereferenced: the stack owns the skb now), the frame's
  * sequence number and hp_stages_now(): the moment rx_stack ends (the frame
- * is on its socket queue) and rx_wakeup starts.  No-ops unless the port's
- * stats and probes are on.  BH disabled, same CPU for both calls.
+ * is on its socket queue) and rx_wakeup starts.  @st is the receiving
+ * port's accounting; no-ops unless its stats and probes are on.  BH
+ * disabled, same CPU for both calls.
  */
-void hp_probes_rx_handoff(const struct net_device *dev, struct sk_buff *skb);
-void hp_probes_rx_queued(const struct net_device *dev, const void *skb,
+void hp_probes_rx_handoff(const struct hp_stats *st, struct sk_buff *skb);
+void hp_probes_rx_queued(const struct hp_stats *st, const void *skb,
 			 u32 seq, u64 now);
 
 #endif /* _HP_PROBES_H */

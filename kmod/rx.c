@@ -175,27 +175,26 @@ static void hp_rx_stats(struct hp_port *port, u32 len)
 }
 
 /*
- * Stage accounting of a picked-up frame: from a busy poller (also the last
- * poll of busy_poll_stop()), or by a NAPI run that an interrupt or the
- * watchdog scheduled, entered at @entry (0: none, e.g. a repoll).
+ * The pickup stages of a frame picked up at @pick, into @s (up to two):
+ * from a busy poller (also the last poll of busy_poll_stop()), or by a NAPI
+ * run that an interrupt or the watchdog scheduled, entered at @entry (0:
+ * none, e.g. a repoll).  Returns how many.
  */
-static void hp_rx_account(struct hp_port *port, const struct hp_rx_cmpl *c,
-			  bool busy, u64 entry, u64 pick)
+static unsigned int hp_rx_pickup(struct hp_stage_sample *s, u64 done,
+				 bool busy, u64 entry, u64 pick)
 {
-	u64 done = c->done_ns;
-
 	if (!done || pick < done)
-		return;
+		return 0;
 	if (busy) {
-		hp_port_stage(port, HOTPATH_STAGE_RX_BUSY_POLL, pick - done, c->seq, c->len);
-		return;
+		s[0] = (struct hp_stage_sample){ HOTPATH_STAGE_RX_BUSY_POLL, pick - done };
+		return 1;
 	}
-	/* no entry to wait for: the frame was taken at once */
-	if (!entry)
+	/* no entry to wait for (or one stamped while stats were off): at once */
+	if (entry < done)
 		entry = done;
-	hp_port_stage(port, HOTPATH_STAGE_RX_IRQ, entry > done ? entry - done : 0,
-		      c->seq, c->len);
-	hp_port_stage(port, HOTPATH_STAGE_RX_NAPI, pick - max(entry, done), c->seq, c->len);
+	s[0] = (struct hp_stage_sample){ HOTPATH_STAGE_RX_IRQ, entry - done };
+	s[1] = (struct hp_stage_sample){ HOTPATH_STAGE_RX_NAPI, pick - entry };
+	return 2;
 }
 
 static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
@@ -218,11 +217,11 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 		const struct hp_rx_cmpl *c = &rx->cmpl[r & mask];
 		struct hp_rx_buf *b = &rx->buf[r & mask];
 		u32 off = HP_RX_HEADROOM, len = c->len, meta = 0;
+		struct hp_stage_sample smp[3];
+		unsigned int n = 0;
 		struct sk_buff *skb;
-		u64 pick = 0, now;
+		u64 pick, now;
 
-		if (account)
-			pick = hp_stages_now();
 		if (busy)
 			hp_port_count_pkt(port, HOTPATH_CNT_BUSY_POLL_PICKUPS, c->seq, c->len);
 
@@ -235,8 +234,11 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 		if (prog || b->xsk) {
 			/* the NIC received it, whatever the program decides */
 			hp_rx_stats(port, c->len);
-			if (account)
-				hp_rx_account(port, c, busy, entry, pick);
+			if (account) {
+				n = hp_rx_pickup(smp, c->done_ns, busy, entry, hp_stages_now());
+				hp_stages_record_n(port->acct, port->dev, smp, n, c->seq, c->len);
+				n = 0;
+			}
 			if (b->xsk) {
 				hp_xsk_rx(port, prog, b, c, &xp);
 				continue;
@@ -267,18 +269,22 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 			netif_receive_skb(skb);
 			continue;
 		}
-		if (!prog)
-			hp_rx_account(port, c, busy, entry, pick);
 		/*
 		 * Not GRO: delivery is synchronous in this softirq, so when
 		 * netif_receive_skb() returns the frame sits on its socket.
+		 * One clock read ends the pickup (rx_napi or rx_busy_poll)
+		 * and starts rx_stack; the stages are recorded together after
+		 * the handoff, so their bookkeeping times neither.
 		 */
-		hp_probes_rx_handoff(port->dev, skb);
+		hp_probes_rx_handoff(port->acct, skb);
 		pick = hp_stages_now();
 		netif_receive_skb(skb);
 		now = hp_stages_now();
-		hp_port_stage(port, HOTPATH_STAGE_RX_STACK, now - pick, c->seq, c->len);
-		hp_probes_rx_queued(port->dev, skb, c->seq, now);
+		if (!prog)
+			n = hp_rx_pickup(smp, c->done_ns, busy, entry, pick);
+		smp[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_RX_STACK, now - pick };
+		hp_stages_record_n(port->acct, port->dev, smp, n, c->seq, c->len);
+		hp_probes_rx_queued(port->acct, skb, c->seq, now);
 	}
 	/* pairs with the NIC reading it for ring space and moderation */
 	smp_store_release(&rx->reaped, r);

@@ -32,6 +32,7 @@
 #include <linux/seqlock.h>
 #include <linux/spinlock.h>
 #include <linux/cpumask.h>
+#include <linux/jump_label.h>
 
 #include "stages.h"
 
@@ -80,12 +81,23 @@ struct hp_cpu {
 	struct hp_ctx ctx[HP_NR_CTX];
 };
 
-struct hp_stats {
-	bool enabled;		/* cfg->stats_enabled */
-	bool probes;		/* cfg->probes */
-	u32 gen;		/* bumped by reset */
-	struct hp_cpu *cpu[];	/* nr_cpu_ids, possible CPUs allocated */
-};
+/*
+ * On while any hotpath event has a probe (trace.h's reg/unreg hooks): the
+ * recorders skip the per-event dispatch with one patched-out jump when no
+ * one traces, which is nearly always.
+ */
+static DEFINE_STATIC_KEY_FALSE(hp_trace_key);
+
+int hp_stages_trace_reg(void)
+{
+	static_branch_inc(&hp_trace_key);
+	return 0;
+}
+
+void hp_stages_trace_unreg(void)
+{
+	static_branch_dec(&hp_trace_key);
+}
 
 static const char * const hp_stage_names[__HOTPATH_STAGE_MAX] = {
 	[HOTPATH_STAGE_TX_STACK]	= "tx_stack",
@@ -319,20 +331,9 @@ static void hp_trace_counter(unsigned int counter, int ifindex, u32 seq,
 	}
 }
 
-void hp_stages_record_q(struct hp_stats *st, const struct net_device *dev,
-			unsigned int stage, u16 queue, u64 ns, u32 seq, u32 len)
+/* One sample into @h, this context's histogram: no division, no atomics. */
+static __always_inline void hp_hist_add(struct hp_hist *h, u32 gen, u64 ns)
 {
-	struct hp_hist *h;
-	u32 gen;
-
-	if (unlikely(!st || stage >= __HOTPATH_STAGE_MAX))
-		return;
-	if (!READ_ONCE(st->enabled))
-		return;
-
-	h = &hp_ctx_this(st)->hist[stage];
-	gen = READ_ONCE(st->gen);
-
 	raw_write_seqcount_begin(&h->seq);
 	if (unlikely(h->gen != gen))
 		hp_hist_clear(h, gen);
@@ -344,8 +345,40 @@ void hp_stages_record_q(struct hp_stats *st, const struct net_device *dev,
 		h->max = ns;
 	h->bucket[hp_hist_index(ns)]++;
 	raw_write_seqcount_end(&h->seq);
+}
 
-	hp_trace_stage(stage, dev->ifindex, queue, seq, len, ns);
+void hp_stages_record_q(struct hp_stats *st, const struct net_device *dev,
+			unsigned int stage, u16 queue, u64 ns, u32 seq, u32 len)
+{
+	if (unlikely(!st || stage >= __HOTPATH_STAGE_MAX))
+		return;
+	if (!READ_ONCE(st->enabled))
+		return;
+
+	hp_hist_add(&hp_ctx_this(st)->hist[stage], READ_ONCE(st->gen), ns);
+	if (static_branch_unlikely(&hp_trace_key))
+		hp_trace_stage(stage, dev->ifindex, queue, seq, len, ns);
+}
+
+void hp_stages_record_n(struct hp_stats *st, const struct net_device *dev,
+			const struct hp_stage_sample *s, unsigned int n,
+			u32 seq, u32 len)
+{
+	struct hp_ctx *ctx;
+	unsigned int i;
+	u32 gen;
+
+	if (unlikely(!st) || !n || !READ_ONCE(st->enabled))
+		return;
+
+	ctx = hp_ctx_this(st);
+	gen = READ_ONCE(st->gen);
+	for (i = 0; i < n; i++)
+		if (likely(s[i].stage < __HOTPATH_STAGE_MAX))
+			hp_hist_add(&ctx->hist[s[i].stage], gen, s[i].ns);
+	if (static_branch_unlikely(&hp_trace_key))
+		for (i = 0; i < n; i++)
+			hp_trace_stage(s[i].stage, dev->ifindex, 0, seq, len, s[i].ns);
 }
 
 void hp_stages_add(struct hp_stats *st, unsigned int counter, u64 n)
@@ -372,7 +405,8 @@ void hp_stages_count(struct hp_stats *st, const struct net_device *dev,
 		     unsigned int counter, u32 seq, u32 len)
 {
 	hp_stages_add(st, counter, 1);
-	hp_trace_counter(counter, dev->ifindex, seq, len);
+	if (static_branch_unlikely(&hp_trace_key))
+		hp_trace_counter(counter, dev->ifindex, seq, len);
 }
 
 void hp_stages_set_enabled(struct hp_stats *st, bool on)
@@ -380,19 +414,9 @@ void hp_stages_set_enabled(struct hp_stats *st, bool on)
 	WRITE_ONCE(st->enabled, on);
 }
 
-bool hp_stages_enabled(const struct hp_stats *st)
-{
-	return READ_ONCE(st->enabled);
-}
-
 void hp_stages_set_probes(struct hp_stats *st, bool on)
 {
 	WRITE_ONCE(st->probes, on);
-}
-
-bool hp_stages_probes(const struct hp_stats *st)
-{
-	return READ_ONCE(st->probes);
 }
 
 /*

@@ -51,9 +51,18 @@ void hp_stages_reset(struct net_device *dev);
  * (hp_stages_alloc() in its setup/newlink, process context), stores it in
  * its private struct hp_port, frees it with hp_stages_free() after the port
  * stopped (no recorder can still run), and returns it from
- * hp_device_stats().
+ * hp_device_stats().  Its flags are visible so that the per-packet checks
+ * (hp_stages_enabled(), hp_stages_probes()) inline; the per-CPU
+ * histograms stay stages.c's.
  */
-struct hp_stats;
+struct hp_cpu;
+
+struct hp_stats {
+	bool enabled;		/* cfg->stats_enabled */
+	bool probes;		/* cfg->probes */
+	u32 gen;		/* bumped by reset */
+	struct hp_cpu *cpu[];	/* nr_cpu_ids, possible CPUs allocated */
+};
 
 struct hp_stats *hp_stages_alloc(void);
 void hp_stages_free(struct hp_stats *st);
@@ -75,6 +84,20 @@ struct hp_stats *hp_device_stats(const struct net_device *dev);
  */
 void hp_stages_record_q(struct hp_stats *st, const struct net_device *dev,
 			unsigned int stage, u16 queue, u64 ns, u32 seq, u32 len);
+
+/* One stage's sample, for hp_stages_record_n(). */
+struct hp_stage_sample {
+	unsigned int stage;
+	u64 ns;
+};
+
+/*
+ * hp_stages_record() of @n stages of one frame at once: the per-CPU
+ * context is looked up once.  Same rules.
+ */
+void hp_stages_record_n(struct hp_stats *st, const struct net_device *dev,
+			const struct hp_stage_sample *s, unsigned int n,
+			u32 seq, u32 len);
 
 static inline void hp_stages_record(struct hp_stats *st,
 				    const struct net_device *dev,
@@ -100,10 +123,19 @@ void hp_stages_add(struct hp_stats *st, unsigned int counter, u64 n);
  * hp_probes_config(); the datapath does not need to call it.
  */
 void hp_stages_set_enabled(struct hp_stats *st, bool on);
-bool hp_stages_enabled(const struct hp_stats *st);
 /* The port's cfg->probes, for the kernel-path probes (probes.c). */
 void hp_stages_set_probes(struct hp_stats *st, bool on);
-bool hp_stages_probes(const struct hp_stats *st);
+
+/* Inline: the core-path probes ask on every packet of every device. */
+static inline bool hp_stages_enabled(const struct hp_stats *st)
+{
+	return READ_ONCE(st->enabled);
+}
+
+static inline bool hp_stages_probes(const struct hp_stats *st)
+{
+	return READ_ONCE(st->probes);
+}
 
 /*
  * Monotonic clock used for every measured stage: valid across CPUs (the

@@ -35,10 +35,19 @@ DECLARE_EVENT_CLASS(hotpath_pkt,
 			      __entry->len, (unsigned long long)__entry->ns)
 );
 
+/*
+ * Every event's first probe (ftrace, perf, bpf) turns hp_stages_trace_reg()'s
+ * static key on and its last one turns it off (stages.c): with no event in
+ * use the datapath passes the whole dispatch by one patched-out jump.
+ */
+int hp_stages_trace_reg(void);
+void hp_stages_trace_unreg(void);
+
 #define HP_TRACE_EVENT(name)						\
-	DEFINE_EVENT(hotpath_pkt, name,					\
+	DEFINE_EVENT_FN(hotpath_pkt, name,				\
 		TP_PROTO(int ifindex, u16 queue, u32 seq, u32 len, u64 ns), \
-		TP_ARGS(ifindex, queue, seq, len, ns))
+		TP_ARGS(ifindex, queue, seq, len, ns),			\
+		hp_stages_trace_reg, hp_stages_trace_unreg)
 
 /* stages, in path order (enum hotpath_stage) */
 HP_TRACE_EVENT(tx_stack);

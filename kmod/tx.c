@@ -56,10 +56,7 @@ struct hp_engine {
 	 * end to end in place of the model.
 	 */
 	unsigned int npend;
-	struct {
-		unsigned int stage;
-		u64 ns;
-	} pend[HP_TX_PENDING];
+	struct hp_stage_sample pend[HP_TX_PENDING];
 };
 
 static void hp_tx_wait(const struct hp_engine *e)
@@ -103,10 +100,10 @@ static void hp_tx_stage(struct hp_engine *e, unsigned int stage, u64 ps,
 /* Record the stages hp_tx_stage() collected for frame @d, in order. */
 static void hp_tx_stages_flush(struct hp_engine *e, const struct hp_tx_desc *d)
 {
-	unsigned int i;
-
-	for (i = 0; i < e->npend; i++)
-		hp_port_stage(e->port, e->pend[i].stage, e->pend[i].ns, d->seq, d->len);
+	if (!e->npend)
+		return;
+	hp_stages_record_n(e->port->acct, e->port->dev, e->pend, e->npend,
+			   d->seq, d->len);
 	e->npend = 0;
 }
 
@@ -341,6 +338,11 @@ static void hp_tx_doorbell(struct hp_port *port, const struct hp_config *cfg)
 	};
 
 	hp_port_assert_engine(port);
+	/*
+	 * A clock read of its own, after the driver's bookkeeping: sharing
+	 * tx_desc's would put that bookkeeping inside the modelled time,
+	 * where the virtual clock sees it against short paths (CTPIO).
+	 */
 	if (e.enforce || e.account)
 		e.base_ns = ktime_get_ns();
 	e.t_ps = hp_model_doorbell_ps(e.m);
@@ -354,7 +356,6 @@ static void hp_tx_doorbell(struct hp_port *port, const struct hp_config *cfg)
 		c->status = hp_tx_frame(&e, d, sole);
 		c->hwts_ns = e.tx_hwts_ns;
 		c->seq = d->seq;
-		c->done_ns = e.base_ns ? ktime_get_ns() : 0;
 		tx->fetched = i + 1;
 		/* a held completion (fault.c) keeps this one back too */
 		if (unlikely(hp_fault_tx_hold(port)))
@@ -376,19 +377,23 @@ netdev_tx_t hp_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct hp_port *port = hp_port(dev);
 	const struct hp_config *cfg = hp_port_cfg(port);
 	struct hp_tx_ring *tx = &port->tx;
+	struct hp_stage_sample s[3];
 	struct hp_tx_desc *d;
-	u64 now = 0;
+	u64 now = 0, desc_end;
+	unsigned int n;
 
 	/* the TX queue lock makes this the ring's only producer */
 	hp_port_assert_engine(port);
-	if (cfg->stats_enabled) {
+	/* tx_qdisc (and tx_stack with probes on) end here, tx_desc starts */
+	if (cfg->stats_enabled)
 		now = hp_stages_now();
-		/* tx_qdisc (and tx_stack with probes on) end here */
-		hp_probes_tx_xmit(port->acct, dev, skb, tx->seq, now);
-	}
 
 	if (unlikely(hp_tx_in_use(tx) >= tx->size)) {
 		/* the queue should have been stopped: the stack requeues */
+		if (now) {
+			n = hp_probes_tx_xmit(skb, now, s);
+			hp_stages_record_n(port->acct, dev, s, n, tx->seq, skb->len);
+		}
 		netif_stop_queue(dev);
 		return NETDEV_TX_BUSY;
 	}
@@ -401,9 +406,13 @@ netdev_tx_t hp_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 	d->seq = tx->seq++;
 	d->xmit_ns = now;
 	tx->prod++;
-	if (now)
-		hp_port_stage(port, HOTPATH_STAGE_TX_DESC, hp_stages_now() - now,
-			      d->seq, d->len);
+	if (now) {
+		/* the driver's stages in one record, none of it timed */
+		desc_end = hp_stages_now();
+		n = hp_probes_tx_xmit(skb, now, s);
+		s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_TX_DESC, desc_end - now };
+		hp_stages_record_n(port->acct, dev, s, n, d->seq, d->len);
+	}
 	hp_tstamp_xmit(cfg, skb);
 	skb_tx_timestamp(skb);
 

@@ -8,8 +8,10 @@
 #                                         the three demos and the closing table;
 #                                         --report also writes them as one
 #                                         self-contained HTML file (inline SVG)
-#   lab.sh bench [--short] [--count N]    ratios: hotpath vs veth, busy-poll vs
-#                                         interrupt, accounting on vs off, and
+#   lab.sh bench [--short] [--count N]    ratios with their goals: hotpath vs
+#                                         veth (one-way p50, 64 B stream pps),
+#                                         busy-poll vs interrupt, stats, probes
+#                                         and tracepoints on vs off, and their
 #                                         instructions per packet on the VM's
 #                                         virtual clock
 #
@@ -102,6 +104,7 @@ cleanup()
 	local ns
 
 	trace_off 2>/dev/null
+	[ "$MODE" = bench ] && trace_all 0 2>/dev/null
 	for ns in "$NS_A:$DEV_A" "$NS_B:$DEV_B"; do
 		[ -n "${ns#*:}" ] || continue
 		"$IP" -n "${ns%%:*}" link set "${ns#*:}" netns 1 2>/dev/null
@@ -411,7 +414,7 @@ ct_overlap()
 # a slow spell then hits every configuration alike instead of one of them.
 
 # config NAME: apply a configuration (absolute: baseline plus its switches)
-declare -A CFG_SET CFG_BUSY
+declare -A CFG_SET CFG_BUSY CFG_TRACE
 config()
 {
 	# shellcheck disable=SC2086
@@ -435,7 +438,11 @@ rounds()
 			fi
 			config "$n" || { fail "$n: settings"; return 1; }
 			reset_both || { fail "$n: reset"; return 1; }
+			if [ -n "${CFG_TRACE[$n]:-}" ]; then
+				trace_all 1 || { fail "$n: tracepoints"; return 1; }
+			fi
 			pingpong "$out" "${CFG_BUSY[$n]}" || { fail "$n: ping-pong (round $r)"; return 1; }
+			[ -z "${CFG_TRACE[$n]:-}" ] || trace_all 0
 			snap "$out" || { fail "$n: stats"; return 1; }
 		done
 	done
@@ -1180,14 +1187,20 @@ veth_setup()
 	wait_for sh -c "$IP netns exec $NS_VA ping -c1 -W1 10.9.0.2 >/dev/null"
 }
 
+# ratio WHAT A_NAME A B_NAME B GOAL: A / B with its goal ("<= 1.10", ">= 1.0"
+# or "" for none), and whether it is met
 ratio()
 {
-	local what=$1 a_name=$2 a=$3 b_name=$4 b=$5
+	local what=$1 a_name=$2 a=$3 b_name=$4 b=$5 goal=${6:-}
 
-	awk -v w="$what" -v an="$a_name" -v a="$a" -v bn="$b_name" -v b="$b" 'BEGIN {
-		printf "  %-28s %6.2f  (%s %d ns / %s %d ns)\n", w, (b ? a / b : 0), an, a, bn, b
+	awk -v w="$what" -v an="$a_name" -v a="$a" -v bn="$b_name" -v b="$b" -v g="$goal" 'BEGIN {
+		r = b ? a / b : 0; v = sprintf("%.2f", r) + 0; split(g, gg, " "); met = ""
+		if (gg[1] == "<=") met = v <= gg[2] + 0 ? ": met" : ": NOT met"
+		if (gg[1] == ">=") met = v >= gg[2] + 0 ? ": met" : ": NOT met"
+		printf "  %-30s %6.2f  (%s %d / %s %d)%s\n", w, r, an, a, bn, b,
+			g == "" ? "" : sprintf("  goal %s%s", g, met)
 	}'
-	echo "# ratio $what a=$a b=$b"
+	echo "# ratio $what a=$a b=$b goal=${goal// /}"
 }
 
 # ipp WHAT ON_NAME OFF_NAME: the one-way p50 difference of two configurations:
@@ -1197,49 +1210,103 @@ ipp()
 {
 	local what=$1 on=${TOTAL[$2]} off=${TOTAL[$3]}
 
-	printf '  %-28s %6d ns per packet  (%s %d ns - %s %d ns)%s\n' "$what" $((on - off)) \
-		"$2" "$on" "$3" "$off" "${HOTPATH_VM_CLOCK:+, $HOTPATH_VM_CLOCK clock}"
+	printf '  %-30s %6d %s per packet  (%s %d - %s %d)\n' "$what" $((on - off)) \
+		"$([ "${HOTPATH_VM_CLOCK:-}" = virtual ] && echo instructions || echo ns)" \
+		"$2" "$on" "$3" "$off"
 	echo "# ipp $what on=$on off=$off delta=$((on - off))"
 }
 
+# trace_all 1|0: every hotpath event on (recording into the ring buffer) or off
+trace_all()
+{
+	[ -n "$TRACEFS" ] || trace_find || return 1
+	echo "$1" > "$TRACEFS/events/hotpath/enable" || return 1
+	echo "$1" > "$TRACEFS/tracing_on"
+	[ "$1" = 1 ] || : > "$TRACEFS/trace"
+}
+
+# stream_pps NAME: the median of ROUNDS 64 B streams' received packets/s,
+# veth or hotpath in the bench's default configuration
+stream_pps()
+{
+	local name=$1 r out args
+
+	for r in $(seq "$ROUNDS"); do
+		out=$TMP/s-$name-r$r
+		args=(client 10.0.0.2 --server-netns "$NS_B")
+		[ "$name" = veth ] && args=(client 10.9.0.2 --server-netns "$NS_VB")
+		if [ "$name" != veth ]; then
+			config default || return 1
+		fi
+		"$IP" netns exec "$([ "$name" = veth ] && echo "$NS_VA" || echo "$NS_A")" \
+			hotpath-bench "${args[@]}" --port $PORT --mode stream --size "$SIZE" \
+			--count "$STREAM_COUNT" --warmup 0 --json > "$out.json" 2> "$out.err" ||
+			{ cat "$out.err" >&2; return 1; }
+		bench "$out" .stream.pps_received
+	done | sort -n | awk -v k=$(( (ROUNDS + 1) / 2 )) 'NR == k { printf "%d\n", $1 }'
+}
+
+# The bench's configurations: hotpath's default (stats on, probes off) with
+# timing accounted, so that its software is compared with veth's, and one
+# mechanism changed at a time.
+BENCH_CFGS="veth default enforced busy-poll probes-on stats-off trace"
+STREAM_COUNT=${LAB_STREAM_COUNT:-2000}
+
 bench_mode()
 {
-	local n
+	local n pps_hp pps_veth
 
 	echo "=== hotpath bench: one-way p50 ratios, $COUNT datagrams of $SIZE B per run ==="
 	echo "$ROUNDS rounds of every configuration in turn; the median round of each is compared."
 	[ "${HOTPATH_VM_CLOCK:-}" = virtual ] &&
 		echo "Virtual clock: one ns is one guest instruction, idle time skipped; rounds repeat."
 	veth_setup || die "no veth pair (is the veth module available?)"
-	# enforced: the NIC model's waits are felt; accounted: recorded, not
-	# waited, which leaves the driver's own software cost against veth's
-	CFG_SET[enforced]=; CFG_BUSY[enforced]=0
-	CFG_SET[accounted]="timing accounted"; CFG_BUSY[accounted]=0
-	CFG_SET[busy-poll]="timing accounted rx-mode busy-poll"; CFG_BUSY[busy-poll]=$BUSY_US
-	CFG_SET[probes-off]="timing accounted probes off"; CFG_BUSY[probes-off]=0
-	CFG_SET[stats-off]="timing accounted stats off probes off"; CFG_BUSY[stats-off]=0
-	rounds "$TMP/b" veth accounted enforced busy-poll probes-off stats-off || return
-	for n in veth accounted enforced busy-poll probes-off stats-off; do
+	trace_find || die "no tracefs with the hotpath events"
+	# accounted: the NIC model's times are recorded, not waited, which
+	# leaves the driver's own software cost against veth's; enforced: waited
+	CFG_SET[default]="timing accounted stats on probes off"
+	CFG_SET[enforced]="timing enforced stats on probes off"
+	CFG_SET[busy-poll]="timing accounted stats on probes off rx-mode busy-poll"
+	CFG_SET[probes-on]="timing accounted stats on probes on"
+	CFG_SET[stats-off]="timing accounted stats off probes off"
+	CFG_SET[trace]=${CFG_SET[default]}
+	CFG_TRACE[trace]=1
+	for n in $BENCH_CFGS; do CFG_BUSY[$n]=0; done
+	CFG_BUSY[busy-poll]=$BUSY_US
+	# shellcheck disable=SC2086
+	rounds "$TMP/b" $BENCH_CFGS || return
+	for n in $BENCH_CFGS; do
 		TOTAL[$n]=$(bench "$TMP/b-$n" .one_way.p50_ns)
 		printf '  %-10s one-way p50 %9d ns  (rounds: %s ns)\n' "$n" "${TOTAL[$n]}" "${ROUND_P50S[$n]% }"
 	done
+	echo "  default: stats on, probes off, timing accounted; the others change one thing:"
+	echo "  enforced (the NIC model waited), busy-poll, probes-on, stats-off (and probes off),"
+	echo "  trace (every hotpath tracepoint enabled, recording into the ring buffer)"
+	pps_hp=$(stream_pps default) && pps_veth=$(stream_pps veth) ||
+		{ fail "64 B stream"; pps_hp=0; pps_veth=0; }
+	printf '  %-10s %d packets/s received, veth %d (64 B stream of %d, median of %d)\n' \
+		stream "$pps_hp" "$pps_veth" "$STREAM_COUNT" "$ROUNDS"
 	echo
-	ratio "hotpath / veth" hotpath "${TOTAL[accounted]}" veth "${TOTAL[veth]}"
-	printf '  %-28s %6s  (timing enforced: %d ns, the modelled NIC waited)\n' "" "" "${TOTAL[enforced]}"
-	echo "# ratio hotpath-enforced / veth a=${TOTAL[enforced]} b=${TOTAL[veth]}"
-	ratio "busy-poll / interrupt" busy-poll "${TOTAL[busy-poll]}" interrupt "${TOTAL[accounted]}"
-	ratio "accounting on / off" on "${TOTAL[accounted]}" off "${TOTAL[stats-off]}"
-	ratio "probes on / off" on "${TOTAL[accounted]}" off "${TOTAL[probes-off]}"
+	ratio "hotpath / veth" hotpath "${TOTAL[default]}" veth "${TOTAL[veth]}" "<= 1.10"
+	printf '  %-30s %6s  (timing enforced: %d ns, the modelled NIC waited)\n' "" "" "${TOTAL[enforced]}"
+	echo "# ratio hotpath-enforced / veth a=${TOTAL[enforced]} b=${TOTAL[veth]} goal="
+	ratio "stream pps hotpath / veth" hotpath "$pps_hp" veth "$pps_veth" ">= 1.0"
+	ratio "busy-poll / interrupt" busy-poll "${TOTAL[busy-poll]}" interrupt "${TOTAL[default]}" "<= 0.75"
+	ratio "stats on / off (probes off)" on "${TOTAL[default]}" off "${TOTAL[stats-off]}" "<= 1.03"
+	ratio "probes on / off" on "${TOTAL[probes-on]}" off "${TOTAL[default]}" "<= 1.05"
+	ratio "tracepoints enabled / disabled" enabled "${TOTAL[trace]}" disabled "${TOTAL[default]}"
 	echo
-	ipp "stage accounting" accounted stats-off
-	ipp "core-path probes" accounted probes-off
-	ipp "accounting without probes" probes-off stats-off
+	ipp "stage accounting (stats)" default stats-off
+	ipp "core-path probes" probes-on default
+	ipp "tracepoints enabled" trace default
+	ipp "hotpath over veth" default veth
 	echo
-	echo "  Goals: hotpath / veth <= 1.10, busy-poll / interrupt <= 0.75, accounting on / off"
-	echo "  <= 1.03, probes off costs nothing (probes-off = stats-off within a few instructions)."
-	echo "  hotpath timing accounted: the model's $(( $(model doorbell_ns) + $(model pcie_rtt_ns) +
-		$(model dma_ns) + $(model phy_ns) + $(model rx_dma_ns) )) ns of hardware per direction"
-	echo "  (plus serialisation) are recorded, not waited; veth has none."
+	echo "  Disabled tracepoints are one patched-out jump per record (a static key their"
+	echo "  registration turns on); against a build without them see tools/bench/README.md"
+	echo "  (the breakdown).  hotpath timing accounted: the model's $(( $(model doorbell_ns) +
+		$(model pcie_rtt_ns) + $(model dma_ns) + $(model phy_ns) + $(model rx_dma_ns) )) ns"
+	echo "  of hardware per direction (plus serialisation) are recorded, not waited; veth"
+	echo "  has none."
 	set_both stats on probes on timing enforced >/dev/null
 }
 
