@@ -15,8 +15,6 @@
 #include "device.h"
 #include "netlink.h"
 
-unsigned int hp_config_generation;
-
 /*
  * The "realistic" profile: published figures; the sources are listed in
  * Documentation/model.md.
@@ -286,7 +284,6 @@ int hp_config_apply(struct net_device *dev, const struct hp_config *new,
 		return -ENOMEM;
 
 	hp_device_publish_config(dev, cfg);
-	hp_config_bump_generation();
 	hp_netlink_notify(dev);
 	return 0;
 }

@@ -86,23 +86,11 @@ int hp_config_validate(const struct hp_config *cfg, u32 rx_ring, u32 tx_ring,
 /*
  * Validate @new against the port (ring sizes etc.) and, if it is valid,
  * publish a copy of it as the port's configuration, free the old one after
- * a grace period, bump the generation and announce it on the "config"
+ * a grace period and announce it on the "config"
  * multicast group.  RTNL must be held.  On error nothing changes and
  * @extack says why.
  */
 int hp_config_apply(struct net_device *dev, const struct hp_config *new,
 		    struct netlink_ext_ack *extack);
-
-/*
- * Generation of the set of ports and their configuration, bumped on every
- * change under RTNL; netlink dumps use it to detect inconsistency.
- */
-extern unsigned int hp_config_generation;
-
-static inline void hp_config_bump_generation(void)
-{
-	ASSERT_RTNL();
-	WRITE_ONCE(hp_config_generation, hp_config_generation + 1);
-}
 
 #endif /* _HP_CONFIG_H */

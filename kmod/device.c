@@ -420,13 +420,30 @@ static int hp_device_validate(struct nlattr *tb[], struct nlattr *data[],
 	return 0;
 }
 
+/*
+ * Bumped under RTNL whenever pairs are tied or untied: with dev_base_seq it
+ * versions netlink dumps, whose messages name each port's peer.
+ */
+static unsigned int hp_device_pairs_gen;
+
+unsigned int hp_device_generation(void)
+{
+	return READ_ONCE(hp_device_pairs_gen);
+}
+
+static void hp_device_bump_generation(void)
+{
+	ASSERT_RTNL();
+	WRITE_ONCE(hp_device_pairs_gen, hp_device_pairs_gen + 1);
+}
+
 /* Tie two registered ports together.  RTNL held. */
 static void hp_device_link(struct net_device *a, struct net_device *b)
 {
 	ASSERT_RTNL();
 	rcu_assign_pointer(hp_port(a)->peer, hp_port(b));
 	rcu_assign_pointer(hp_port(b)->peer, hp_port(a));
-	hp_config_bump_generation();
+	hp_device_bump_generation();
 }
 
 static int hp_device_newlink(struct net *src_net, struct net_device *dev,
@@ -525,7 +542,7 @@ static void hp_device_dellink(struct net_device *dev, struct list_head *head)
 		RCU_INIT_POINTER(peer->peer, NULL);
 		unregister_netdevice_queue(peer->dev, head);
 	}
-	hp_config_bump_generation();
+	hp_device_bump_generation();
 }
 
 static struct net *hp_device_get_link_net(const struct net_device *dev)

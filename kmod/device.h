@@ -28,6 +28,9 @@ void hp_device_publish_config(struct net_device *dev, struct hp_config *cfg);
 /* The other end of the pair, or NULL while it is being destroyed.  RTNL. */
 struct net_device *hp_device_peer(const struct net_device *dev);
 
+/* Versions the pairs (see hp_device_link()); with dev_base_seq, dumps. */
+unsigned int hp_device_generation(void);
+
 void hp_device_ring_sizes(const struct net_device *dev, u32 *rx, u32 *tx);
 /* ethtool -G; fails with EBUSY while the port is up. RTNL held. */
 int hp_device_set_ring_sizes(struct net_device *dev, u32 rx, u32 tx,

@@ -116,10 +116,8 @@ static int hp_ethtool_set_ringparam(struct net_device *dev, struct ethtool_ringp
 		if (err)
 			goto out_free;
 		/* Ring sizes are part of the announced port configuration. */
-		if (cfg->tx_push == hp_device_config(dev)->tx_push) {
-			hp_config_bump_generation();
+		if (cfg->tx_push == hp_device_config(dev)->tx_push)
 			hp_netlink_notify(dev);
-		}
 	}
 	err = hp_config_apply(dev, cfg, extack);
 

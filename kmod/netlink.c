@@ -360,14 +360,15 @@ err_unlock:
 
 /*
  * Dump every port of the caller's namespace.  cb->args[0] is the number of
- * ports already sent; the ports list is versioned by dev_base_seq and, when
- * @by_config, their configuration by hp_config_generation, so a dump that
- * straddles a change is flagged NLM_F_DUMP_INTR and the caller retries.
- * Stats dumps ignore configuration changes: counters are a moving snapshot
- * anyway, and a busy writer must not starve a reader of its stats.
+ * ports already sent; the port list is versioned by dev_base_seq and the
+ * pairs by hp_device_generation(), so a dump that straddles a change of
+ * either is flagged NLM_F_DUMP_INTR and the caller retries.  Configuration
+ * changes do not interrupt a dump (nor do they rtnetlink's link dumps):
+ * each port's message is one reading under RTNL, and a busy writer must
+ * not starve a reader.
  */
 static int hp_nl_dumpit(struct sk_buff *skb, struct netlink_callback *cb, hp_nl_fill_t fill,
-			u8 cmd, bool by_config)
+			u8 cmd)
 {
 	struct net *net = sock_net(skb->sk);
 	long skip = cb->args[0], idx = 0;
@@ -375,9 +376,7 @@ static int hp_nl_dumpit(struct sk_buff *skb, struct netlink_callback *cb, hp_nl_
 	int err = 0;
 
 	rtnl_lock();
-	cb->seq = net->dev_base_seq;
-	if (by_config)
-		cb->seq += READ_ONCE(hp_config_generation);
+	cb->seq = net->dev_base_seq + hp_device_generation();
 	for_each_netdev(net, dev) {
 		if (!hp_device_is_port(dev))
 			continue;
@@ -407,7 +406,7 @@ static int hp_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info)
 
 static int hp_nl_port_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	return hp_nl_dumpit(skb, cb, hp_nl_fill_port_attrs, HOTPATH_CMD_PORT_GET, true);
+	return hp_nl_dumpit(skb, cb, hp_nl_fill_port_attrs, HOTPATH_CMD_PORT_GET);
 }
 
 static int hp_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -417,7 +416,7 @@ static int hp_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 
 static int hp_nl_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	return hp_nl_dumpit(skb, cb, hp_nl_fill_stats_attrs, HOTPATH_CMD_STATS_GET, false);
+	return hp_nl_dumpit(skb, cb, hp_nl_fill_stats_attrs, HOTPATH_CMD_STATS_GET);
 }
 
 static const int hp_nl_read_only[] = {

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Dumps of 64 pairs (128 ports, several netlink messages) are complete, and
-# stay complete while another process keeps changing settings (the kernel
-# flags a dump that straddles a change, the CLI retries it).
+# stay complete while another process keeps changing settings: settings do
+# not interrupt a dump (only port list and pair changes do, and the CLI
+# retries those), so a busy writer cannot starve a reader.
 source "$(dirname "$0")/lib.sh"
 
 require_root
