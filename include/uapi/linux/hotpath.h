@@ -90,8 +90,13 @@ enum hotpath_profile {
  * @HOTPATH_STAGE_TX_WIRE: tx_wire, modelled.
  * @HOTPATH_STAGE_RX_DMA: rx_dma, modelled plus the real copy.
  * @HOTPATH_STAGE_RX_IRQ: rx_irq, measured.
- * @HOTPATH_STAGE_RX_NAPI: rx_napi, measured.
- * @HOTPATH_STAGE_RX_BUSY_POLL: rx_busy_poll, measured.
+ * @HOTPATH_STAGE_RX_NAPI: rx_napi, measured: from the interrupt handler to the
+ *   driver handing the frame to the stack, so the driver's own per-frame work
+ *   in the poll (taking the completion, building the skb) is in it, as it is
+ *   in a real driver's poll; rx_stack starts at the same clock read.
+ * @HOTPATH_STAGE_RX_BUSY_POLL: rx_busy_poll, measured: from the completion to
+ *   a busy poller handing the frame to the stack (replaces rx_irq and rx_napi;
+ *   the same driver work as rx_napi is in it).
  * @HOTPATH_STAGE_RX_STACK: rx_stack, measured.
  * @HOTPATH_STAGE_RX_WAKEUP: rx_wakeup, measured (probe).
  * @HOTPATH_STAGE_XSK_TX: xsk_tx, measured: AF_XDP zero-copy, NAPI takes a
