@@ -918,18 +918,31 @@ d3_step()
 # unpaced), and interrupts per datagram are what rx-usecs makes of it.
 STREAM_RATE=${LAB_STREAM_RATE:-40000}
 
-# stream_irqs NAME: interrupts DEV_B raised for a stream of COUNT datagrams
+# udp_rcvbuf_errors NS: the namespace's UDP receive-buffer overflows so far
+udp_rcvbuf_errors()
+{
+	"$IP" netns exec "$1" awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) k[i] = $i; h = 1 }
+		else for (i = 1; i <= NF; i++) if (k[i] == "RcvbufErrors") print $i }' /proc/net/snmp
+}
+
+# stream_irqs NAME: interrupts DEV_B raised for a stream of COUNT datagrams,
+# the datagrams received and where the others went (DEV_B's drop counters,
+# the server socket's receive-buffer overflows)
 stream_irqs()
 {
-	local out=$TMP/d3-stream-$1
+	local out=$TMP/d3-stream-$1 rcvbuf0
 
 	reset_both || return 1
+	rcvbuf0=$(udp_rcvbuf_errors "$NS_B")
 	"$IP" netns exec "$NS_A" hotpath-bench client 10.0.0.2 --server-netns "$NS_B" \
 		--port $PORT --mode stream --size "$SIZE" --count "$COUNT" --warmup 0 --json \
 		--rate "$STREAM_RATE" "${PIN[@]}" > "$out.json" 2> "$out.err" ||
 		{ cat "$out.err" >&2; return 1; }
 	snap "$out" || return 1
-	echo "$(counter "$out" b interrupts) $(bench "$out" .stream.received)"
+	echo "$(counter "$out" b interrupts) $(bench "$out" .stream.received)" \
+	     "$(jq -r '[.[0].counters | to_entries[] | select(.key | test("drop|error"))
+		| select(.value > 0) | "\(.key)=\(.value)"] | join(",") | if . == "" then "-" else . end' \
+		"$out.b.json") $(($(udp_rcvbuf_errors "$NS_B") - rcvbuf0))"
 }
 
 demo3()
@@ -961,12 +974,15 @@ demo3()
 	d3_step busy-poll
 	echo
 	echo "--- what coalescing buys: a stream of $COUNT datagrams, $STREAM_RATE/s (no ping-pong) ---"
-	config irq && read -r i0 r0 < <(stream_irqs irq) || { fail "d3: stream without coalescing"; return; }
-	config coalesce && read -r i1 r1 < <(stream_irqs coalesce) || { fail "d3: stream with coalescing"; return; }
+	config irq && read -r i0 r0 d0 o0 < <(stream_irqs irq) || { fail "d3: stream without coalescing"; return; }
+	config coalesce && read -r i1 r1 d1 o1 < <(stream_irqs coalesce) || { fail "d3: stream with coalescing"; return; }
 	echo "    $DEV_B raised $i0 interrupts for $r0 frames without coalescing, $i1 for $r1 with rx-usecs 50"
+	[ "$r0" = "$COUNT" ] && [ "$r1" = "$COUNT" ] ||
+		echo "    not received: $DEV_B's drops ${d0} / ${d1}, the server socket's overflows $o0 / $o1"
 	IRQS[stream-irq]=$i0
 	IRQS[stream-coalesce]=$i1
-	echo "# step d3.stream interrupts_irq=$i0 received_irq=$r0 interrupts_coalesce=$i1 received_coalesce=$r1"
+	echo "# step d3.stream interrupts_irq=$i0 received_irq=$r0 interrupts_coalesce=$i1 received_coalesce=$r1" \
+	     "drops_irq=$d0 drops_coalesce=$d1 rcvbuf_errors_irq=$o0 rcvbuf_errors_coalesce=$o1"
 }
 
 ##############################################################################
