@@ -106,6 +106,13 @@ struct xrun {
 	pthread_t thread;
 	volatile int srv_state;		/* 0 setting up, 1 ready, -1 failed */
 	volatile int srv_stop;
+	/*
+	 * Set by the client once its warm-up is done: the echo end's CPU time
+	 * counts from then, not from its own setup, so that the client's
+	 * (variable) socket and program setup and the warm-up are not billed
+	 * to the measured datagrams.
+	 */
+	volatile int measuring;
 };
 
 static const char *mode_str(enum bench_af_xdp m)
@@ -432,6 +439,7 @@ static void *echo_thread(void *arg)
 	struct xend *e = &r->srv;
 	uint16_t port = (uint16_t)atoi(o->port);
 	uint64_t u0, s0, u1, s1;
+	bool counting = false;
 	char path[128];
 	int nsfd;
 
@@ -458,6 +466,10 @@ static void *echo_thread(void *arg)
 	while (!__atomic_load_n(&r->srv_stop, __ATOMIC_ACQUIRE) && !bench_stop) {
 		__u32 idx, tidx, n, i;
 
+		if (!counting && __atomic_load_n(&r->measuring, __ATOMIC_ACQUIRE)) {
+			thread_cpu(&u0, &s0);
+			counting = true;
+		}
 		reap_cq(e, true);
 		n = xsk_ring_cons__peek(&e->rx, BUSY_BUDGET, &idx);
 		if (!n) {
@@ -660,6 +672,7 @@ int bench_afxdp_run(const struct bench_opts *o)
 	/* the first frames may find the peer's fill ring not yet posted */
 	for (i = 0; i < o->warmup && !bench_stop; i++)
 		ping(r, seq++, false);
+	__atomic_store_n(&r->measuring, 1, __ATOMIC_RELEASE);
 	thread_cpu(&u0, &s0);
 	r->t_start = bench_now_ns();
 	for (i = 0; i < o->count && !bench_stop; i++) {
