@@ -101,7 +101,7 @@ demo:
 
 bench:
 	@if [ -x tools/lab.sh ]; then \
-		HP_VM_MODULES="veth" $(TOP)/selftests/vm/run.sh --kernel $(firstword $(KERNELS)) \
+		HP_VM_MODULES="veth pktgen" $(TOP)/selftests/vm/run.sh --kernel $(firstword $(KERNELS)) \
 			--clock $(CLOCK) --run "$$([ -t 1 ] || echo "NO_COLOR=1 ")lab.sh bench"; \
 	else echo "bench: tools/lab.sh is not there yet"; exit 1; fi
 

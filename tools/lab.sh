@@ -1297,15 +1297,77 @@ stream_pps()
 	done | sort -n | awk -v k=$(( (ROUNDS + 1) / 2 )) 'NR == k { printf "%d\n", $1 }'
 }
 
+# ethtool_stat NS DEV NAME: one `ethtool -S` counter (0 if absent)
+ethtool_stat()
+{
+	"$IP" netns exec "$1" ethtool -S "$2" | awk -v n="$3" -F: '{gsub(/^[ \t]+/, "", $1)}
+		$1 == n {gsub(/[ \t]/, "", $2); v = $2} END {print v + 0}'
+}
+
+# pktgen_run NS DEV DST_IP DST_MAC COUNT: the kernel's packet generator
+# (pktgen) sends COUNT 60 B frames out of DEV from its CPU 0 thread, straight
+# into the driver's ndo_start_xmit; prints the run's length in microseconds
+pktgen_run()
+{
+	local ns=$1 dev=$2 pg=/proc/net/pktgen
+
+	"$IP" netns exec "$ns" sh -c "
+		echo rem_device_all > $pg/kpktgend_0 && echo 'add_device $dev' > $pg/kpktgend_0 &&
+		for c in 'count $5' 'pkt_size 60' 'delay 0' 'clone_skb 0' 'dst $3' 'dst_mac $4' \
+			'udp_dst_min 9' 'udp_dst_max 9'; do echo \"\$c\" > $pg/$dev || exit 1; done &&
+		echo start > $pg/pgctrl && sed -n 's/.*Result: OK: \([0-9]*\)(c.*/\1/p' $pg/$dev" |
+		awk 'NF {print $1 + 0; ok = 1} END {exit !ok}'
+}
+
+# xdp_drop_pps NAME: the median of ROUNDS runs' XDP_DROP rate (packets/s) on
+# the receiving end of hotpath's pair or veth's: xdp-tools' `xdp-bench drop`
+# in native mode on hp1 / hplabv1, pktgen sending XDP_COUNT frames from the
+# peer.  The rate is the frames the driver counted dropped by the program
+# (hotpath xdp_drop, veth rx_queue_0_xdp_drops) over pktgen's run time;
+# frames lost before the program (a full ring) do not count.
+xdp_drop_pps()
+{
+	local name=$1 r ns_tx dev_tx ns_rx dev_rx dst cnt pid d0 d1 us
+
+	if [ "$name" = veth ]; then
+		ns_tx=$NS_VA dev_tx=hplabv0 ns_rx=$NS_VB dev_rx=hplabv1 dst=10.9.0.2
+		cnt=rx_queue_0_xdp_drops
+	else
+		ns_tx=$NS_A dev_tx=$DEV_A ns_rx=$NS_B dev_rx=$DEV_B dst=10.0.0.2 cnt=xdp_drop
+	fi
+	[ -d /proc/net/pktgen ] || modprobe pktgen || return 1
+	for r in $(seq "$ROUNDS"); do
+		[ "$name" = veth ] || config default >/dev/null || return 1
+		"$IP" netns exec "$ns_rx" sh -c 'mount -t bpf bpf /sys/fs/bpf 2>/dev/null;
+			exec xdp-bench drop -m native -i 1 "$0"' "$dev_rx" > "$TMP/xd-$name-$r" 2>&1 &
+		pid=$!
+		wait_for sh -c "$IP -n $ns_rx -d link show dev $dev_rx | grep -q 'prog/xdp'" ||
+			{ kill "$pid"; cat "$TMP/xd-$name-$r" >&2; return 1; }
+		d0=$(ethtool_stat "$ns_rx" "$dev_rx" "$cnt")
+		us=$(pktgen_run "$ns_tx" "$dev_tx" "$dst" \
+			"$("$IP" netns exec "$ns_rx" cat "/sys/class/net/$dev_rx/address")" \
+			"$XDP_COUNT") || { kill "$pid"; return 1; }
+		d1=$(ethtool_stat "$ns_rx" "$dev_rx" "$cnt")
+		# xdp-bench ends on SIGTERM as on SIGINT, detaching its program
+		kill -TERM "$pid"
+		wait "$pid"
+		wait_for sh -c "! $IP -n $ns_rx -d link show dev $dev_rx | grep -q 'prog/xdp'" ||
+			return 1
+		[ "$us" -gt 0 ] || return 1
+		echo $(( (d1 - d0) * 1000000 / us ))
+	done | sort -n | awk -v k=$(( (ROUNDS + 1) / 2 )) 'NR == k { printf "%d\n", $1 } END { exit NR < k }'
+}
+
 # The bench's configurations: hotpath's default (stats on, probes off) with
 # timing accounted, so that its software is compared with veth's, and one
 # mechanism changed at a time.
 BENCH_CFGS="veth default enforced busy-poll probes-on stats-off trace af-xdp-zc"
 STREAM_COUNT=${LAB_STREAM_COUNT:-2000}
+XDP_COUNT=${LAB_XDP_COUNT:-20000}
 
 bench_mode()
 {
-	local n pps_hp pps_veth
+	local n pps_hp pps_veth xdp_hp xdp_veth
 
 	echo "=== hotpath bench: one-way p50 ratios, $COUNT datagrams of $SIZE B per run ==="
 	echo "$ROUNDS rounds of every configuration in turn; the median round of each is compared."
@@ -1341,11 +1403,17 @@ bench_mode()
 		{ fail "64 B stream"; pps_hp=0; pps_veth=0; }
 	printf '  %-10s %d packets/s received, veth %d (64 B stream of %d, median of %d)\n' \
 		stream "$pps_hp" "$pps_veth" "$STREAM_COUNT" "$ROUNDS"
+	xdp_hp=$(xdp_drop_pps default) && xdp_veth=$(xdp_drop_pps veth) ||
+		{ fail "XDP_DROP"; xdp_hp=0; xdp_veth=0; }
+	printf '  %-10s %d packets/s dropped by XDP, veth %d (xdp-bench drop -m native, pktgen\n' \
+		xdp-drop "$xdp_hp" "$xdp_veth"
+	printf '  %-10s %d frames of 60 B from the peer, median of %d)\n' "" "$XDP_COUNT" "$ROUNDS"
 	echo
 	ratio "hotpath / veth" hotpath "${TOTAL[default]}" veth "${TOTAL[veth]}" "<= 1.10"
 	printf '  %-30s %6s  (timing enforced: %d ns, the modelled NIC waited)\n' "" "" "${TOTAL[enforced]}"
 	echo "# ratio hotpath-enforced / veth a=${TOTAL[enforced]} b=${TOTAL[veth]} goal="
 	ratio "stream pps hotpath / veth" hotpath "$pps_hp" veth "$pps_veth" ">= 1.0"
+	ratio "XDP_DROP pps hotpath / veth" hotpath "$xdp_hp" veth "$xdp_veth" ">= 1.0"
 	ratio "busy-poll / interrupt" busy-poll "${TOTAL[busy-poll]}" interrupt "${TOTAL[default]}" "<= 0.75"
 	ratio "stats on / off (probes off)" on "${TOTAL[default]}" off "${TOTAL[stats-off]}" "<= 1.03"
 	ratio "probes on / off" on "${TOTAL[probes-on]}" off "${TOTAL[default]}" "<= 1.05"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hotpath-bench --af-xdp MODE: ping-pong over AF_XDP sockets on both ends
- * of a pair, the kernel's stack bypassed.  One process: the client end in
+ * hotpath-bench --af-xdp MODE: ping-pong or stream over AF_XDP sockets on
+ * both ends of a pair, the kernel's stack bypassed.  One process: the client end in
  * the caller's network namespace, the echo end in a thread that entered
  * --server-netns (setns() moves only the calling thread).  Each end:
  *  - a UMEM of NFRAMES frames, the lower half posted on the fill ring, the
@@ -17,6 +17,14 @@
  * end stamps t_srv_rx when it takes the frame off its RX ring, swaps the
  * addresses in place and transmits that same UMEM frame (zero-copy echo),
  * returning it to the fill ring when its completion comes back.
+ * Stream (--mode stream): the client sends --warmup WARM frames, then
+ * --count DATA frames as fast as its TX ring takes them, waits for every
+ * completion, then for the echo end to have seen them all (or --timeout of
+ * silence); the echo end counts and stamps them (one-way samples) and
+ * returns each to its fill ring.  Frames sent and not received were
+ * dropped on the way: the port counts them (rx_ring_drops,
+ * xsk_fill_empty_drops, xdp_redirect_errors) or, in skb mode, the socket
+ * (XDP_STATISTICS, reported in af_xdp.server_xsk).
  * Both ends spin on their rings: bypass owns a core.  With --busy-poll the
  * sockets get SO_BUSY_POLL (+ SO_PREFER_BUSY_POLL, SO_BUSY_POLL_BUDGET)
  * and every empty look at the RX ring is a recvfrom(), which busy-polls
@@ -51,6 +59,7 @@
 
 #include "bench.h"
 #include "proto.h"
+#include "report.h"
 #include "stats.h"
 
 #ifndef SO_PREFER_BUSY_POLL
@@ -95,6 +104,7 @@ struct xend {
 	__u64 tx_free[RING];		/* client: free TX frames */
 	unsigned int n_free;
 	uint64_t user_us, sys_us;	/* echo end: its thread's CPU time */
+	struct xdp_statistics xs;	/* XDP_STATISTICS at the end */
 };
 
 struct xrun {
@@ -106,6 +116,8 @@ struct xrun {
 	pthread_t thread;
 	volatile int srv_state;		/* 0 setting up, 1 ready, -1 failed */
 	volatile int srv_stop;
+	/* stream: the echo end's counts (written by it, read by the client) */
+	uint64_t srv_data, srv_warm, first_rx_ns, last_rx_ns;
 	/*
 	 * Set by the client once its warm-up is done: the echo end's CPU time
 	 * counts from then, not from its own setup, so that the client's
@@ -298,6 +310,15 @@ static int end_open(const struct bench_opts *o, struct xend *e)
 	return fill_posted(e);
 }
 
+/* The socket's own drop counts, before it goes. */
+static void end_stats(struct xend *e)
+{
+	socklen_t len = sizeof(e->xs);
+
+	if (e->xsk && getsockopt(xsk_socket__fd(e->xsk), SOL_XDP, XDP_STATISTICS, &e->xs, &len))
+		memset(&e->xs, 0, sizeof(e->xs));
+}
+
 static void end_close(struct xend *e)
 {
 	if (e->xsk)
@@ -431,7 +452,21 @@ static bool frame_ours(const unsigned char *f, __u32 len, uint16_t port, struct 
 	return hb_hdr_get(f + HDRS, len - HDRS, h) != 0;
 }
 
-/* The echo end: every PING back as a PONG, from the same UMEM frame. */
+/* Stream: one DATA frame at the echo end, stamped @now. */
+static void stream_rx(struct xrun *r, const struct hb_hdr *h, uint64_t now)
+{
+	if (!r->srv_data)
+		r->first_rx_ns = now;
+	r->last_rx_ns = now;
+	bench_samples_add(&r->ow, now > h->t_tx ? now - h->t_tx : 0);
+	/* the client polls the count: published after the rest */
+	__atomic_store_n(&r->srv_data, r->srv_data + 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * The echo end: every PING back as a PONG, from the same UMEM frame; every
+ * stream frame counted.
+ */
 static void *echo_thread(void *arg)
 {
 	struct xrun *r = arg;
@@ -483,7 +518,14 @@ static void *echo_thread(void *arg)
 			unsigned char tmp[6];
 			struct hb_hdr h;
 
-			if (!frame_ours(f, d->len, port, &h) || h.type != HB_PING) {
+			bool ours = frame_ours(f, d->len, port, &h);
+
+			if (!ours || h.type != HB_PING) {
+				if (ours && h.type == HB_DATA)
+					stream_rx(r, &h, now);
+				else if (ours && h.type == HB_WARM)
+					__atomic_store_n(&r->srv_warm, r->srv_warm + 1,
+							 __ATOMIC_RELEASE);
 				recycle_rx(e, d->addr);
 				continue;
 			}
@@ -509,6 +551,7 @@ static void *echo_thread(void *arg)
 	thread_cpu(&u1, &s1);
 	e->user_us = u1 - u0;
 	e->sys_us = s1 - s0;
+	end_stats(e);
 	/* detach in this thread: the netlink socket must be in the echo end's netns */
 	end_close(e);
 	return NULL;
@@ -577,64 +620,244 @@ static bool ping(struct xrun *r, uint32_t seq, bool measured)
 	}
 }
 
+static const char *bind_str(const struct xrun *r)
+{
+	return r->cli.zc && r->srv.zc ? "zero-copy" : !r->cli.zc && !r->srv.zc ? "copy" : "mixed";
+}
+
+static const char *xdp_mode_str(const struct bench_opts *o)
+{
+	return o->af_xdp == BENCH_XDP_SKB ? "skb" : "native";
+}
+
+/* --json's af_xdp object */
+static void afxdp_json(FILE *f, const void *arg)
+{
+	const struct xrun *r = arg;
+	const struct xdp_statistics *x = &r->srv.xs;
+
+	fprintf(f, "{\"requested\":\"%s\",\"bind\":\"%s\",\"xdp_mode\":\"%s\","
+		"\"client_dev\":\"%s\",\"server_dev\":\"%s\",\"server_netns\":\"%s\","
+		"\"warmup_received\":%llu,\"server_xsk\":{\"rx_dropped\":%llu,"
+		"\"rx_ring_full\":%llu,\"rx_invalid_descs\":%llu,"
+		"\"rx_fill_ring_empty_descs\":%llu},\"client_xsk\":{\"tx_invalid_descs\":%llu,"
+		"\"tx_ring_empty_descs\":%llu}}",
+		mode_str(r->o->af_xdp), bind_str(r), xdp_mode_str(r->o), r->cli.ifname,
+		r->srv.ifname, r->srv.netns, (unsigned long long)r->srv_warm,
+		(unsigned long long)x->rx_dropped, (unsigned long long)x->rx_ring_full,
+		(unsigned long long)x->rx_invalid_descs,
+		(unsigned long long)x->rx_fill_ring_empty_descs,
+		(unsigned long long)r->cli.xs.tx_invalid_descs,
+		(unsigned long long)r->cli.xs.tx_ring_empty_descs);
+}
+
+/* Stream: received, dropped and both rates, as the UDP stream counts them. */
+static void stream_numbers(const struct xrun *r, uint64_t *recv, uint64_t *dropped,
+			   double *pps_sent, double *pps_recv)
+{
+	double span = (double)(r->t_end - r->t_start) / 1e9;
+
+	*recv = r->srv_data;
+	*dropped = r->sent > *recv ? r->sent - *recv : 0;
+	*pps_sent = span > 0 ? (double)r->sent / span : 0;
+	if (*recv >= 2 && r->last_rx_ns > r->first_rx_ns)
+		*pps_recv = (double)(*recv - 1) * 1e9 / (double)(r->last_rx_ns - r->first_rx_ns);
+	else
+		*pps_recv = span > 0 ? (double)*recv / span : 0;
+}
+
 static void report(struct xrun *r, const struct bench_stats *rtt, const struct bench_stats *ow)
 {
 	const struct bench_opts *o = r->o;
-	const char *bind = r->cli.zc && r->srv.zc ? "zero-copy" :
-			   !r->cli.zc && !r->srv.zc ? "copy" : "mixed";
-	const char *xmode = o->af_xdp == BENCH_XDP_SKB ? "skb" : "native";
+	bool stream = o->mode == BENCH_STREAM;
+	struct bench_report j = {
+		.mode = stream ? "stream" : "pingpong", .size = o->size, .count = r->sent,
+		.lost = r->lost, .warmup = o->warmup, .duration_ns = r->t_end - r->t_start,
+		.send_errors = r->send_errors, .busy_poll_us = o->busy_poll_us,
+		.prefer_busy_poll = o->prefer_busy_poll, .rtt = stream ? NULL : rtt, .ow = ow,
+		.cli_user_us = r->user_us, .cli_sys_us = r->sys_us,
+		.srv_user_us = r->srv.user_us, .srv_sys_us = r->srv.sys_us,
+		.stream = stream, .st_sent = r->sent, .af_xdp = afxdp_json, .arg = r,
+		.hist_rtt = &r->rtt, .hist_ow = &r->ow,
+	};
 
-	if (!o->json) {
-		printf("hotpath-bench af-xdp pingpong: %s -> %s (netns %s), requested %s, "
-		       "granted %s, XDP %s, %u-byte UDP payload\n",
-		       r->cli.ifname, r->srv.ifname, r->srv.netns, mode_str(o->af_xdp), bind,
-		       xmode, o->size);
+	if (stream) {
+		stream_numbers(r, &j.st_received, &j.st_dropped, &j.pps_sent, &j.pps_received);
+		j.lost = j.st_dropped;
+	}
+	if (o->json) {
+		bench_report_json(stdout, &j);
+		return;
+	}
+	printf("hotpath-bench af-xdp %s: %s -> %s (netns %s), requested %s, "
+	       "granted %s, XDP %s, %u-byte UDP payload\n", j.mode,
+	       r->cli.ifname, r->srv.ifname, r->srv.netns, mode_str(o->af_xdp), bind_str(r),
+	       xdp_mode_str(o), o->size);
+	if (stream) {
+		printf("  sent %llu (%.0f pps), received %llu (%.0f pps), dropped %llu, "
+		       "%llu warm-up (%llu received), %.3f s\n",
+		       (unsigned long long)r->sent, j.pps_sent,
+		       (unsigned long long)j.st_received, j.pps_received,
+		       (unsigned long long)j.st_dropped, (unsigned long long)o->warmup,
+		       (unsigned long long)r->srv_warm, (double)j.duration_ns / 1e9);
+		printf("  echo end's socket: %llu rx_dropped, %llu rx_ring_full\n",
+		       (unsigned long long)r->srv.xs.rx_dropped,
+		       (unsigned long long)r->srv.xs.rx_ring_full);
+		bench_stats_print_header(stdout);
+		bench_stats_print_row(stdout, "one-way", ow, j.st_dropped);
+	} else {
 		printf("  %llu sent, %llu lost, %llu warm-up, %.3f s\n",
 		       (unsigned long long)r->sent, (unsigned long long)r->lost,
-		       (unsigned long long)o->warmup, (double)(r->t_end - r->t_start) / 1e9);
+		       (unsigned long long)o->warmup, (double)j.duration_ns / 1e9);
 		bench_stats_print_header(stdout);
 		bench_stats_print_row(stdout, "rtt", rtt, r->lost);
 		bench_stats_print_row(stdout, "one-way", ow, r->lost);
-		printf("  CPU: client %llu us user + %llu us sys, server %llu us user + "
-		       "%llu us sys\n", (unsigned long long)r->user_us,
-		       (unsigned long long)r->sys_us, (unsigned long long)r->srv.user_us,
-		       (unsigned long long)r->srv.sys_us);
-		return;
 	}
-	printf("{\"mode\":\"pingpong\",\"size\":%u,\"count\":%llu,\"lost\":%llu,\"warmup\":%llu,"
-	       "\"busy_poll_us\":%u,\"prefer_busy_poll\":%s,\"duration_ns\":%llu,"
-	       "\"send_errors\":%llu,\"one_way_direction\":\"client_to_server\",",
-	       o->size, (unsigned long long)r->sent, (unsigned long long)r->lost,
-	       (unsigned long long)o->warmup, o->busy_poll_us,
-	       o->prefer_busy_poll ? "true" : "false",
-	       (unsigned long long)(r->t_end - r->t_start),
-	       (unsigned long long)r->send_errors);
-	printf("\"rtt\":");
-	bench_stats_json(stdout, rtt);
-	printf(",\"one_way\":");
-	bench_stats_json(stdout, ow);
-	printf(",\"cpu\":{\"client_user_us\":%llu,\"client_sys_us\":%llu,"
-	       "\"server_user_us\":%llu,\"server_sys_us\":%llu}",
-	       (unsigned long long)r->user_us, (unsigned long long)r->sys_us,
-	       (unsigned long long)r->srv.user_us, (unsigned long long)r->srv.sys_us);
-	printf(",\"stream\":null,\"hw_timestamps\":null");
-	printf(",\"af_xdp\":{\"requested\":\"%s\",\"bind\":\"%s\",\"xdp_mode\":\"%s\","
-	       "\"client_dev\":\"%s\",\"server_dev\":\"%s\",\"server_netns\":\"%s\"}",
-	       mode_str(o->af_xdp), bind, xmode, r->cli.ifname, r->srv.ifname, r->srv.netns);
-	printf(",\"histogram\":{\"rtt\":");
-	bench_hist_json(stdout, &r->rtt);
-	printf(",\"one_way\":");
-	bench_hist_json(stdout, &r->ow);
-	printf("}}\n");
+	printf("  CPU: client %llu us user + %llu us sys, server %llu us user + "
+	       "%llu us sys\n", (unsigned long long)r->user_us,
+	       (unsigned long long)r->sys_us, (unsigned long long)r->srv.user_us,
+	       (unsigned long long)r->srv.sys_us);
+}
+
+/* Stream: one frame of @type onto the TX ring; false when stopped or timed out. */
+static bool stream_put(struct xrun *r, enum hb_type type, uint32_t seq, bool kick)
+{
+	const struct bench_opts *o = r->o;
+	struct xend *e = &r->cli;
+	uint64_t deadline = 0;
+	unsigned char *f;
+	__u32 idx;
+	__u64 addr;
+
+	while (!e->n_free) {
+		if (!deadline)
+			deadline = bench_now_ns() + (uint64_t)o->timeout_ms * 1000000ULL;
+		if (kick_tx(e))
+			r->send_errors++;
+		reap_cq(e, false);
+		if (bench_stop || bench_now_ns() > deadline)
+			return false;
+	}
+	/* n_free frames are out of the TX ring, so it has room for one */
+	addr = e->tx_free[--e->n_free];
+	f = xsk_umem__get_data(e->area, addr);
+	frame_headers(f, e, &r->srv, (uint16_t)atoi(o->port), o->size);
+	memset(f + HDRS + HB_HDR_LEN, 0, o->size - HB_HDR_LEN);
+	if (xsk_ring_prod__reserve(&e->tx, 1, &idx) != 1) {
+		e->tx_free[e->n_free++] = addr;
+		return false;
+	}
+	xsk_ring_prod__tx_desc(&e->tx, idx)->addr = addr;
+	xsk_ring_prod__tx_desc(&e->tx, idx)->len = HDRS + o->size;
+	hb_hdr_put((struct hb_hdr *)(f + HDRS), type, seq, bench_now_ns(), 0);
+	xsk_ring_prod__submit(&e->tx, 1);
+	if (kick && kick_tx(e))
+		r->send_errors++;
+	reap_cq(e, false);
+	return true;
+}
+
+/*
+ * Stream: every frame completed (back in the client's pool), then the echo
+ * end has seen all @total, or nothing more arrived for --timeout.  Bounded.
+ */
+static void stream_drain(struct xrun *r, uint64_t total)
+{
+	uint64_t wait = (uint64_t)r->o->timeout_ms * 1000000ULL;
+	uint64_t end = bench_now_ns() + wait, seen, last = 0;
+	struct xend *e = &r->cli;
+
+	while (e->n_free < RING && !bench_stop && bench_now_ns() < end) {
+		kick_tx(e);
+		reap_cq(e, false);
+	}
+	end = bench_now_ns() + wait;
+	while (!bench_stop && bench_now_ns() < end) {
+		seen = __atomic_load_n(&r->srv_data, __ATOMIC_ACQUIRE) +
+		       __atomic_load_n(&r->srv_warm, __ATOMIC_ACQUIRE);
+		if (seen >= total)
+			break;
+		if (seen != last) {
+			last = seen;
+			end = bench_now_ns() + wait;
+		}
+		usleep(1000);
+	}
+}
+
+/* The measured phase: its clock and the client thread's CPU time. */
+static void phase_begin(struct xrun *r)
+{
+	__atomic_store_n(&r->measuring, 1, __ATOMIC_RELEASE);
+	thread_cpu(&r->user_us, &r->sys_us);
+	r->t_start = bench_now_ns();
+}
+
+static void phase_end(struct xrun *r)
+{
+	uint64_t u, s;
+
+	r->t_end = bench_now_ns();
+	thread_cpu(&u, &s);
+	r->user_us = u - r->user_us;
+	r->sys_us = s - r->sys_us;
+}
+
+/* Another measured frame: within --count and --duration, not stopped. */
+static bool more(const struct xrun *r, uint64_t i)
+{
+	const struct bench_opts *o = r->o;
+
+	if (i >= o->count || bench_stop)
+		return false;
+	return !(o->duration > 0 && bench_now_ns() - r->t_start > (uint64_t)(o->duration * 1e9));
+}
+
+static void run_stream(struct xrun *r)
+{
+	const struct bench_opts *o = r->o;
+	uint64_t i;
+
+	for (i = 0; i < o->warmup && !bench_stop; i++)
+		if (!stream_put(r, HB_WARM, (uint32_t)i, (i & 31) == 31 || i + 1 == o->warmup))
+			break;
+	phase_begin(r);
+	for (i = 0; more(r, i); i++) {
+		if (!stream_put(r, HB_DATA, (uint32_t)i, (i & 31) == 31 || i + 1 == o->count))
+			break;
+		r->sent++;
+	}
+	if (kick_tx(&r->cli))
+		r->send_errors++;
+	phase_end(r);
+	stream_drain(r, o->warmup + r->sent);
+}
+
+static void run_pingpong(struct xrun *r)
+{
+	const struct bench_opts *o = r->o;
+	uint64_t seed = BENCH_JITTER_SEED, i;
+	uint32_t seq = 0;
+
+	/* the first frames may find the peer's fill ring not yet posted */
+	for (i = 0; i < o->warmup && !bench_stop; i++)
+		ping(r, seq++, false);
+	phase_begin(r);
+	for (i = 0; more(r, i); i++) {
+		if (o->jitter_ns)
+			bench_jitter(o->jitter_ns, &seed);
+		r->sent++;
+		if (!ping(r, seq++, true))
+			r->lost++;
+	}
+	phase_end(r);
 }
 
 int bench_afxdp_run(const struct bench_opts *o)
 {
 	struct bench_stats rtt, ow;
 	struct xrun *r;
-	uint64_t i, u0, s0, u1, s1;
-	uint64_t seed = BENCH_JITTER_SEED;
-	uint32_t seq = 0;
+	uint64_t expect;
 	int ret = 1;
 
 	r = calloc(1, sizeof(*r));
@@ -648,8 +871,11 @@ int bench_afxdp_run(const struct bench_opts *o)
 	r->cli.map_fd = -1;
 	r->srv.prog_fd = -1;
 	r->srv.map_fd = -1;
-	if (bench_samples_init(&r->rtt, o->count, BENCH_MAX_SAMPLES) ||
-	    bench_samples_init(&r->ow, o->count, BENCH_MAX_SAMPLES))
+	/* --duration runs grow their samples as they go */
+	expect = o->count < (1 << 20) ? o->count : (1 << 20);
+	if (bench_samples_init(&r->rtt, o->mode == BENCH_STREAM ? 0 : expect,
+			       BENCH_MAX_SAMPLES) ||
+	    bench_samples_init(&r->ow, expect, BENCH_MAX_SAMPLES))
 		goto out;
 	if (end_open(o, &r->cli))
 		goto out;
@@ -669,30 +895,15 @@ int bench_afxdp_run(const struct bench_opts *o)
 	}
 	if (bench_pin_cpu(o->cpu))
 		goto out_join;
-	/* the first frames may find the peer's fill ring not yet posted */
-	for (i = 0; i < o->warmup && !bench_stop; i++)
-		ping(r, seq++, false);
-	__atomic_store_n(&r->measuring, 1, __ATOMIC_RELEASE);
-	thread_cpu(&u0, &s0);
-	r->t_start = bench_now_ns();
-	for (i = 0; i < o->count && !bench_stop; i++) {
-		if (o->duration > 0 &&
-		    bench_now_ns() - r->t_start > (uint64_t)(o->duration * 1e9))
-			break;
-		if (o->jitter_ns)
-			bench_jitter(o->jitter_ns, &seed);
-		r->sent++;
-		if (!ping(r, seq++, true))
-			r->lost++;
-	}
-	r->t_end = bench_now_ns();
-	thread_cpu(&u1, &s1);
-	r->user_us = u1 - u0;
-	r->sys_us = s1 - s0;
+	if (o->mode == BENCH_STREAM)
+		run_stream(r);
+	else
+		run_pingpong(r);
 	ret = bench_stop ? 130 : 0;
 out_join:
 	__atomic_store_n(&r->srv_stop, 1, __ATOMIC_RELEASE);
 	pthread_join(r->thread, NULL);
+	end_stats(&r->cli);
 	if (!ret || ret == 130) {
 		bench_stats_compute(&r->rtt, &rtt);
 		bench_stats_compute(&r->ow, &ow);

@@ -18,6 +18,7 @@
 
 #include "bench.h"
 #include "proto.h"
+#include "report.h"
 
 #define NETNS_RUN_DIR		"/var/run/netns"	/* iproute2's */
 #define NETNS_RUN_DIR_ALT	"/run/netns"
@@ -403,65 +404,46 @@ static void stream_numbers(const struct run *r, uint64_t *recv, uint64_t *droppe
 		*pps_recv = span > 0 ? (double)*recv / span : 0;
 }
 
+/* --json's hw_timestamps object */
+static void hw_json(FILE *f, const void *arg)
+{
+	struct run *r = (struct run *)arg;
+	struct bench_stats st;
+
+	fprintf(f, "{\"device\":\"%s\",\"phc_index\":%d,\"phc_map_window_ns\":%llu,"
+		"\"missing\":%llu,\"host_tx\":", r->hw.ifname, r->hw.phc_index,
+		(unsigned long long)r->hw.window_ns, (unsigned long long)r->hw_missing);
+	bench_stats_compute(&r->host_tx, &st);
+	bench_stats_json(f, &st);
+	fprintf(f, ",\"wire\":");
+	bench_stats_compute(&r->wire, &st);
+	bench_stats_json(f, &st);
+	fprintf(f, ",\"host_rx\":");
+	bench_stats_compute(&r->host_rx, &st);
+	bench_stats_json(f, &st);
+	fprintf(f, "}");
+}
+
 static void report_json(struct run *r, const struct bench_stats *rtt,
 			const struct bench_stats *ow)
 {
 	const struct bench_opts *o = r->o;
 	bool stream = o->mode == BENCH_STREAM;
-	uint64_t recv, dropped;
-	double pps_s, pps_r;
+	struct bench_report j = {
+		.mode = mode_name(o->mode), .size = o->size, .count = r->sent,
+		.warmup = o->warmup, .duration_ns = r->t_end - r->t_start,
+		.send_errors = r->send_errors, .busy_poll_us = o->busy_poll_us,
+		.prefer_busy_poll = o->prefer_busy_poll, .rtt = stream ? NULL : rtt, .ow = ow,
+		.cli_user_us = r->user_us, .cli_sys_us = r->sys_us,
+		.srv_user_us = r->res.user_us, .srv_sys_us = r->res.sys_us,
+		.stream = stream, .st_sent = r->sent,
+		.hw_timestamps = o->hw_timestamps ? hw_json : NULL, .arg = r,
+		.hist_rtt = &r->rtt, .hist_ow = &r->ow,
+	};
 
-	stream_numbers(r, &recv, &dropped, &pps_s, &pps_r);
-	printf("{\"mode\":\"%s\",\"size\":%u,\"count\":%llu,\"lost\":%llu,\"warmup\":%llu,"
-	       "\"busy_poll_us\":%u,\"prefer_busy_poll\":%s,\"duration_ns\":%llu,"
-	       "\"send_errors\":%llu,\"one_way_direction\":\"client_to_server\",",
-	       mode_name(o->mode), o->size, (unsigned long long)r->sent,
-	       (unsigned long long)(stream ? dropped : r->lost), (unsigned long long)o->warmup,
-	       o->busy_poll_us, o->prefer_busy_poll ? "true" : "false",
-	       (unsigned long long)(r->t_end - r->t_start), (unsigned long long)r->send_errors);
-	printf("\"rtt\":");
-	if (stream)
-		printf("null");
-	else
-		bench_stats_json(stdout, rtt);
-	printf(",\"one_way\":");
-	bench_stats_json(stdout, ow);
-	printf(",\"cpu\":{\"client_user_us\":%llu,\"client_sys_us\":%llu,"
-	       "\"server_user_us\":%llu,\"server_sys_us\":%llu}",
-	       (unsigned long long)r->user_us, (unsigned long long)r->sys_us,
-	       (unsigned long long)r->res.user_us, (unsigned long long)r->res.sys_us);
-	printf(",\"stream\":");
-	if (stream)
-		printf("{\"sent\":%llu,\"received\":%llu,\"dropped\":%llu,"
-		       "\"pps_sent\":%.0f,\"pps_received\":%.0f}",
-		       (unsigned long long)r->sent, (unsigned long long)recv,
-		       (unsigned long long)dropped, pps_s, pps_r);
-	else
-		printf("null");
-	printf(",\"hw_timestamps\":");
-	if (o->hw_timestamps) {
-		struct bench_stats st;
-
-		printf("{\"device\":\"%s\",\"phc_index\":%d,\"phc_map_window_ns\":%llu,"
-		       "\"missing\":%llu,\"host_tx\":", r->hw.ifname, r->hw.phc_index,
-		       (unsigned long long)r->hw.window_ns, (unsigned long long)r->hw_missing);
-		bench_stats_compute(&r->host_tx, &st);
-		bench_stats_json(stdout, &st);
-		printf(",\"wire\":");
-		bench_stats_compute(&r->wire, &st);
-		bench_stats_json(stdout, &st);
-		printf(",\"host_rx\":");
-		bench_stats_compute(&r->host_rx, &st);
-		bench_stats_json(stdout, &st);
-		printf("}");
-	} else {
-		printf("null");
-	}
-	printf(",\"histogram\":{\"rtt\":");
-	bench_hist_json(stdout, &r->rtt);
-	printf(",\"one_way\":");
-	bench_hist_json(stdout, &r->ow);
-	printf("}}\n");
+	stream_numbers(r, &j.st_received, &j.st_dropped, &j.pps_sent, &j.pps_received);
+	j.lost = stream ? j.st_dropped : r->lost;
+	bench_report_json(stdout, &j);
 }
 
 static void report_text(struct run *r, const struct bench_stats *rtt,

@@ -45,7 +45,8 @@ static void usage(FILE *f)
 		"                         [--busy-poll USEC] [--prefer-busy-poll] [--cpu N]\n"
 		"                         [--server-netns NAME] [--server-cpu N] [-6] [--json]\n"
 		"    hotpath-bench client ADDR --af-xdp zero-copy|copy|skb --dev IF\n"
-		"                         --server-dev IF --server-netns NAME [--size BYTES]\n"
+		"                         --server-dev IF --server-netns NAME\n"
+		"                         [--mode pingpong|stream] [--size BYTES]\n"
 		"                         [--count N | --duration SEC] [--warmup N]\n"
 		"                         [--timeout MS] [--busy-poll USEC] [--prefer-busy-poll]\n"
 		"                         [--cpu N] [--server-cpu N] [--json]\n"
@@ -101,7 +102,8 @@ static void usage(FILE *f)
 		"                         split the one-way trip into host TX (send -> TX\n"
 		"                         stamp), wire (TX stamp -> peer RX stamp) and host\n"
 		"                         RX (RX stamp -> recv); needs CAP_NET_ADMIN\n"
-		"    --af-xdp MODE        client: ping-pong over AF_XDP sockets, the kernel stack\n"
+		"    --af-xdp MODE        client: ping-pong or stream (--mode) over AF_XDP\n"
+		"                         sockets, the kernel stack\n"
 		"                         bypassed: zero-copy (native XDP, XDP_ZEROCOPY), copy\n"
 		"                         (native XDP, XDP_COPY) or skb (generic XDP). Both\n"
 		"                         ends run in this process (the echo end a thread in\n"
@@ -394,10 +396,9 @@ static int parse(int argc, char **argv, bool server, struct bench_opts *o)
 				"--server-netns (both ends run in this process)\n");
 			return -1;
 		}
-		if (o->mode != BENCH_PINGPONG || o->family == AF_INET6 || o->hw_timestamps ||
-		    o->rate) {
-			fprintf(stderr, "hotpath-bench: --af-xdp: IPv4 ping-pong only (no --mode "
-				"stream, -6, --hw-timestamps, --rate)\n");
+		if (o->family == AF_INET6 || o->hw_timestamps || o->rate) {
+			fprintf(stderr, "hotpath-bench: --af-xdp: IPv4 only, unpaced (no -6, "
+				"--hw-timestamps, --rate)\n");
 			return -1;
 		}
 		if (o->size > AF_XDP_MAX_SIZE) {

@@ -19,6 +19,15 @@ int cmd_help(int argc, char **argv)
 	printf("T: nanoseconds (300, 300ns, 1.5us); US: microseconds (50, 50us);\n"
 	       "BW: Mb/s or with a unit (26g, 500m); ranges: hotpath(8), the kernel's message.\n"
 	       "Exit status: 0 success, 1 the operation failed, 2 usage error.\n"
+	       "\nAF_XDP on a port (queue 0, an XDP program redirecting into an XSKMAP):\n"
+	       "  zero-copy  native XDP, XDP_ZEROCOPY: the NIC writes into, sends from the UMEM\n"
+	       "  copy       native XDP, XDP_COPY: the kernel copies to and from the UMEM\n"
+	       "  skb        generic XDP, XDP_COPY: after the driver built an skb\n"
+	       "  counters xdp_* (verdicts), xsk_rx_packets, xsk_tx_packets,\n"
+	       "  xsk_fill_empty_drops, xsk_wakeups; stages xsk_tx (XSK TX ring to\n"
+	       "  descriptor), xsk_rx (program and hand-off to the socket, zero-copy).\n"
+	       "  Try: hotpath-bench client ADDR --af-xdp zero-copy --dev hp0 --server-dev hp1\n"
+	       "  --server-netns NS [--mode stream].\n"
 	       "See hotpath(8).\n");
 	return 0;
 }
