@@ -33,6 +33,7 @@
 #include <linux/spinlock.h>
 #include <linux/cpumask.h>
 #include <linux/jump_label.h>
+#include <linux/stringify.h>
 
 #include "counters.h"
 #include "stages.h"
@@ -121,18 +122,22 @@ static const char * const hp_stage_names[__HOTPATH_STAGE_MAX] = {
 /*
  * counters.h's list at the uapi ids: each entry's position in the list must
  * be its HOTPATH_CNT_ value, and the list must end where the enum does.
+ * The tables below are then indexed by the counter's id.
  */
 #define HP_CNT_POS(id, name)	HP_CNT_POS_##id,
 enum { HP_CNT_POS_UNSPEC, HP_COUNTERS(HP_CNT_POS, HP_CNT_POS) HP_CNT_POS_END };
-#define HP_CNT_CHECK(id, name)						\
-	static_assert((int)HP_CNT_POS_##id == (int)HOTPATH_CNT_##id,	\
-		      "counters.h: " #name " is not at HOTPATH_CNT_" #id);
-HP_COUNTERS(HP_CNT_CHECK, HP_CNT_CHECK)
+#define HP_CNT_AT_ID(id, name)	\
+	BUILD_BUG_ON_ZERO((int)HP_CNT_POS_##id != (int)HOTPATH_CNT_##id),
+static const char hp_cnt_at_id[] __maybe_unused = {
+	HP_COUNTERS(HP_CNT_AT_ID, HP_CNT_AT_ID)
+};
+
 static_assert((int)HP_CNT_POS_END == (int)__HOTPATH_CNT_MAX,
 	      "counters.h and enum hotpath_counter differ in length");
 
-#define HP_CNT_NAME(id, name)	[HOTPATH_CNT_##id] = #name,
+#define HP_CNT_NAME(id, name)	__stringify(name),
 static const char * const hp_counter_names[__HOTPATH_CNT_MAX] = {
+	NULL,	/* HOTPATH_CNT_UNSPEC */
 	HP_COUNTERS(HP_CNT_NAME, HP_CNT_NAME)
 };
 
@@ -262,17 +267,21 @@ static void hp_trace_stage(unsigned int stage, int ifindex, u16 queue,
 	}
 }
 
+typedef void (*hp_trace_counter_t)(int ifindex, u16 queue, u32 seq, u32 len, u64 ns);
+
+/* Each counter's event, NULL for one without; called with tracing on only. */
+#define HP_CNT_NO_TRACE(id, name)	NULL,
+#define HP_CNT_TRACE(id, name)		trace_##name,
+static const hp_trace_counter_t hp_trace_counters[__HOTPATH_CNT_MAX] = {
+	NULL,	/* HOTPATH_CNT_UNSPEC */
+	HP_COUNTERS(HP_CNT_NO_TRACE, HP_CNT_TRACE)
+};
+
 static void hp_trace_counter(unsigned int counter, int ifindex, u32 seq,
 			     u32 len)
 {
-#define HP_CNT_TRACE(id, name)						\
-	case HOTPATH_CNT_##id:						\
-		trace_##name(ifindex, 0, seq, len, 0);			\
-		break;
-	switch (counter) {
-	HP_COUNTERS(HP_CNT_NONE, HP_CNT_TRACE)
-	}
-#undef HP_CNT_TRACE
+	if (counter < __HOTPATH_CNT_MAX && hp_trace_counters[counter])
+		hp_trace_counters[counter](ifindex, 0, seq, len, 0);
 }
 
 /* One sample into @h, this context's histogram: no division, no atomics. */
