@@ -138,7 +138,14 @@ static const struct nla_policy hp_port_set_policy[HOTPATH_A_MAX + 1] = {
 		NLA_POLICY_FULL_RANGE_SIGNED(NLA_S32, &hp_range_phc_drift),
 	[HOTPATH_A_HWTSTAMP_TX]		= { .type = NLA_U8 },
 	[HOTPATH_A_HWTSTAMP_RX_FILTER]	= { .type = NLA_U8 },
+	[HOTPATH_A_COUNTER_NAMES]	= { .type = NLA_REJECT },
 };
+
+/*
+ * COUNTER_NAMES_GET takes no attributes: every type the family knows is
+ * NLA_UNSPEC here, which strict validation refuses, and any above it too.
+ */
+static const struct nla_policy hp_no_attr_policy[HOTPATH_A_MAX + 1] = {};
 
 /* The port named by IFINDEX or IFNAME in the caller's namespace.  RTNL. */
 static struct net_device *hp_nl_port(struct net *net, struct nlattr **tb,
@@ -302,6 +309,27 @@ static int hp_nl_fill_stats_attrs(struct sk_buff *skb, struct net_device *dev)
 		if (nla_put_u64_64bit(skb, i, counters[i], HOTPATH_CNT_UNSPEC))
 			return -EMSGSIZE;
 	nla_nest_end(skb, cnt);
+	return 0;
+}
+
+/* The module's counters: a counter-name nest {id, name} per counter. */
+static int hp_nl_fill_counter_names(struct sk_buff *skb)
+{
+	struct nlattr *names, *entry;
+	unsigned int i;
+
+	names = nla_nest_start(skb, HOTPATH_A_COUNTER_NAMES);
+	if (!names)
+		return -EMSGSIZE;
+	for (i = HOTPATH_CNT_UNSPEC + 1; i < __HOTPATH_CNT_MAX; i++) {
+		entry = nla_nest_start(skb, i);
+		if (!entry ||
+		    nla_put_u32(skb, HOTPATH_COUNTER_NAME_A_ID, i) ||
+		    nla_put_string(skb, HOTPATH_COUNTER_NAME_A_NAME, hp_stages_counter_name(i)))
+			return -EMSGSIZE;
+		nla_nest_end(skb, entry);
+	}
+	nla_nest_end(skb, names);
 	return 0;
 }
 
@@ -563,6 +591,31 @@ static int hp_nl_stats_reset_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+static int hp_nl_counter_names_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &hp_genl_family, 0, HOTPATH_CMD_COUNTER_NAMES_GET);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+	err = hp_nl_fill_counter_names(msg);
+	if (err)
+		goto err_free;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return err;
+}
+
 /*
  * Changes need CAP_NET_ADMIN over the namespace the port lives in: ports are
  * only looked up in the requester's namespace, so GENL_UNS_ADMIN_PERM
@@ -597,6 +650,12 @@ static const struct genl_ops hp_genl_ops[] = {
 		.policy		= hp_port_id_policy,
 		.maxattr	= ARRAY_SIZE(hp_port_id_policy) - 1,
 		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= HOTPATH_CMD_COUNTER_NAMES_GET,
+		.doit		= hp_nl_counter_names_get_doit,
+		.policy		= hp_no_attr_policy,
+		.maxattr	= ARRAY_SIZE(hp_no_attr_policy) - 1,
 	},
 };
 

@@ -33,7 +33,9 @@
 #include <linux/spinlock.h>
 #include <linux/cpumask.h>
 #include <linux/jump_label.h>
+#include <linux/stringify.h>
 
+#include "counters.h"
 #include "stages.h"
 
 #define CREATE_TRACE_POINTS
@@ -117,46 +119,26 @@ static const char * const hp_stage_names[__HOTPATH_STAGE_MAX] = {
 	[HOTPATH_STAGE_XSK_RX]		= "xsk_rx",
 };
 
+/*
+ * counters.h's list at the uapi ids: each entry's position in the list must
+ * be its HOTPATH_CNT_ value, and the list must end where the enum does.
+ * The tables below are then indexed by the counter's id.
+ */
+#define HP_CNT_POS(id, name)	HP_CNT_POS_##id,
+enum { HP_CNT_POS_UNSPEC, HP_COUNTERS(HP_CNT_POS, HP_CNT_POS) HP_CNT_POS_END };
+#define HP_CNT_AT_ID(id, name)	\
+	BUILD_BUG_ON_ZERO((int)HP_CNT_POS_##id != (int)HOTPATH_CNT_##id),
+static const char hp_cnt_at_id[] __maybe_unused = {
+	HP_COUNTERS(HP_CNT_AT_ID, HP_CNT_AT_ID)
+};
+
+static_assert((int)HP_CNT_POS_END == (int)__HOTPATH_CNT_MAX,
+	      "counters.h and enum hotpath_counter differ in length");
+
+#define HP_CNT_NAME(id, name)	__stringify(name),
 static const char * const hp_counter_names[__HOTPATH_CNT_MAX] = {
-	[HOTPATH_CNT_TX_PUSH_HITS]		= "tx_push_hits",
-	[HOTPATH_CNT_TX_PUSH_MISSES]		= "tx_push_misses",
-	[HOTPATH_CNT_CTPIO_SUCCESS]		= "ctpio_success",
-	[HOTPATH_CNT_CTPIO_POISONED]		= "ctpio_poisoned",
-	[HOTPATH_CNT_CTPIO_FALLBACK_BUSY]	= "ctpio_fallback_busy",
-	[HOTPATH_CNT_CTPIO_FALLBACK_LONG]	= "ctpio_fallback_long",
-	[HOTPATH_CNT_CTPIO_FALLBACK_RUNT]	= "ctpio_fallback_runt",
-	[HOTPATH_CNT_INTERRUPTS]		= "interrupts",
-	[HOTPATH_CNT_TX_INTERRUPTS]		= "tx_interrupts",
-	[HOTPATH_CNT_BUSY_POLL_PICKUPS]		= "busy_poll_pickups",
-	[HOTPATH_CNT_WATCHDOG_FIRES]		= "watchdog_fires",
-	[HOTPATH_CNT_NAPI_POLLS]		= "napi_polls",
-	[HOTPATH_CNT_RX_PACKETS]		= "rx_packets",
-	[HOTPATH_CNT_TX_PACKETS]		= "tx_packets",
-	[HOTPATH_CNT_TX_COMPLETIONS]		= "tx_completions",
-	[HOTPATH_CNT_RX_RING_DROPS]		= "rx_ring_drops",
-	[HOTPATH_CNT_RX_CRC_ERRORS]		= "rx_crc_errors",
-	[HOTPATH_CNT_TX_DROP_NO_CARRIER]	= "tx_drop_no_carrier",
-	[HOTPATH_CNT_TX_DROP_TOO_BIG]		= "tx_drop_too_big",
-	[HOTPATH_CNT_RX_DROP_ALLOC]		= "rx_drop_alloc",
-	[HOTPATH_CNT_TX_DROP_TEARDOWN]		= "tx_drop_teardown",
-	[HOTPATH_CNT_INTERRUPTS_TIMER]		= "interrupts_timer",
-	[HOTPATH_CNT_RX_DROP_TEARDOWN]		= "rx_drop_teardown",
-	[HOTPATH_CNT_RX_ALLOC_FAILS]		= "rx_alloc_fails",
-	[HOTPATH_CNT_TX_CMPL_DELAYED]		= "tx_completions_delayed",
-	[HOTPATH_CNT_XDP_PASS]			= "xdp_pass",
-	[HOTPATH_CNT_XDP_DROP]			= "xdp_drop",
-	[HOTPATH_CNT_XDP_TX]			= "xdp_tx",
-	[HOTPATH_CNT_XDP_REDIRECT]		= "xdp_redirect",
-	[HOTPATH_CNT_XDP_ABORTED]		= "xdp_aborted",
-	[HOTPATH_CNT_XDP_INVALID]		= "xdp_invalid",
-	[HOTPATH_CNT_XDP_TX_ERRORS]		= "xdp_tx_errors",
-	[HOTPATH_CNT_XDP_REDIRECT_ERRORS]	= "xdp_redirect_errors",
-	[HOTPATH_CNT_XDP_XMIT]			= "xdp_xmit",
-	[HOTPATH_CNT_XDP_XMIT_ERRORS]		= "xdp_xmit_errors",
-	[HOTPATH_CNT_XSK_RX_PACKETS]		= "xsk_rx_packets",
-	[HOTPATH_CNT_XSK_TX_PACKETS]		= "xsk_tx_packets",
-	[HOTPATH_CNT_XSK_FILL_EMPTY_DROPS]	= "xsk_fill_empty_drops",
-	[HOTPATH_CNT_XSK_WAKEUPS]		= "xsk_wakeups",
+	NULL,	/* HOTPATH_CNT_UNSPEC */
+	HP_COUNTERS(HP_CNT_NAME, HP_CNT_NAME)
 };
 
 const char *hp_stages_name(unsigned int stage)
@@ -285,50 +267,21 @@ static void hp_trace_stage(unsigned int stage, int ifindex, u16 queue,
 	}
 }
 
+typedef void (*hp_trace_counter_t)(int ifindex, u16 queue, u32 seq, u32 len, u64 ns);
+
+/* Each counter's event, NULL for one without; called with tracing on only. */
+#define HP_CNT_NO_TRACE(id, name)	NULL,
+#define HP_CNT_TRACE(id, name)		trace_##name,
+static const hp_trace_counter_t hp_trace_counters[__HOTPATH_CNT_MAX] = {
+	NULL,	/* HOTPATH_CNT_UNSPEC */
+	HP_COUNTERS(HP_CNT_NO_TRACE, HP_CNT_TRACE)
+};
+
 static void hp_trace_counter(unsigned int counter, int ifindex, u32 seq,
 			     u32 len)
 {
-	switch (counter) {
-	case HOTPATH_CNT_TX_PUSH_HITS:
-		trace_tx_push_hit(ifindex, 0, seq, len, 0);
-		break;
-	case HOTPATH_CNT_TX_PUSH_MISSES:
-		trace_tx_push_miss(ifindex, 0, seq, len, 0);
-		break;
-	case HOTPATH_CNT_CTPIO_SUCCESS:
-		trace_ctpio_success(ifindex, 0, seq, len, 0);
-		break;
-	case HOTPATH_CNT_CTPIO_POISONED:
-		trace_ctpio_poison(ifindex, 0, seq, len, 0);
-		break;
-	case HOTPATH_CNT_CTPIO_FALLBACK_BUSY:
-		trace_ctpio_fallback_busy(ifindex, 0, seq, len, 0);
-		break;
-	case HOTPATH_CNT_CTPIO_FALLBACK_LONG:
-		trace_ctpio_fallback_long(ifindex, 0, seq, len, 0);
-		break;
-	case HOTPATH_CNT_CTPIO_FALLBACK_RUNT:
-		trace_ctpio_fallback_runt(ifindex, 0, seq, len, 0);
-		break;
-	case HOTPATH_CNT_INTERRUPTS:
-		trace_rx_interrupt(ifindex, 0, seq, len, 0);
-		break;
-	case HOTPATH_CNT_TX_INTERRUPTS:
-		trace_tx_interrupt(ifindex, 0, seq, len, 0);
-		break;
-	case HOTPATH_CNT_BUSY_POLL_PICKUPS:
-		trace_busy_poll_pickup(ifindex, 0, seq, len, 0);
-		break;
-	case HOTPATH_CNT_WATCHDOG_FIRES:
-		trace_watchdog_fire(ifindex, 0, seq, len, 0);
-		break;
-	case HOTPATH_CNT_RX_RING_DROPS:
-		trace_rx_ring_drop(ifindex, 0, seq, len, 0);
-		break;
-	case HOTPATH_CNT_RX_CRC_ERRORS:
-		trace_rx_crc_error(ifindex, 0, seq, len, 0);
-		break;
-	}
+	if (counter < __HOTPATH_CNT_MAX && hp_trace_counters[counter])
+		hp_trace_counters[counter](ifindex, 0, seq, len, 0);
 }
 
 /* One sample into @h, this context's histogram: no division, no atomics. */

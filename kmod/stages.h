@@ -108,9 +108,9 @@ static inline void hp_stages_record(struct hp_stats *st,
 
 /*
  * Count one technique/datapath event (enum hotpath_counter) and fire its
- * tracepoint where it has one (hotpath:tx_push_hit, ...).  Counters count
- * whether stats are on or off: they are cheap and the technique tests
- * rely on them.  Same context rules as hp_stages_record().
+ * tracepoint where it has one (hotpath:<counter name>, counters.h).
+ * Counters count whether stats are on or off: they are cheap and the
+ * technique tests rely on them.  Same context rules as hp_stages_record().
  */
 void hp_stages_count(struct hp_stats *st, const struct net_device *dev,
 		     unsigned int counter, u32 seq, u32 len);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The "hotpath" trace system: one event per stage (hotpath:tx_stack ...
- * hotpath:rx_wakeup, named like the stage) and one per technique event
- * (hotpath:tx_push_hit, hotpath:ctpio_poison, ...).  Every event carries
- * the port's ifindex, the queue, the per-packet sequence number the
- * datapath gives the frame (TX and RX sequence spaces are per port), the
+ * hotpath:rx_wakeup, named like the stage) and one per counted point
+ * event, named like its counter (hotpath:tx_push_hits,
+ * hotpath:ctpio_poisoned, hotpath:interrupts, ...; counters.h).  Every
+ * event carries the port's ifindex, the queue, the per-packet sequence
+ * number the datapath gives the frame (TX and RX sequence spaces are per port), the
  * frame length and the stage's duration in ns (0 for technique events,
  * which are points in time), so trace-cmd, perf or bpftrace can rebuild a
  * packet's timeline: group by (ifindex, seq) and order by stage.
@@ -16,6 +17,8 @@
 #define _HP_TRACE_H
 
 #include <linux/tracepoint.h>
+
+#include "counters.h"
 
 DECLARE_EVENT_CLASS(hotpath_pkt,
 		    TP_PROTO(int ifindex, u16 queue, u32 seq, u32 len, u64 ns),
@@ -67,20 +70,12 @@ HP_TRACE_EVENT(rx_wakeup);
 HP_TRACE_EVENT(xsk_tx);
 HP_TRACE_EVENT(xsk_rx);
 
-/* technique events (enum hotpath_counter with a point event) */
-HP_TRACE_EVENT(tx_push_hit);
-HP_TRACE_EVENT(tx_push_miss);
-HP_TRACE_EVENT(ctpio_success);
-HP_TRACE_EVENT(ctpio_poison);
-HP_TRACE_EVENT(ctpio_fallback_busy);
-HP_TRACE_EVENT(ctpio_fallback_long);
-HP_TRACE_EVENT(ctpio_fallback_runt);
-HP_TRACE_EVENT(rx_interrupt);
-HP_TRACE_EVENT(tx_interrupt);
-HP_TRACE_EVENT(busy_poll_pickup);
-HP_TRACE_EVENT(watchdog_fire);
-HP_TRACE_EVENT(rx_ring_drop);
-HP_TRACE_EVENT(rx_crc_error);
+/*
+ * Counter events: one per counter of counters.h's list marked E, named
+ * like the counter (hotpath:tx_push_hits ... hotpath:rx_crc_errors).
+ */
+#define HP_TRACE_COUNTER(id, name) HP_TRACE_EVENT(name);
+HP_COUNTERS(HP_CNT_NONE, HP_TRACE_COUNTER)
 
 #endif /* _HP_TRACE_H */
 

@@ -120,9 +120,9 @@ hp_set "$NS_B" "$DEV_B" rx-mode interrupt
 
 [ -d $TRACEFS/events/hotpath ] || mount -t tracefs nodev $TRACEFS 2>/dev/null
 for s in $TX_STAGES rx_dma rx_irq rx_napi rx_busy_poll rx_stack rx_wakeup \
-	 tx_push_hit tx_push_miss ctpio_success ctpio_poison ctpio_fallback_busy \
-	 ctpio_fallback_long ctpio_fallback_runt rx_interrupt busy_poll_pickup \
-	 watchdog_fire rx_ring_drop; do
+	 tx_push_hits tx_push_misses ctpio_success ctpio_poisoned ctpio_fallback_busy \
+	 ctpio_fallback_long ctpio_fallback_runt interrupts tx_interrupts busy_poll_pickups \
+	 watchdog_fires rx_ring_drops rx_crc_errors; do
 	[ -d $TRACEFS/events/hotpath/$s ]
 	check_err $? "no tracepoint hotpath:$s in tracefs"
 done
@@ -156,8 +156,8 @@ done
 # every packet's timeline: the seq numbers of tx_wire events are distinct
 n=$(grep " tx_wire: ifindex=$IFX_A " "$TMP/trace" | sed 's/.* seq=\([0-9]*\) .*/\1/' | sort -u | wc -l)
 check_eq "$n" $N "distinct seq in hotpath:tx_wire on ifindex $IFX_A"
-n=$(grep -c " rx_interrupt: ifindex=$IFX_A " "$TMP/trace")
-check_eq "$n" "$(hp_counter "$NS_A" "$DEV_A" interrupts)" "hotpath:rx_interrupt events vs interrupts counter"
+n=$(grep -c " interrupts: ifindex=$IFX_A " "$TMP/trace")
+check_eq "$n" "$(hp_counter "$NS_A" "$DEV_A" interrupts)" "hotpath:interrupts events vs interrupts counter"
 log_test "tracepoints: one event per packet per stage"
 
 ##############################################################################

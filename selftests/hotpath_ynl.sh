@@ -283,6 +283,39 @@ test_stats()
 	log_test "stats-get --dump: the ports of the caller's namespace only"
 }
 
+# counter-names-get: the module's counter list, in id order, is what
+# hotpath(8) prints as its keys (it takes them from there), what ethtool -S
+# shows first, and every counter the spec has; an attribute is refused.
+test_counter_names()
+{
+	local out names ids want rc
+
+	RET=0
+	out=$(ynl --do counter-names-get)
+	check_err $? "counter-names-get: $out"
+	names=$(jq -r '[."counter-names"[][] | .name] | join(" ")' <<<"$out")
+	ids=$(jq -r '[."counter-names"[][] | .id] | join(" ")' <<<"$out")
+	check_eq "$(jq -r '[."counter-names"[] | keys[0]] | join(" ")' <<<"$out")" "$ids" \
+		"each entry's attribute type is its id"
+	check_eq "$ids" "$(seq -s ' ' 1 "$(wc -w <<<"$ids")")" "ids 1..N in order"
+	want=$(hotpath -j stats hp0 | jq -r '.[0].counters | keys_unsorted | join(" ")')
+	check_eq "$names" "$want" "names vs hotpath -j stats keys"
+	want=$(ethtool -S hp0 | awk 'NR > 1 { sub(":", "", $1); print $1 }' |
+	       head -n "$(wc -w <<<"$names")" | tr '\n' ' ')
+	check_eq "$names " "$want" "names vs the first ethtool -S strings"
+	# the spec's counters set, in its order (cli.py's names, "-" for "_")
+	want=$(ynl --do stats-get --json '{"ifname": "hp0"}' |
+	       jq -r '.counters | keys_unsorted | join(" ")' | tr - _ |
+	       sed 's/tx_cmpl_delayed/tx_completions_delayed/')
+	check_eq "$names" "$want" "names vs the spec's counters"
+	out=$(ynl --do counter-names-get --json '{"ifname": "hp0"}' 2>&1)
+	rc=$?
+	check_eq "$rc" 1 "counter-names-get with ifname: exit status"
+	grep -qF "Netlink error: Invalid argument" <<<"$out"
+	check_err $? "counter-names-get with ifname: not EINVAL: $out"
+	log_test "counter-names-get: $(wc -w <<<"$names") counters, the names hotpath, ethtool -S and the spec use"
+}
+
 hp_mod_load pairs=1 || hp_fail "cannot load hotpath.ko"
 test_do_get
 test_dump_get
@@ -290,5 +323,6 @@ test_set
 test_refused
 test_eperm
 test_notify
+test_counter_names
 test_stats
 exit "$EXIT_STATUS"

@@ -686,7 +686,7 @@ trace_find()
 	return 1
 }
 
-TRACE_EVENTS="tx_doorbell tx_fetch tx_dma tx_wire rx_dma ctpio_success ctpio_poison rx_crc_error"
+TRACE_EVENTS="tx_doorbell tx_fetch tx_dma tx_wire rx_dma ctpio_success ctpio_poisoned rx_crc_errors"
 
 trace_on()
 {

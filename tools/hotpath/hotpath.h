@@ -47,6 +47,13 @@ struct hp_port {
 	uint8_t hwts_tx, hwts_rx;
 };
 
+/*
+ * Counter ids the CLI keeps: the module names its counters
+ * (counter-names-get), so a newer module's ids above __HOTPATH_CNT_MAX are
+ * shown too.
+ */
+#define HP_COUNTERS_MAX	256
+
 struct hp_stage {
 	uint32_t id;
 	char name[32];
@@ -60,8 +67,8 @@ struct hp_stats {
 	char ifname[IF_NAMESIZE];
 	unsigned int n_stages;
 	struct hp_stage stages[__HOTPATH_STAGE_MAX];
-	uint64_t counters[__HOTPATH_CNT_MAX];
-	bool has_counter[__HOTPATH_CNT_MAX];
+	uint64_t counters[HP_COUNTERS_MAX];
+	bool has_counter[HP_COUNTERS_MAX];
 };
 
 /* nl.c */
@@ -75,6 +82,8 @@ int hp_nl_exec(struct nl_msg *msg, const char *op, hp_msg_cb cb, void *arg);
 int hp_nl_get_ports(const char *dev, const char *op, struct hp_port **ports, unsigned int *n);
 int hp_nl_get_stats(const char *dev, const char *op, struct hp_stats **stats, unsigned int *n);
 int hp_nl_parse_port(struct nl_msg *msg, struct hp_port *port);
+/* The module's counter names into counter_name()'s table. */
+int hp_nl_load_counter_names(const char *op);
 int hp_nl_monitor(int (*cb)(const struct hp_port *port));
 
 /* names.c */
@@ -82,7 +91,9 @@ const char *rx_mode_name(unsigned int v);
 const char *ctpio_name(unsigned int v);
 const char *timing_name(unsigned int v);
 const char *source_name(unsigned int v);
+/* The name of counter @id, or "counter_<id>" in @buf if it has none. */
 const char *counter_name(unsigned int id, char *buf, size_t len);
+int counter_name_set(unsigned int id, const char *name);
 const char *attr_key_name(int parent, int type);
 
 /*

@@ -3,7 +3,10 @@
  * Names of the protocol's enums and attributes as the CLI and its JSON show
  * them.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "hotpath.h"
 
@@ -34,48 +37,11 @@ static const char *const sources[] = {
 	[HOTPATH_SOURCE_MODELLED] = "modelled",
 };
 
-/* JSON names: the lower-case suffix of the enum hotpath_counter constant. */
-static const char *const counters[] = {
-	[HOTPATH_CNT_TX_PUSH_HITS] = "tx_push_hits",
-	[HOTPATH_CNT_TX_PUSH_MISSES] = "tx_push_misses",
-	[HOTPATH_CNT_CTPIO_SUCCESS] = "ctpio_success",
-	[HOTPATH_CNT_CTPIO_POISONED] = "ctpio_poisoned",
-	[HOTPATH_CNT_CTPIO_FALLBACK_BUSY] = "ctpio_fallback_busy",
-	[HOTPATH_CNT_CTPIO_FALLBACK_LONG] = "ctpio_fallback_long",
-	[HOTPATH_CNT_CTPIO_FALLBACK_RUNT] = "ctpio_fallback_runt",
-	[HOTPATH_CNT_INTERRUPTS] = "interrupts",
-	[HOTPATH_CNT_TX_INTERRUPTS] = "tx_interrupts",
-	[HOTPATH_CNT_BUSY_POLL_PICKUPS] = "busy_poll_pickups",
-	[HOTPATH_CNT_WATCHDOG_FIRES] = "watchdog_fires",
-	[HOTPATH_CNT_NAPI_POLLS] = "napi_polls",
-	[HOTPATH_CNT_RX_PACKETS] = "rx_packets",
-	[HOTPATH_CNT_TX_PACKETS] = "tx_packets",
-	[HOTPATH_CNT_TX_COMPLETIONS] = "tx_completions",
-	[HOTPATH_CNT_RX_RING_DROPS] = "rx_ring_drops",
-	[HOTPATH_CNT_RX_CRC_ERRORS] = "rx_crc_errors",
-	[HOTPATH_CNT_TX_DROP_NO_CARRIER] = "tx_drop_no_carrier",
-	[HOTPATH_CNT_TX_DROP_TOO_BIG] = "tx_drop_too_big",
-	[HOTPATH_CNT_RX_DROP_ALLOC] = "rx_drop_alloc",
-	[HOTPATH_CNT_TX_DROP_TEARDOWN] = "tx_drop_teardown",
-	[HOTPATH_CNT_INTERRUPTS_TIMER] = "interrupts_timer",
-	[HOTPATH_CNT_RX_DROP_TEARDOWN] = "rx_drop_teardown",
-	[HOTPATH_CNT_RX_ALLOC_FAILS] = "rx_alloc_fails",
-	[HOTPATH_CNT_TX_CMPL_DELAYED] = "tx_completions_delayed",
-	[HOTPATH_CNT_XDP_PASS] = "xdp_pass",
-	[HOTPATH_CNT_XDP_DROP] = "xdp_drop",
-	[HOTPATH_CNT_XDP_TX] = "xdp_tx",
-	[HOTPATH_CNT_XDP_REDIRECT] = "xdp_redirect",
-	[HOTPATH_CNT_XDP_ABORTED] = "xdp_aborted",
-	[HOTPATH_CNT_XDP_INVALID] = "xdp_invalid",
-	[HOTPATH_CNT_XDP_TX_ERRORS] = "xdp_tx_errors",
-	[HOTPATH_CNT_XDP_REDIRECT_ERRORS] = "xdp_redirect_errors",
-	[HOTPATH_CNT_XDP_XMIT] = "xdp_xmit",
-	[HOTPATH_CNT_XDP_XMIT_ERRORS] = "xdp_xmit_errors",
-	[HOTPATH_CNT_XSK_RX_PACKETS] = "xsk_rx_packets",
-	[HOTPATH_CNT_XSK_TX_PACKETS] = "xsk_tx_packets",
-	[HOTPATH_CNT_XSK_FILL_EMPTY_DROPS] = "xsk_fill_empty_drops",
-	[HOTPATH_CNT_XSK_WAKEUPS] = "xsk_wakeups",
-};
+/*
+ * Counter names, the JSON keys: the kernel's (counter-names-get), loaded by
+ * hp_nl_load_counter_names() before anything is printed.
+ */
+static char *counters[HP_COUNTERS_MAX];
 
 /* CLI keys of the attributes, to name the one the kernel rejected. */
 static const char *const port_keys[] = {
@@ -145,6 +111,20 @@ const char *timing_name(unsigned int v)
 const char *source_name(unsigned int v)
 {
 	return name(sources, ARRAY_SIZE(sources), v);
+}
+
+int counter_name_set(unsigned int id, const char *v)
+{
+	char *copy;
+
+	if (id >= ARRAY_SIZE(counters))
+		return 0;
+	copy = strdup(v);
+	if (!copy)
+		return -ENOMEM;
+	free(counters[id]);
+	counters[id] = copy;
+	return 0;
 }
 
 const char *counter_name(unsigned int id, char *buf, size_t len)

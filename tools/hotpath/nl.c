@@ -266,7 +266,7 @@ static void report(const char *op, struct req_state *st)
 
 /* Returns 0, -EINTR for an interrupted dump, or the negative errno. */
 static int hp_nl_exec_once(struct nl_msg *msg, const char *op, hp_msg_cb cb, void *arg,
-			   bool quiet_intr)
+			   bool quiet_intr, bool quiet_err)
 {
 	struct req_state st = { .cb = cb, .arg = arg, .req = msg };
 	struct nl_cb *nlcb;
@@ -297,7 +297,8 @@ static int hp_nl_exec_once(struct nl_msg *msg, const char *op, hp_msg_cb cb, voi
 	}
 	nl_cb_put(nlcb);
 	if (st.error) {
-		report(op, &st);
+		if (!quiet_err)
+			report(op, &st);
 		return st.error;
 	}
 	if (st.intr) {
@@ -310,7 +311,7 @@ static int hp_nl_exec_once(struct nl_msg *msg, const char *op, hp_msg_cb cb, voi
 
 int hp_nl_exec(struct nl_msg *msg, const char *op, hp_msg_cb cb, void *arg)
 {
-	return hp_nl_exec_once(msg, op, cb, arg, false);
+	return hp_nl_exec_once(msg, op, cb, arg, false, false);
 }
 
 static int parse_nested_u32(struct nlattr *nest, struct nlattr **tb, int max)
@@ -438,7 +439,7 @@ static int parse_stats(struct nl_msg *msg, struct hp_stats *s)
 			int t = nla_type(a);
 
 			/* type 0 is padding */
-			if (t <= HOTPATH_CNT_UNSPEC || t >= __HOTPATH_CNT_MAX)
+			if (t <= HOTPATH_CNT_UNSPEC || t >= HP_COUNTERS_MAX)
 				continue;
 			s->counters[t] = get_u64(a);
 			s->has_counter[t] = true;
@@ -488,7 +489,7 @@ static int get_all(uint8_t cmd, const char *dev, const char *op, struct collect 
 		if (!msg)
 			return -ENOMEM;
 		c->n = 0;
-		err = hp_nl_exec_once(msg, op, collect_cb, c, tries < 31);
+		err = hp_nl_exec_once(msg, op, collect_cb, c, tries < 31, false);
 		nlmsg_free(msg);
 		if (err != -EINTR)
 			break;
@@ -513,6 +514,52 @@ int hp_nl_get_stats(const char *dev, const char *op, struct hp_stats **stats, un
 
 	*stats = c.items;
 	*n = c.n;
+	return err;
+}
+
+static int counter_names_cb(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[HOTPATH_A_MAX + 1];
+	struct nlattr *e[HOTPATH_COUNTER_NAME_A_MAX + 1];
+	struct nlattr *a;
+	char name[64];
+	uint32_t id;
+	int rem;
+
+	(void)arg;
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, HOTPATH_A_MAX, NULL) < 0 ||
+	    !tb[HOTPATH_A_COUNTER_NAMES])
+		return NL_OK;
+	nla_for_each_nested(a, tb[HOTPATH_A_COUNTER_NAMES], rem) {
+		if (nla_parse_nested(e, HOTPATH_COUNTER_NAME_A_MAX, a, NULL) < 0 ||
+		    !e[HOTPATH_COUNTER_NAME_A_ID] || !e[HOTPATH_COUNTER_NAME_A_NAME])
+			continue;
+		id = 0;
+		get_u32(&id, e[HOTPATH_COUNTER_NAME_A_ID]);
+		get_str(name, sizeof(name), e[HOTPATH_COUNTER_NAME_A_NAME]);
+		if (counter_name_set(id, name))
+			return NL_STOP;
+	}
+	return NL_OK;
+}
+
+int hp_nl_load_counter_names(const char *op)
+{
+	struct nl_msg *msg = hp_nl_new_request(HOTPATH_CMD_COUNTER_NAMES_GET, NULL, false);
+	int err;
+
+	if (!msg)
+		return -ENOMEM;
+	/*
+	 * A module of this family version without the command (EOPNOTSUPP):
+	 * its counters are shown as counter_<id>, quietly.
+	 */
+	err = hp_nl_exec_once(msg, op, counter_names_cb, NULL, false, true);
+	nlmsg_free(msg);
+	if (err == -EOPNOTSUPP)
+		return 0;
+	if (err)
+		fprintf(stderr, "%s: %s: counter names: %s\n", prog, op, strerror(-err));
 	return err;
 }
 

@@ -79,7 +79,7 @@ static void print_stats(const struct hp_stats *s)
 
 	print_text("  counters:\n");
 	open_json_object("counters");
-	for (i = 1; i < __HOTPATH_CNT_MAX; i++) {
+	for (i = 1; i < HP_COUNTERS_MAX; i++) {
 		if (!s->has_counter[i])
 			continue;
 		name = counter_name(i, buf, sizeof(buf));
@@ -140,7 +140,7 @@ int cmd_stats(int argc, char **argv)
 			goto usage;
 		}
 	}
-	if (hp_nl_open() < 0)
+	if (hp_nl_open() < 0 || hp_nl_load_counter_names("stats"))
 		return EXIT_FAIL;
 	if (!watch)
 		return show_once(dev);
