@@ -36,13 +36,14 @@ void hp_device_ring_sizes(const struct net_device *dev, u32 *rx, u32 *tx);
 int hp_device_set_ring_sizes(struct net_device *dev, u32 rx, u32 tx,
 			     struct netlink_ext_ack *extack);
 
-/*
- * The port's stage accounting object (stages.c allocates it, the port owns
- * it).  Valid while the net_device is.
- */
 /* N of the port's /dev/ptpN. */
 int hp_device_phc_index(const struct net_device *dev);
 
+/*
+ * The port's stage accounting object (stages.c allocates it, the port owns
+ * it), NULL if @dev is no hotpath port.  Valid while the net_device is;
+ * any context (the core tracepoint probes call it, via hp_probes_init()).
+ */
 struct hp_stats;
 struct hp_stats *hp_device_stats(const struct net_device *dev);
 

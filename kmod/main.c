@@ -18,6 +18,7 @@
 #include <net/net_namespace.h>
 #include <net/rtnetlink.h>
 
+#include "device.h"
 #include "fault.h"
 #include "netlink.h"
 #include "port.h"
@@ -68,6 +69,8 @@ static int __init hp_init(void)
 		return -EINVAL;
 	}
 
+	/* before any port: the probes find ports' accounting through it */
+	hp_probes_init(hp_device_stats);
 	err = hp_fault_init();
 	if (err)
 		return err;

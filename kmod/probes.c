@@ -57,7 +57,6 @@
 #include <trace/events/syscalls.h>
 
 #include "config.h"
-#include "device.h"
 #include "stages.h"
 #include "probes.h"
 
@@ -119,6 +118,19 @@ static struct hp_probe hp_probes[HP_NR_PROBES] = {
 
 /* Ports with stats on, with probes on; RTNL. */
 static unsigned int hp_probes_nr_stats, hp_probes_nr_probes;
+
+/*
+ * The datapath's map from a net_device to its port's accounting (NULL for
+ * any other device), handed over by hp_probes_init(): the core tracepoints
+ * see the skbs of every device, and only the datapath knows which are its
+ * own.  Set before any probe is registered, never changed.
+ */
+static struct hp_stats *(*hp_probes_acct_of)(const struct net_device *dev);
+
+void hp_probes_init(struct hp_stats *(*acct_of)(const struct net_device *dev))
+{
+	hp_probes_acct_of = acct_of;
+}
 
 static struct hp_stamp *hp_stamp_slot(struct hp_stamp *table, const void *key)
 {
@@ -194,9 +206,9 @@ static void hp_probe_net_dev_queue(void *data, struct sk_buff *skb)
 	struct hp_stats *st;
 	u64 now, t_sys = 0;
 
-	if (!dev || !hp_device_is_port(dev))
+	if (!dev)
 		return;
-	st = hp_device_stats(dev);
+	st = hp_probes_acct_of(dev);
 	if (!st || !hp_stages_enabled(st))
 		return;
 
@@ -313,11 +325,11 @@ static void hp_rx_copied(const struct sk_buff *skb)
 
 	rcu_read_lock();
 	dev = dev_get_by_index_rcu(current->nsproxy->net_ns, skb->skb_iif);
-	if (dev && hp_device_is_port(dev)) {
-		st = hp_device_stats(dev);
+	st = dev ? hp_probes_acct_of(dev) : NULL;
+	if (st) {
 		/* recorders run with BH off; this is task context */
 		local_bh_disable();
-		if (st && hp_stages_probes(st))
+		if (hp_stages_probes(st))
 			hp_stages_record(st, dev, HOTPATH_STAGE_RX_WAKEUP,
 					 s.t && now > s.t ? now - s.t : 0,
 					 s.seq, skb->len);
@@ -418,11 +430,9 @@ static void hp_probes_sync(void)
 		tracepoint_synchronize_unregister();
 }
 
-void hp_probes_config(struct net_device *dev, const struct hp_config *old,
+void hp_probes_config(struct hp_stats *st, const struct hp_config *old,
 		      const struct hp_config *new)
 {
-	struct hp_stats *st = hp_device_stats(dev);
-
 	ASSERT_RTNL();
 	if (st) {
 		hp_stages_set_enabled(st, new && new->stats_enabled);

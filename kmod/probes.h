@@ -15,14 +15,22 @@ struct hp_stats;
 struct hp_stage_sample;
 
 /*
+ * Module init, before any port exists: @acct_of maps a net_device to its
+ * port's accounting object, NULL for a device that is not a hotpath port
+ * (the core tracepoints see every device).  It must be safe in any context
+ * the core tracepoints fire in.
+ */
+void hp_probes_init(struct hp_stats *(*acct_of)(const struct net_device *dev));
+
+/*
  * A port's configuration changes from @old to @new (@old NULL: the port is
  * being created, @new NULL: destroyed).  Applies cfg->stats_enabled and
- * cfg->probes to the port's accounting and registers the core tracepoint
+ * cfg->probes to the port's accounting @st (may be NULL) and registers the core tracepoint
  * probes when the first port needs them and unregisters them (waiting for
  * running probes) when the last stops.  RTNL held, process context: call it
  * from hp_device_publish_config() and on port creation/destruction.
  */
-void hp_probes_config(struct net_device *dev, const struct hp_config *old,
+void hp_probes_config(struct hp_stats *st, const struct hp_config *old,
 		      const struct hp_config *new);
 
 /* Module exit: unregister whatever is still registered. */

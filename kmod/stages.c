@@ -410,10 +410,9 @@ static u64 hp_percentile(u64 total, u32 num, u32 den, u64 min, u64 max)
 	return max;
 }
 
-void hp_stages_read(const struct net_device *dev, unsigned int stage,
+void hp_stages_read(const struct hp_stats *st, unsigned int stage,
 		    struct hp_stage_summary *out)
 {
-	struct hp_stats *st = hp_device_stats(dev);
 	u64 total = 0, min = U64_MAX;
 	unsigned int cpu, x, i;
 	u32 gen;
@@ -451,9 +450,8 @@ void hp_stages_read(const struct net_device *dev, unsigned int stage,
 	spin_unlock(&hp_read_lock);
 }
 
-void hp_stages_read_counters(const struct net_device *dev, u64 *out)
+void hp_stages_read_counters(const struct hp_stats *st, u64 *out)
 {
-	struct hp_stats *st = hp_device_stats(dev);
 	u64 snap[__HOTPATH_CNT_MAX];
 	unsigned int cpu, x, i, seq, tries;
 	const struct hp_counters *c;
@@ -482,10 +480,8 @@ void hp_stages_read_counters(const struct net_device *dev, u64 *out)
 	}
 }
 
-void hp_stages_reset(struct net_device *dev)
+void hp_stages_reset(struct hp_stats *st)
 {
-	struct hp_stats *st = hp_device_stats(dev);
-
 	if (st)
 		WRITE_ONCE(st->gen, READ_ONCE(st->gen) + 1);
 }

@@ -38,20 +38,12 @@ const char *hp_stages_name(unsigned int stage);
 u8 hp_stages_source(unsigned int stage);	/* enum hotpath_stage_source */
 const char *hp_stages_counter_name(unsigned int counter);
 
-/* Sum every CPU's histogram of @stage on @dev. */
-void hp_stages_read(const struct net_device *dev, unsigned int stage,
-		    struct hp_stage_summary *out);
-/* @out has __HOTPATH_CNT_MAX entries, indexed by enum hotpath_counter. */
-void hp_stages_read_counters(const struct net_device *dev, u64 *out);
-/* Zero every stage and counter of @dev. */
-void hp_stages_reset(struct net_device *dev);
-
 /*
  * The per-port accounting object.  The datapath allocates one per port
  * (hp_stages_alloc() in its setup/newlink, process context), stores it in
  * its private struct hp_port, frees it with hp_stages_free() after the port
- * stopped (no recorder can still run), and returns it from
- * hp_device_stats().  Its flags are visible so that the per-packet checks
+ * stopped (no recorder can still run), and hands it to every stages.c and
+ * probes.c call.  Its flags are visible so that the per-packet checks
  * (hp_stages_enabled(), hp_stages_probes()) inline; the per-CPU
  * histograms stay stages.c's.
  */
@@ -68,11 +60,16 @@ struct hp_stats *hp_stages_alloc(void);
 void hp_stages_free(struct hp_stats *st);
 
 /*
- * Provided by the datapath (device.c): the port's accounting object.
- * Valid while the net_device is.  Declared here too in case device.h does
- * not have it; identical declarations are fine.
+ * Readers (control plane: netlink, ethtool), handed the port's accounting
+ * object by their caller (hp_device_stats()); a NULL @st reads as zeros.
+ * Sum every CPU's histogram of @stage.
  */
-struct hp_stats *hp_device_stats(const struct net_device *dev);
+void hp_stages_read(const struct hp_stats *st, unsigned int stage,
+		    struct hp_stage_summary *out);
+/* @out has __HOTPATH_CNT_MAX entries, indexed by enum hotpath_counter. */
+void hp_stages_read_counters(const struct hp_stats *st, u64 *out);
+/* Zero every stage and counter of @st. */
+void hp_stages_reset(struct hp_stats *st);
 
 /*
  * Add @ns to @stage's histogram and fire the stage's tracepoint
