@@ -21,7 +21,7 @@ const struct hp_config *hp_device_config(const struct net_device *dev);
  * Publish @cfg (ownership passes to the port) as the port's configuration,
  * apply its side effects on the running datapath (interrupt masking, timers)
  * and free the previous one after an RCU grace period.  RTNL held; @cfg has
- * been validated by hp_config_apply().
+ * been validated by hp_netlink_publish().
  */
 void hp_device_publish_config(struct net_device *dev, struct hp_config *cfg);
 

@@ -568,7 +568,7 @@ static int hp_nl_port_set_doit(struct sk_buff *skb, struct genl_info *info)
 	err = hp_nl_parse_set(cfg, tb, info->extack);
 	if (err)
 		goto out_unlock;
-	err = hp_config_apply(dev, cfg, info->extack);
+	err = hp_netlink_publish(dev, cfg, info->extack);
 
 out_unlock:
 	rtnl_unlock();
@@ -672,6 +672,42 @@ static struct genl_family hp_genl_family __ro_after_init = {
 	.mcgrps		= hp_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(hp_mcgrps),
 };
+
+/*
+ * The control plane's one way to change a port's configuration (netlink
+ * SET, ethtool, SIOCSHWTSTAMP): validate, publish through the datapath,
+ * announce.  Lives here so that the call graph runs one way: netlink and
+ * ethtool call config.c (checks) and device.c (publish), neither calls
+ * back up.
+ */
+int hp_netlink_publish(struct net_device *dev, const struct hp_config *new,
+		       struct netlink_ext_ack *extack)
+{
+	const struct hp_config *old;
+	struct hp_config *cfg;
+	u32 rx_ring, tx_ring;
+	int err;
+
+	ASSERT_RTNL();
+
+	hp_device_ring_sizes(dev, &rx_ring, &tx_ring);
+	err = hp_config_validate(new, rx_ring, tx_ring, extack);
+	if (err)
+		return err;
+
+	/* Nothing to publish or announce for a change that changes nothing. */
+	old = hp_device_config(dev);
+	if (old && hp_config_equal(old, new))
+		return 0;
+
+	cfg = kmemdup(new, sizeof(*new), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+
+	hp_device_publish_config(dev, cfg);
+	hp_netlink_notify(dev);
+	return 0;
+}
 
 void hp_netlink_notify(struct net_device *dev)
 {
