@@ -56,6 +56,7 @@
 #include <trace/events/skb.h>
 #include <trace/events/syscalls.h>
 
+#include "compat.h"
 #include "config.h"
 #include "stages.h"
 #include "probes.h"
@@ -104,10 +105,8 @@ static void hp_probe_skb_copy(void *data, const struct sk_buff *skb, int len);
 static void hp_probe_consume(void *data, struct sk_buff *skb);
 static void hp_probe_consume_loc(void *data, struct sk_buff *skb, void *loc);
 
-#define HP_CONSUME_PROBE						\
-	__builtin_choose_expr(__same_type(&register_trace_consume_skb,	\
-			int (*)(void (*)(void *, struct sk_buff *), void *)),	\
-		hp_probe_consume, hp_probe_consume_loc)
+#define HP_CONSUME_PROBE	\
+	hp_compat_consume_skb_probe(hp_probe_consume, hp_probe_consume_loc)
 
 static struct hp_probe hp_probes[HP_NR_PROBES] = {
 	[HP_PROBE_SYS_ENTER]	 = { "sys_enter", hp_probe_sys_enter },
@@ -343,7 +342,7 @@ static void hp_probe_skb_copy(void *data, const struct sk_buff *skb, int len)
 	hp_rx_copied(skb);
 }
 
-/* consume_skb gained a "location" argument in 6.3 */
+/* consume_skb without and with its "location" argument (compat.h) */
 static void hp_probe_consume(void *data, struct sk_buff *skb)
 {
 	hp_rx_copied(skb);
