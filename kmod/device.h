@@ -9,6 +9,8 @@
 
 #include <linux/netdevice.h>
 #include <linux/netlink.h>
+#include <linux/atomic.h>
+#include <net/rtnetlink.h>
 
 struct hp_config;
 
@@ -46,6 +48,14 @@ int hp_device_phc_index(const struct net_device *dev);
  */
 struct hp_stats;
 struct hp_stats *hp_device_stats(const struct net_device *dev);
+
+/* Module init/exit (main.c): the link type and the pairs made at load. */
+extern struct rtnl_link_ops hp_device_link_ops;
+int hp_device_create_pair(struct net *net);
+
+/* Module-wide leak accounting (slow paths only), defined in main.c. */
+extern atomic_long_t hp_ports_alive;
+extern atomic_long_t hp_buffers_alive;
 
 #define HP_RING_MIN	64
 #define HP_RING_MAX	4096

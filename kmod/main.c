@@ -21,8 +21,8 @@
 #include "device.h"
 #include "fault.h"
 #include "netlink.h"
-#include "port.h"
 #include "probes.h"
+#include "xsk.h"
 
 #define HP_PAIRS_MAX	64
 

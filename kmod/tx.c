@@ -358,7 +358,7 @@ static void hp_tx_doorbell(struct hp_port *port, const struct hp_config *cfg)
 		c->seq = d->seq;
 		tx->fetched = i + 1;
 		/* a held completion (fault.c) keeps this one back too */
-		if (unlikely(hp_fault_tx_hold(port)))
+		if (unlikely(hp_fault_tx_hold(port, port->tx_held)))
 			continue;
 		/* pairs with smp_load_acquire() in hp_tx_reap() */
 		smp_store_release(&tx->done, i + 1);
