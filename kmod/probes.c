@@ -221,8 +221,13 @@ static void hp_probe_net_dev_queue(void *data, struct sk_buff *skb)
 	hp_stamp_put(hp_stamp_slot(hp_tx_table, skb), skb, now, t_sys, 0);
 }
 
-/* Consume @skb's TX entry: its queue time, or 0 if that was not seen. */
-u64 hp_probes_tx_queued(const struct sk_buff *skb, u64 now, u64 *syscall_ns)
+/*
+ * Consume @skb's TX entry: the hp_stages_now() time the skb reached the
+ * device queue, 0 if that was not seen or is more than a second older than
+ * @now (a stale entry of a reused address); *@syscall_ns is its send()
+ * syscall entry (0 if unknown, not a send() or probes off).
+ */
+static u64 hp_probes_tx_queued(const struct sk_buff *skb, u64 now, u64 *syscall_ns)
 {
 	struct hp_stamp s;
 

@@ -44,26 +44,14 @@ void hp_probes_exit(void);
  *   hp_stages_record_n(st, dev, s, n, seq, skb->len);
  *
  * (@s has room for two): the samples of tx_stack (send() entry until
- * net_dev_queue, with probes on) and tx_qdisc (net_dev_queue until @now),
- * recorded when the caller likes (after its own timed work); or,
- * equivalently,
- *
- *   queued = hp_probes_tx_queued(skb, now, &syscall_ns);
- *   if (queued && queued <= now)
- *           record tx_qdisc = now - queued;
- *   if (syscall_ns && syscall_ns <= queued)
- *           record tx_stack = queued - syscall_ns;
- *
- * hp_probes_tx_queued() returns the hp_stages_now() time the skb reached
- * the device queue, 0 if that was not seen or is more than a second older
- * than @now (the caller's own clock read: a stale entry of a reused
- * address), and sets *@syscall_ns to its send() syscall entry (0 if
- * unknown, not a send() or probes off).  Both consume the skb's entry.
- * BH disabled.
+ * net_dev_queue, with probes on) and tx_qdisc (net_dev_queue until @now,
+ * the caller's own clock read), recorded when the caller likes (after its
+ * own timed work).  None when the skb's queueing was not seen or is more
+ * than a second older than @now (a stale entry of a reused address).
+ * Consumes the skb's entry.  BH disabled.
  */
 unsigned int hp_probes_tx_xmit(const struct sk_buff *skb, u64 now,
 			       struct hp_stage_sample *s);
-u64 hp_probes_tx_queued(const struct sk_buff *skb, u64 now, u64 *syscall_ns);
 
 /*
  * RX, in NAPI poll: call hp_probes_rx_handoff() right before handing @skb
