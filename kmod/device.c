@@ -57,7 +57,7 @@ const struct hp_config *hp_device_config(const struct net_device *dev)
 	return rtnl_dereference(hp_port(dev)->cfg);
 }
 
-struct hp_stats *hp_device_stats(const struct net_device *dev)
+struct hp_acct *hp_device_acct(const struct net_device *dev)
 {
 	return hp_device_is_port(dev) ? hp_port(dev)->acct : NULL;
 }
@@ -151,7 +151,7 @@ static void hp_device_get_stats64(struct net_device *dev,
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		const struct hp_pcpu_stats *s = per_cpu_ptr(port->stats, cpu);
+		const struct hp_pcpu_sw_stats *s = per_cpu_ptr(port->stats, cpu);
 		u64 rxp, rxb, txp, txb, rxd, txd, crc;
 		unsigned int start;
 
@@ -250,7 +250,7 @@ static int hp_device_init(struct net_device *dev)
 	int err = -ENOMEM;
 
 	port->dev = dev;
-	port->stats = netdev_alloc_pcpu_stats(struct hp_pcpu_stats);
+	port->stats = netdev_alloc_pcpu_stats(struct hp_pcpu_sw_stats);
 	if (!port->stats)
 		return -ENOMEM;
 	port->acct = hp_stages_alloc();

@@ -46,8 +46,8 @@ int hp_device_phc_index(const struct net_device *dev);
  * it), NULL if @dev is no hotpath port.  Valid while the net_device is;
  * any context (the core tracepoint probes call it, via hp_probes_init()).
  */
-struct hp_stats;
-struct hp_stats *hp_device_stats(const struct net_device *dev);
+struct hp_acct;
+struct hp_acct *hp_device_acct(const struct net_device *dev);
 
 /* Module init/exit (main.c): the link type and the pairs made at load. */
 extern struct rtnl_link_ops hp_device_link_ops;

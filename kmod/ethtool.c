@@ -159,11 +159,11 @@ static void hp_ethtool_get_stats(struct net_device *dev, struct ethtool_stats *s
 	unsigned int i;
 
 	memset(counters, 0, sizeof(counters));
-	hp_stages_read_counters(hp_device_stats(dev), counters);
+	hp_stages_read_counters(hp_device_acct(dev), counters);
 	for (i = HOTPATH_CNT_UNSPEC + 1; i < __HOTPATH_CNT_MAX; i++)
 		*data++ = counters[i];
 	for (i = 0; i < __HOTPATH_STAGE_MAX; i++) {
-		hp_stages_read(hp_device_stats(dev), i, &s);
+		hp_stages_read(hp_device_acct(dev), i, &s);
 		*data++ = s.count;
 		*data++ = s.mean_ns;
 	}

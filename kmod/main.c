@@ -70,7 +70,7 @@ static int __init hp_init(void)
 	}
 
 	/* before any port: the probes find ports' accounting through it */
-	hp_probes_init(hp_device_stats);
+	hp_probes_init(hp_device_acct);
 	err = hp_fault_init();
 	if (err)
 		return err;

@@ -271,7 +271,7 @@ static int hp_nl_fill_stats_attrs(struct sk_buff *skb, struct net_device *dev)
 	if (!stages)
 		return -EMSGSIZE;
 	for (i = 0; i < __HOTPATH_STAGE_MAX; i++) {
-		hp_stages_read(hp_device_stats(dev), i, &s);
+		hp_stages_read(hp_device_acct(dev), i, &s);
 		stage = nla_nest_start(skb, HOTPATH_A_STAGE);
 		if (!stage ||
 		    nla_put_u32(skb, HOTPATH_STAGE_A_ID, i) ||
@@ -300,7 +300,7 @@ static int hp_nl_fill_stats_attrs(struct sk_buff *skb, struct net_device *dev)
 	nla_nest_end(skb, stages);
 
 	memset(counters, 0, sizeof(counters));
-	hp_stages_read_counters(hp_device_stats(dev), counters);
+	hp_stages_read_counters(hp_device_acct(dev), counters);
 	cnt = nla_nest_start(skb, HOTPATH_A_COUNTERS);
 	if (!cnt)
 		return -EMSGSIZE;
@@ -586,7 +586,7 @@ static int hp_nl_stats_reset_doit(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(dev))
 		err = PTR_ERR(dev);
 	else
-		hp_stages_reset(hp_device_stats(dev));
+		hp_stages_reset(hp_device_acct(dev));
 	rtnl_unlock();
 	return err;
 }

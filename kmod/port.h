@@ -136,7 +136,8 @@ struct hp_irq {
 	char name[IFNAMSIZ + 4];
 };
 
-struct hp_pcpu_stats {
+/* The netdev software counters (ndo_get_stats64), per CPU. */
+struct hp_pcpu_sw_stats {
 	u64_stats_t rx_packets;
 	u64_stats_t rx_bytes;
 	u64_stats_t tx_packets;
@@ -190,8 +191,8 @@ struct hp_port {
 	struct xsk_buff_pool *xsk_pool;
 	bool xsk_fill_empty;
 
-	struct hp_pcpu_stats __percpu *stats;	/* ndo_get_stats64 */
-	struct hp_stats *acct;			/* stages + counters (stages.c) */
+	struct hp_pcpu_sw_stats __percpu *stats;	/* ndo_get_stats64 */
+	struct hp_acct *acct;			/* stages + counters (stages.c) */
 	struct hp_ptp *ptp;			/* this NIC's PHC (ptp.c) */
 };
 
@@ -339,7 +340,7 @@ void hp_irq_config_changed(struct hp_port *port, const struct hp_config *cfg);
 
 static inline void hp_stats_rx_drop(struct hp_port *port)
 {
-	struct hp_pcpu_stats *s = this_cpu_ptr(port->stats);
+	struct hp_pcpu_sw_stats *s = this_cpu_ptr(port->stats);
 
 	u64_stats_update_begin(&s->syncp);
 	u64_stats_inc(&s->rx_dropped);
@@ -348,7 +349,7 @@ static inline void hp_stats_rx_drop(struct hp_port *port)
 
 static inline void hp_stats_tx_drop(struct hp_port *port)
 {
-	struct hp_pcpu_stats *s = this_cpu_ptr(port->stats);
+	struct hp_pcpu_sw_stats *s = this_cpu_ptr(port->stats);
 
 	u64_stats_update_begin(&s->syncp);
 	u64_stats_inc(&s->tx_dropped);

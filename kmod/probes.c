@@ -124,9 +124,9 @@ static unsigned int hp_probes_nr_stats, hp_probes_nr_probes;
  * see the skbs of every device, and only the datapath knows which are its
  * own.  Set before any probe is registered, never changed.
  */
-static struct hp_stats *(*hp_probes_acct_of)(const struct net_device *dev);
+static struct hp_acct *(*hp_probes_acct_of)(const struct net_device *dev);
 
-void hp_probes_init(struct hp_stats *(*acct_of)(const struct net_device *dev))
+void hp_probes_init(struct hp_acct *(*acct_of)(const struct net_device *dev))
 {
 	hp_probes_acct_of = acct_of;
 }
@@ -202,7 +202,7 @@ static void hp_probe_net_dev_queue(void *data, struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;
 	struct hp_sys_slot *slot;
-	struct hp_stats *st;
+	struct hp_acct *st;
 	u64 now, t_sys = 0;
 
 	if (!dev)
@@ -266,12 +266,12 @@ struct hp_rx_slot {
 
 static DEFINE_PER_CPU(struct hp_rx_slot, hp_rx_slot);
 
-static bool hp_probes_port_on(const struct hp_stats *st)
+static bool hp_probes_port_on(const struct hp_acct *st)
 {
 	return hp_stages_probes(st) && hp_stages_enabled(st);
 }
 
-void hp_probes_rx_handoff(const struct hp_stats *st, struct sk_buff *skb)
+void hp_probes_rx_handoff(const struct hp_acct *st, struct sk_buff *skb)
 {
 	struct hp_rx_slot *slot;
 
@@ -284,7 +284,7 @@ void hp_probes_rx_handoff(const struct hp_stats *st, struct sk_buff *skb)
 	hp_stamp_put(hp_stamp_slot(hp_rx_table, skb->head), skb->head, 0, 0, 0);
 }
 
-void hp_probes_rx_queued(const struct hp_stats *st, const void *skb,
+void hp_probes_rx_queued(const struct hp_acct *st, const void *skb,
 			 u32 seq, u64 now)
 {
 	struct hp_rx_slot *slot;
@@ -316,7 +316,7 @@ static void hp_rx_copied(const struct sk_buff *skb)
 	struct hp_stamp *e = hp_stamp_slot(hp_rx_table, skb->head);
 	struct net_device *dev;
 	struct hp_stamp s;
-	struct hp_stats *st;
+	struct hp_acct *st;
 	u64 now;
 
 	/* the common case, any skb of any device: one load and out */
@@ -434,7 +434,7 @@ static void hp_probes_sync(void)
 		tracepoint_synchronize_unregister();
 }
 
-void hp_probes_config(struct hp_stats *st, const struct hp_config *old,
+void hp_probes_config(struct hp_acct *st, const struct hp_config *old,
 		      const struct hp_config *new)
 {
 	ASSERT_RTNL();

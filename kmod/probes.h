@@ -11,7 +11,7 @@
 #include <linux/skbuff.h>
 
 struct hp_config;
-struct hp_stats;
+struct hp_acct;
 struct hp_stage_sample;
 
 /*
@@ -20,7 +20,7 @@ struct hp_stage_sample;
  * (the core tracepoints see every device).  It must be safe in any context
  * the core tracepoints fire in.
  */
-void hp_probes_init(struct hp_stats *(*acct_of)(const struct net_device *dev));
+void hp_probes_init(struct hp_acct *(*acct_of)(const struct net_device *dev));
 
 /*
  * A port's configuration changes from @old to @new (@old NULL: the port is
@@ -30,7 +30,7 @@ void hp_probes_init(struct hp_stats *(*acct_of)(const struct net_device *dev));
  * running probes) when the last stops.  RTNL held, process context: call it
  * from hp_device_publish_config() and on port creation/destruction.
  */
-void hp_probes_config(struct hp_stats *st, const struct hp_config *old,
+void hp_probes_config(struct hp_acct *st, const struct hp_config *old,
 		      const struct hp_config *new);
 
 /* Module exit: unregister whatever is still registered. */
@@ -63,8 +63,8 @@ unsigned int hp_probes_tx_xmit(const struct sk_buff *skb, u64 now,
  * port's accounting; no-ops unless its stats and probes are on.  BH
  * disabled, same CPU for both calls.
  */
-void hp_probes_rx_handoff(const struct hp_stats *st, struct sk_buff *skb);
-void hp_probes_rx_queued(const struct hp_stats *st, const void *skb,
+void hp_probes_rx_handoff(const struct hp_acct *st, struct sk_buff *skb);
+void hp_probes_rx_queued(const struct hp_acct *st, const void *skb,
 			 u32 seq, u64 now);
 
 #endif /* _HP_PROBES_H */

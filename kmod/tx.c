@@ -109,7 +109,7 @@ static void hp_tx_stages_flush(struct hp_engine *e, const struct hp_tx_desc *d)
 
 static void hp_tx_stats_sent(struct hp_port *port, u32 len)
 {
-	struct hp_pcpu_stats *s = this_cpu_ptr(port->stats);
+	struct hp_pcpu_sw_stats *s = this_cpu_ptr(port->stats);
 
 	u64_stats_update_begin(&s->syncp);
 	u64_stats_inc(&s->tx_packets);
