@@ -14,12 +14,18 @@
  *  - the AF_XDP driver API (xdp_sock_drv.h) xsk.c uses: xsk_pool_dma_map,
  *    xsk_buff_alloc, xsk_buff_set_size, xsk_tx_peek_desc/release,
  *    xsk_tx_completed, xsk_*_need_wakeup, xsk_pool_get_rx_frame_size;
+ *  - struct nla_policy's range pointers: 6.1's are not const, so
+ *    netlink.c's range tables are not const (valid for both);
+ *  - xdp_do_redirect() needs the per-task bpf_net_context (6.11) only where
+ *    NAPI or busy poll set it up: xdp.c never runs it elsewhere (both);
  * and those that differ:
  *  - ethtool's get_ts_info takes a struct ethtool_ts_info up to 6.10 and a
  *    struct kernel_ethtool_ts_info (same field names) from 6.11; Kbuild
  *    looks for the latter in the kernel's headers.
  *  - xsk_buff_dma_sync_for_cpu() lost its pool argument in 6.10; Kbuild
  *    looks for the new form in the kernel's headers;
+ *  - the consume_skb tracepoint gained a "location" argument in 6.3; the
+ *    probe is chosen by the type of register_trace_consume_skb();
  *  - from 6.3 xp_assign_dev() grants zero-copy only to a device whose
  *    xdp_features hold BASIC, REDIRECT and XSK_ZEROCOPY (before 6.3 the
  *    ndo_bpf and ndo_xsk_wakeup ops are all it checks).
@@ -60,5 +66,15 @@ static inline void hp_compat_set_xdp_features(struct net_device *dev)
 #else
 #define hp_compat_xsk_sync_for_cpu(xdp, pool)	xsk_buff_dma_sync_for_cpu(xdp, pool)
 #endif
+
+/*
+ * The consume_skb tracepoint probe: @plain (void *, struct sk_buff *) up to
+ * 6.2, @loc (..., void *location) from 6.3.  Expanded where
+ * trace/events/skb.h is included (probes.c).
+ */
+#define hp_compat_consume_skb_probe(plain, loc)				\
+	__builtin_choose_expr(__same_type(&register_trace_consume_skb,	\
+			int (*)(void (*)(void *, struct sk_buff *), void *)),	\
+		plain, loc)
 
 #endif /* _HP_COMPAT_H */

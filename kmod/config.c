@@ -12,8 +12,6 @@
 #include <net/netlink.h>
 
 #include "config.h"
-#include "device.h"
-#include "netlink.h"
 
 /*
  * The "realistic" profile: published figures; the sources are listed in
@@ -256,34 +254,5 @@ int hp_config_validate(const struct hp_config *cfg, u32 rx_ring, u32 tx_ring,
 				   "host-pio-bw (HOTPATH_MODEL_A_HOST_PIO_MBPS): must be 1000..1000000 Mb/s");
 		return -EINVAL;
 	}
-	return 0;
-}
-
-int hp_config_apply(struct net_device *dev, const struct hp_config *new,
-		    struct netlink_ext_ack *extack)
-{
-	const struct hp_config *old;
-	struct hp_config *cfg;
-	u32 rx_ring, tx_ring;
-	int err;
-
-	ASSERT_RTNL();
-
-	hp_device_ring_sizes(dev, &rx_ring, &tx_ring);
-	err = hp_config_validate(new, rx_ring, tx_ring, extack);
-	if (err)
-		return err;
-
-	/* Nothing to publish or announce for a change that changes nothing. */
-	old = hp_device_config(dev);
-	if (old && !memcmp(old, new, offsetof(struct hp_config, rcu)))
-		return 0;
-
-	cfg = kmemdup(new, sizeof(*new), GFP_KERNEL);
-	if (!cfg)
-		return -ENOMEM;
-
-	hp_device_publish_config(dev, cfg);
-	hp_netlink_notify(dev);
 	return 0;
 }

@@ -10,6 +10,8 @@
 #define _HP_CONFIG_H
 
 #include <linux/types.h>
+#include <linux/string.h>
+#include <linux/stddef.h>
 #include <linux/rcupdate.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
@@ -83,14 +85,11 @@ bool hp_config_link_mbps_valid(u32 mbps);
 int hp_config_validate(const struct hp_config *cfg, u32 rx_ring, u32 tx_ring,
 		       struct netlink_ext_ack *extack);
 
-/*
- * Validate @new against the port (ring sizes etc.) and, if it is valid,
- * publish a copy of it as the port's configuration, free the old one after
- * a grace period and announce it on the "config"
- * multicast group.  RTNL must be held.  On error nothing changes and
- * @extack says why.
- */
-int hp_config_apply(struct net_device *dev, const struct hp_config *new,
-		    struct netlink_ext_ack *extack);
+/* Whether @a and @b configure the port alike (the RCU head aside). */
+static inline bool hp_config_equal(const struct hp_config *a,
+				   const struct hp_config *b)
+{
+	return !memcmp(a, b, offsetof(struct hp_config, rcu));
+}
 
 #endif /* _HP_CONFIG_H */

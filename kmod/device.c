@@ -57,9 +57,9 @@ const struct hp_config *hp_device_config(const struct net_device *dev)
 	return rtnl_dereference(hp_port(dev)->cfg);
 }
 
-struct hp_stats *hp_device_stats(const struct net_device *dev)
+struct hp_acct *hp_device_acct(const struct net_device *dev)
 {
-	return hp_port(dev)->acct;
+	return hp_device_is_port(dev) ? hp_port(dev)->acct : NULL;
 }
 
 int hp_device_phc_index(const struct net_device *dev)
@@ -81,7 +81,7 @@ void hp_device_publish_config(struct net_device *dev, struct hp_config *cfg)
 
 	ASSERT_RTNL();
 	rcu_assign_pointer(port->cfg, cfg);
-	hp_probes_config(dev, old, cfg);
+	hp_probes_config(port->acct, old, cfg);
 	hp_irq_config_changed(port, cfg);
 	/* a new epoch of the same line: only an allocation can fail */
 	if (hp_ptp_set_drift(port->ptp, cfg->phc_drift_ppb))
@@ -151,7 +151,7 @@ static void hp_device_get_stats64(struct net_device *dev,
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		const struct hp_pcpu_stats *s = per_cpu_ptr(port->stats, cpu);
+		const struct hp_pcpu_sw_stats *s = per_cpu_ptr(port->stats, cpu);
 		u64 rxp, rxb, txp, txb, rxd, txd, crc;
 		unsigned int start;
 
@@ -250,7 +250,7 @@ static int hp_device_init(struct net_device *dev)
 	int err = -ENOMEM;
 
 	port->dev = dev;
-	port->stats = netdev_alloc_pcpu_stats(struct hp_pcpu_stats);
+	port->stats = netdev_alloc_pcpu_stats(struct hp_pcpu_sw_stats);
 	if (!port->stats)
 		return -ENOMEM;
 	port->acct = hp_stages_alloc();
@@ -284,7 +284,7 @@ static int hp_device_init(struct net_device *dev)
 	hp_irq_init(port);
 	hp_fault_port_init(port);
 	netif_napi_add(dev, &port->napi, hp_rx_poll);
-	hp_probes_config(dev, NULL, cfg);
+	hp_probes_config(port->acct, NULL, cfg);
 	atomic_long_inc(&hp_ports_alive);
 	return 0;
 
@@ -310,7 +310,7 @@ static void hp_device_uninit(struct net_device *dev)
 	struct hp_port *port = hp_port(dev);
 	struct hp_config *cfg = rtnl_dereference(port->cfg);
 
-	hp_probes_config(dev, cfg, NULL);
+	hp_probes_config(port->acct, cfg, NULL);
 	hp_xdp_uninit(port);
 	netif_napi_del(&port->napi);
 	hp_ptp_destroy(port->ptp);

@@ -9,6 +9,8 @@
 
 #include <linux/netdevice.h>
 #include <linux/netlink.h>
+#include <linux/atomic.h>
+#include <net/rtnetlink.h>
 
 struct hp_config;
 
@@ -21,7 +23,7 @@ const struct hp_config *hp_device_config(const struct net_device *dev);
  * Publish @cfg (ownership passes to the port) as the port's configuration,
  * apply its side effects on the running datapath (interrupt masking, timers)
  * and free the previous one after an RCU grace period.  RTNL held; @cfg has
- * been validated by hp_config_apply().
+ * been validated by hp_netlink_publish().
  */
 void hp_device_publish_config(struct net_device *dev, struct hp_config *cfg);
 
@@ -36,15 +38,24 @@ void hp_device_ring_sizes(const struct net_device *dev, u32 *rx, u32 *tx);
 int hp_device_set_ring_sizes(struct net_device *dev, u32 rx, u32 tx,
 			     struct netlink_ext_ack *extack);
 
-/*
- * The port's stage accounting object (stages.c allocates it, the port owns
- * it).  Valid while the net_device is.
- */
 /* N of the port's /dev/ptpN. */
 int hp_device_phc_index(const struct net_device *dev);
 
-struct hp_stats;
-struct hp_stats *hp_device_stats(const struct net_device *dev);
+/*
+ * The port's stage accounting object (stages.c allocates it, the port owns
+ * it), NULL if @dev is no hotpath port.  Valid while the net_device is;
+ * any context (the core tracepoint probes call it, via hp_probes_init()).
+ */
+struct hp_acct;
+struct hp_acct *hp_device_acct(const struct net_device *dev);
+
+/* Module init/exit (main.c): the link type and the pairs made at load. */
+extern struct rtnl_link_ops hp_device_link_ops;
+int hp_device_create_pair(struct net *net);
+
+/* Module-wide leak accounting (slow paths only), defined in main.c. */
+extern atomic_long_t hp_ports_alive;
+extern atomic_long_t hp_buffers_alive;
 
 #define HP_RING_MIN	64
 #define HP_RING_MAX	4096

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ethtool ops of a hotpath port.  Settings shared with the netlink family
- * (coalescing, tx-push) go through hp_config_apply(), so a change made here
+ * (coalescing, tx-push) go through hp_netlink_publish(), so a change made here
  * is validated the same way, seen by `hotpath show` and announced on the
  * "config" group.
  *
@@ -65,7 +65,7 @@ static int hp_ethtool_set_coalesce(struct net_device *dev, struct ethtool_coales
 	cfg->rx_frames = ec->rx_max_coalesced_frames;
 	cfg->tx_usecs = ec->tx_coalesce_usecs;
 	cfg->tx_frames = ec->tx_max_coalesced_frames;
-	err = hp_config_apply(dev, cfg, extack);
+	err = hp_netlink_publish(dev, cfg, extack);
 	kfree(cfg);
 	return err;
 }
@@ -119,7 +119,7 @@ static int hp_ethtool_set_ringparam(struct net_device *dev, struct ethtool_ringp
 		if (cfg->tx_push == hp_device_config(dev)->tx_push)
 			hp_netlink_notify(dev);
 	}
-	err = hp_config_apply(dev, cfg, extack);
+	err = hp_netlink_publish(dev, cfg, extack);
 
 out_free:
 	kfree(cfg);
@@ -159,11 +159,11 @@ static void hp_ethtool_get_stats(struct net_device *dev, struct ethtool_stats *s
 	unsigned int i;
 
 	memset(counters, 0, sizeof(counters));
-	hp_stages_read_counters(dev, counters);
+	hp_stages_read_counters(hp_device_acct(dev), counters);
 	for (i = HOTPATH_CNT_UNSPEC + 1; i < __HOTPATH_CNT_MAX; i++)
 		*data++ = counters[i];
 	for (i = 0; i < __HOTPATH_STAGE_MAX; i++) {
-		hp_stages_read(dev, i, &s);
+		hp_stages_read(hp_device_acct(dev), i, &s);
 		*data++ = s.count;
 		*data++ = s.mean_ns;
 	}

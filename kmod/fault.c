@@ -36,6 +36,7 @@
 #include <linux/netdevice.h>
 
 #include "fault.h"
+#include "port.h"
 
 atomic_t hp_fault_rx_alloc_left = ATOMIC_INIT(0);
 atomic_t hp_fault_tx_delay_left = ATOMIC_INIT(0);

@@ -9,7 +9,8 @@
 
 #include <linux/atomic.h>
 
-#include "port.h"
+/* Only a pointer here: main.c includes this header, port.h is the datapath's. */
+struct hp_port;
 
 extern atomic_t hp_fault_rx_alloc_left;
 extern atomic_t hp_fault_tx_delay_left;
@@ -31,11 +32,12 @@ static inline bool hp_fault_rx_alloc(void)
 
 /*
  * The engine wrote a TX completion: true when it must not be published yet
- * (it starts a held completion, or one is held before it).  Engine context.
+ * (it starts a held completion, or one is held before it: @held, the
+ * port's tx_held).  Engine context.
  */
-static inline bool hp_fault_tx_hold(struct hp_port *port)
+static inline bool hp_fault_tx_hold(struct hp_port *port, bool held)
 {
-	if (likely(!port->tx_held && !atomic_read(&hp_fault_tx_delay_left)))
+	if (likely(!held && !atomic_read(&hp_fault_tx_delay_left)))
 		return false;
 	return hp_fault_tx_hold_slow(port);
 }

@@ -18,10 +18,11 @@
 #include <net/net_namespace.h>
 #include <net/rtnetlink.h>
 
+#include "device.h"
 #include "fault.h"
 #include "netlink.h"
-#include "port.h"
 #include "probes.h"
+#include "xsk.h"
 
 #define HP_PAIRS_MAX	64
 
@@ -68,6 +69,8 @@ static int __init hp_init(void)
 		return -EINVAL;
 	}
 
+	/* before any port: the probes find ports' accounting through it */
+	hp_probes_init(hp_device_acct);
 	err = hp_fault_init();
 	if (err)
 		return err;

@@ -11,7 +11,8 @@
 #include "config.h"
 #include "model.h"
 
-u64 hp_model_xfer_ps(u32 bytes, u32 mbps)
+/* Time to move @bytes at @mbps megabits per second; 0 Mb/s means free. */
+static u64 hp_model_xfer_ps(u32 bytes, u32 mbps)
 {
 	/* bits * 1e12 ps/s / (mbps * 1e6 b/s) */
 	if (!mbps)
@@ -34,7 +35,8 @@ u64 hp_model_tx_dma_ps(const struct hp_model *m, u32 len)
 	return (u64)m->dma_ns * 1000 + hp_model_xfer_ps(len, m->pcie_mbps);
 }
 
-u64 hp_model_serialise_ps(const struct hp_model *m, u32 len)
+/* Serialisation of a @len byte frame (no FCS) plus preamble/IFG. */
+static u64 hp_model_serialise_ps(const struct hp_model *m, u32 len)
 {
 	/* 64 B (with FCS) at 10 Gb/s: (64 + 20) * 8 bits = 67.2 ns */
 	u32 slot = max_t(u32, len + HP_ETH_FCS_LEN, HP_ETH_MIN_FRAME) + HP_ETH_PREAMBLE_IFG;

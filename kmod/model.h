@@ -23,17 +23,12 @@ struct hp_model;
 #define HP_CTPIO_MIN_FRAME	29
 #define HP_CTPIO_MAX_FRAME	4092
 
-/* Time to move @bytes at @mbps megabits per second; 0 Mb/s means free. */
-u64 hp_model_xfer_ps(u32 bytes, u32 mbps);
-
 /* Doorbell: one uncached MMIO write. */
 u64 hp_model_doorbell_ps(const struct hp_model *m);
 /* Descriptor fetch: one PCIe read round trip (skipped by TX push). */
 u64 hp_model_fetch_ps(const struct hp_model *m);
 /* TX DMA: read request latency plus the payload at PCIe bandwidth. */
 u64 hp_model_tx_dma_ps(const struct hp_model *m, u32 len);
-/* Serialisation of a @len byte frame (no FCS) plus preamble/IFG. */
-u64 hp_model_serialise_ps(const struct hp_model *m, u32 len);
 /* tx_wire: serialisation plus PHY/SerDes latency. */
 u64 hp_model_tx_wire_ps(const struct hp_model *m, u32 len);
 /* RX DMA: the peer NIC writing the frame into a posted host buffer. */

@@ -271,7 +271,7 @@ static int hp_nl_fill_stats_attrs(struct sk_buff *skb, struct net_device *dev)
 	if (!stages)
 		return -EMSGSIZE;
 	for (i = 0; i < __HOTPATH_STAGE_MAX; i++) {
-		hp_stages_read(dev, i, &s);
+		hp_stages_read(hp_device_acct(dev), i, &s);
 		stage = nla_nest_start(skb, HOTPATH_A_STAGE);
 		if (!stage ||
 		    nla_put_u32(skb, HOTPATH_STAGE_A_ID, i) ||
@@ -300,7 +300,7 @@ static int hp_nl_fill_stats_attrs(struct sk_buff *skb, struct net_device *dev)
 	nla_nest_end(skb, stages);
 
 	memset(counters, 0, sizeof(counters));
-	hp_stages_read_counters(dev, counters);
+	hp_stages_read_counters(hp_device_acct(dev), counters);
 	cnt = nla_nest_start(skb, HOTPATH_A_COUNTERS);
 	if (!cnt)
 		return -EMSGSIZE;
@@ -568,7 +568,7 @@ static int hp_nl_port_set_doit(struct sk_buff *skb, struct genl_info *info)
 	err = hp_nl_parse_set(cfg, tb, info->extack);
 	if (err)
 		goto out_unlock;
-	err = hp_config_apply(dev, cfg, info->extack);
+	err = hp_netlink_publish(dev, cfg, info->extack);
 
 out_unlock:
 	rtnl_unlock();
@@ -586,7 +586,7 @@ static int hp_nl_stats_reset_doit(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(dev))
 		err = PTR_ERR(dev);
 	else
-		hp_stages_reset(dev);
+		hp_stages_reset(hp_device_acct(dev));
 	rtnl_unlock();
 	return err;
 }
@@ -672,6 +672,42 @@ static struct genl_family hp_genl_family __ro_after_init = {
 	.mcgrps		= hp_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(hp_mcgrps),
 };
+
+/*
+ * The control plane's one way to change a port's configuration (netlink
+ * SET, ethtool, SIOCSHWTSTAMP): validate, publish through the datapath,
+ * announce.  Lives here so that the call graph runs one way: netlink and
+ * ethtool call config.c (checks) and device.c (publish), neither calls
+ * back up.
+ */
+int hp_netlink_publish(struct net_device *dev, const struct hp_config *new,
+		       struct netlink_ext_ack *extack)
+{
+	const struct hp_config *old;
+	struct hp_config *cfg;
+	u32 rx_ring, tx_ring;
+	int err;
+
+	ASSERT_RTNL();
+
+	hp_device_ring_sizes(dev, &rx_ring, &tx_ring);
+	err = hp_config_validate(new, rx_ring, tx_ring, extack);
+	if (err)
+		return err;
+
+	/* Nothing to publish or announce for a change that changes nothing. */
+	old = hp_device_config(dev);
+	if (old && hp_config_equal(old, new))
+		return 0;
+
+	cfg = kmemdup(new, sizeof(*new), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+
+	hp_device_publish_config(dev, cfg);
+	hp_netlink_notify(dev);
+	return 0;
+}
 
 void hp_netlink_notify(struct net_device *dev)
 {

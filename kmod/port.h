@@ -29,7 +29,9 @@
 #include <net/xdp.h>
 
 #include "config.h"
+#include "device.h"
 #include "stages.h"
+#include "xsk.h"
 
 /* A TX descriptor as the driver writes it into host memory. */
 struct hp_tx_desc {
@@ -134,7 +136,8 @@ struct hp_irq {
 	char name[IFNAMSIZ + 4];
 };
 
-struct hp_pcpu_stats {
+/* The netdev software counters (ndo_get_stats64), per CPU. */
+struct hp_pcpu_sw_stats {
 	u64_stats_t rx_packets;
 	u64_stats_t rx_bytes;
 	u64_stats_t tx_packets;
@@ -188,8 +191,8 @@ struct hp_port {
 	struct xsk_buff_pool *xsk_pool;
 	bool xsk_fill_empty;
 
-	struct hp_pcpu_stats __percpu *stats;	/* ndo_get_stats64 */
-	struct hp_stats *acct;			/* stages + counters (stages.c) */
+	struct hp_pcpu_sw_stats __percpu *stats;	/* ndo_get_stats64 */
+	struct hp_acct *acct;			/* stages + counters (stages.c) */
 	struct hp_ptp *ptp;			/* this NIC's PHC (ptp.c) */
 };
 
@@ -271,14 +274,6 @@ static inline void hp_port_count(struct hp_port *port, unsigned int counter)
 	hp_stages_count(port->acct, port->dev, counter, 0, 0);
 }
 
-/* Module-wide leak accounting (slow paths only), see main.c. */
-extern atomic_long_t hp_ports_alive;
-extern atomic_long_t hp_buffers_alive;
-
-/* device.c */
-extern struct rtnl_link_ops hp_device_link_ops;
-int hp_device_create_pair(struct net *net);
-
 /* tx.c */
 netdev_tx_t hp_tx_xmit(struct sk_buff *skb, struct net_device *dev);
 int hp_tx_ring_alloc(struct hp_port *port, u32 size);
@@ -324,10 +319,6 @@ u32 hp_xdp_run(struct hp_port *port, struct bpf_prog *prog,
 	       struct hp_rx_buf *b, const struct hp_rx_cmpl *c,
 	       struct hp_xdp_poll *xp, u32 *off, u32 *len, u32 *meta);
 void hp_xdp_poll_end(struct hp_port *port, struct hp_xdp_poll *xp);
-
-/* xsk.c */
-int hp_xsk_init(void);
-void hp_xsk_exit(void);
 int hp_xsk_setup_pool(struct net_device *dev, struct xsk_buff_pool *pool, u16 qid);
 int hp_xsk_wakeup(struct net_device *dev, u32 qid, u32 flags);
 bool hp_xsk_rx_alloc(struct hp_port *port, struct hp_rx_buf *b);
@@ -349,7 +340,7 @@ void hp_irq_config_changed(struct hp_port *port, const struct hp_config *cfg);
 
 static inline void hp_stats_rx_drop(struct hp_port *port)
 {
-	struct hp_pcpu_stats *s = this_cpu_ptr(port->stats);
+	struct hp_pcpu_sw_stats *s = this_cpu_ptr(port->stats);
 
 	u64_stats_update_begin(&s->syncp);
 	u64_stats_inc(&s->rx_dropped);
@@ -358,7 +349,7 @@ static inline void hp_stats_rx_drop(struct hp_port *port)
 
 static inline void hp_stats_tx_drop(struct hp_port *port)
 {
-	struct hp_pcpu_stats *s = this_cpu_ptr(port->stats);
+	struct hp_pcpu_sw_stats *s = this_cpu_ptr(port->stats);
 
 	u64_stats_update_begin(&s->syncp);
 	u64_stats_inc(&s->tx_dropped);

@@ -56,8 +56,8 @@
 #include <trace/events/skb.h>
 #include <trace/events/syscalls.h>
 
+#include "compat.h"
 #include "config.h"
-#include "device.h"
 #include "stages.h"
 #include "probes.h"
 
@@ -105,10 +105,8 @@ static void hp_probe_skb_copy(void *data, const struct sk_buff *skb, int len);
 static void hp_probe_consume(void *data, struct sk_buff *skb);
 static void hp_probe_consume_loc(void *data, struct sk_buff *skb, void *loc);
 
-#define HP_CONSUME_PROBE						\
-	__builtin_choose_expr(__same_type(&register_trace_consume_skb,	\
-			int (*)(void (*)(void *, struct sk_buff *), void *)),	\
-		hp_probe_consume, hp_probe_consume_loc)
+#define HP_CONSUME_PROBE	\
+	hp_compat_consume_skb_probe(hp_probe_consume, hp_probe_consume_loc)
 
 static struct hp_probe hp_probes[HP_NR_PROBES] = {
 	[HP_PROBE_SYS_ENTER]	 = { "sys_enter", hp_probe_sys_enter },
@@ -119,6 +117,19 @@ static struct hp_probe hp_probes[HP_NR_PROBES] = {
 
 /* Ports with stats on, with probes on; RTNL. */
 static unsigned int hp_probes_nr_stats, hp_probes_nr_probes;
+
+/*
+ * The datapath's map from a net_device to its port's accounting (NULL for
+ * any other device), handed over by hp_probes_init(): the core tracepoints
+ * see the skbs of every device, and only the datapath knows which are its
+ * own.  Set before any probe is registered, never changed.
+ */
+static struct hp_acct *(*hp_probes_acct_of)(const struct net_device *dev);
+
+void hp_probes_init(struct hp_acct *(*acct_of)(const struct net_device *dev))
+{
+	hp_probes_acct_of = acct_of;
+}
 
 static struct hp_stamp *hp_stamp_slot(struct hp_stamp *table, const void *key)
 {
@@ -191,12 +202,12 @@ static void hp_probe_net_dev_queue(void *data, struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;
 	struct hp_sys_slot *slot;
-	struct hp_stats *st;
+	struct hp_acct *st;
 	u64 now, t_sys = 0;
 
-	if (!dev || !hp_device_is_port(dev))
+	if (!dev)
 		return;
-	st = hp_device_stats(dev);
+	st = hp_probes_acct_of(dev);
 	if (!st || !hp_stages_enabled(st))
 		return;
 
@@ -210,8 +221,13 @@ static void hp_probe_net_dev_queue(void *data, struct sk_buff *skb)
 	hp_stamp_put(hp_stamp_slot(hp_tx_table, skb), skb, now, t_sys, 0);
 }
 
-/* Consume @skb's TX entry: its queue time, or 0 if that was not seen. */
-u64 hp_probes_tx_queued(const struct sk_buff *skb, u64 now, u64 *syscall_ns)
+/*
+ * Consume @skb's TX entry: the hp_stages_now() time the skb reached the
+ * device queue, 0 if that was not seen or is more than a second older than
+ * @now (a stale entry of a reused address); *@syscall_ns is its send()
+ * syscall entry (0 if unknown, not a send() or probes off).
+ */
+static u64 hp_probes_tx_queued(const struct sk_buff *skb, u64 now, u64 *syscall_ns)
 {
 	struct hp_stamp s;
 
@@ -250,12 +266,12 @@ struct hp_rx_slot {
 
 static DEFINE_PER_CPU(struct hp_rx_slot, hp_rx_slot);
 
-static bool hp_probes_port_on(const struct hp_stats *st)
+static bool hp_probes_port_on(const struct hp_acct *st)
 {
 	return hp_stages_probes(st) && hp_stages_enabled(st);
 }
 
-void hp_probes_rx_handoff(const struct hp_stats *st, struct sk_buff *skb)
+void hp_probes_rx_handoff(const struct hp_acct *st, struct sk_buff *skb)
 {
 	struct hp_rx_slot *slot;
 
@@ -268,7 +284,7 @@ void hp_probes_rx_handoff(const struct hp_stats *st, struct sk_buff *skb)
 	hp_stamp_put(hp_stamp_slot(hp_rx_table, skb->head), skb->head, 0, 0, 0);
 }
 
-void hp_probes_rx_queued(const struct hp_stats *st, const void *skb,
+void hp_probes_rx_queued(const struct hp_acct *st, const void *skb,
 			 u32 seq, u64 now)
 {
 	struct hp_rx_slot *slot;
@@ -300,7 +316,7 @@ static void hp_rx_copied(const struct sk_buff *skb)
 	struct hp_stamp *e = hp_stamp_slot(hp_rx_table, skb->head);
 	struct net_device *dev;
 	struct hp_stamp s;
-	struct hp_stats *st;
+	struct hp_acct *st;
 	u64 now;
 
 	/* the common case, any skb of any device: one load and out */
@@ -313,11 +329,11 @@ static void hp_rx_copied(const struct sk_buff *skb)
 
 	rcu_read_lock();
 	dev = dev_get_by_index_rcu(current->nsproxy->net_ns, skb->skb_iif);
-	if (dev && hp_device_is_port(dev)) {
-		st = hp_device_stats(dev);
+	st = dev ? hp_probes_acct_of(dev) : NULL;
+	if (st) {
 		/* recorders run with BH off; this is task context */
 		local_bh_disable();
-		if (st && hp_stages_probes(st))
+		if (hp_stages_probes(st))
 			hp_stages_record(st, dev, HOTPATH_STAGE_RX_WAKEUP,
 					 s.t && now > s.t ? now - s.t : 0,
 					 s.seq, skb->len);
@@ -331,7 +347,7 @@ static void hp_probe_skb_copy(void *data, const struct sk_buff *skb, int len)
 	hp_rx_copied(skb);
 }
 
-/* consume_skb gained a "location" argument in 6.3 */
+/* consume_skb without and with its "location" argument (compat.h) */
 static void hp_probe_consume(void *data, struct sk_buff *skb)
 {
 	hp_rx_copied(skb);
@@ -418,11 +434,9 @@ static void hp_probes_sync(void)
 		tracepoint_synchronize_unregister();
 }
 
-void hp_probes_config(struct net_device *dev, const struct hp_config *old,
+void hp_probes_config(struct hp_acct *st, const struct hp_config *old,
 		      const struct hp_config *new)
 {
-	struct hp_stats *st = hp_device_stats(dev);
-
 	ASSERT_RTNL();
 	if (st) {
 		hp_stages_set_enabled(st, new && new->stats_enabled);

@@ -11,18 +11,26 @@
 #include <linux/skbuff.h>
 
 struct hp_config;
-struct hp_stats;
+struct hp_acct;
 struct hp_stage_sample;
+
+/*
+ * Module init, before any port exists: @acct_of maps a net_device to its
+ * port's accounting object, NULL for a device that is not a hotpath port
+ * (the core tracepoints see every device).  It must be safe in any context
+ * the core tracepoints fire in.
+ */
+void hp_probes_init(struct hp_acct *(*acct_of)(const struct net_device *dev));
 
 /*
  * A port's configuration changes from @old to @new (@old NULL: the port is
  * being created, @new NULL: destroyed).  Applies cfg->stats_enabled and
- * cfg->probes to the port's accounting and registers the core tracepoint
+ * cfg->probes to the port's accounting @st (may be NULL) and registers the core tracepoint
  * probes when the first port needs them and unregisters them (waiting for
  * running probes) when the last stops.  RTNL held, process context: call it
  * from hp_device_publish_config() and on port creation/destruction.
  */
-void hp_probes_config(struct net_device *dev, const struct hp_config *old,
+void hp_probes_config(struct hp_acct *st, const struct hp_config *old,
 		      const struct hp_config *new);
 
 /* Module exit: unregister whatever is still registered. */
@@ -36,26 +44,14 @@ void hp_probes_exit(void);
  *   hp_stages_record_n(st, dev, s, n, seq, skb->len);
  *
  * (@s has room for two): the samples of tx_stack (send() entry until
- * net_dev_queue, with probes on) and tx_qdisc (net_dev_queue until @now),
- * recorded when the caller likes (after its own timed work); or,
- * equivalently,
- *
- *   queued = hp_probes_tx_queued(skb, now, &syscall_ns);
- *   if (queued && queued <= now)
- *           record tx_qdisc = now - queued;
- *   if (syscall_ns && syscall_ns <= queued)
- *           record tx_stack = queued - syscall_ns;
- *
- * hp_probes_tx_queued() returns the hp_stages_now() time the skb reached
- * the device queue, 0 if that was not seen or is more than a second older
- * than @now (the caller's own clock read: a stale entry of a reused
- * address), and sets *@syscall_ns to its send() syscall entry (0 if
- * unknown, not a send() or probes off).  Both consume the skb's entry.
- * BH disabled.
+ * net_dev_queue, with probes on) and tx_qdisc (net_dev_queue until @now,
+ * the caller's own clock read), recorded when the caller likes (after its
+ * own timed work).  None when the skb's queueing was not seen or is more
+ * than a second older than @now (a stale entry of a reused address).
+ * Consumes the skb's entry.  BH disabled.
  */
 unsigned int hp_probes_tx_xmit(const struct sk_buff *skb, u64 now,
 			       struct hp_stage_sample *s);
-u64 hp_probes_tx_queued(const struct sk_buff *skb, u64 now, u64 *syscall_ns);
 
 /*
  * RX, in NAPI poll: call hp_probes_rx_handoff() right before handing @skb
@@ -67,8 +63,8 @@ u64 hp_probes_tx_queued(const struct sk_buff *skb, u64 now, u64 *syscall_ns);
  * port's accounting; no-ops unless its stats and probes are on.  BH
  * disabled, same CPU for both calls.
  */
-void hp_probes_rx_handoff(const struct hp_stats *st, struct sk_buff *skb);
-void hp_probes_rx_queued(const struct hp_stats *st, const void *skb,
+void hp_probes_rx_handoff(const struct hp_acct *st, struct sk_buff *skb);
+void hp_probes_rx_queued(const struct hp_acct *st, const void *skb,
 			 u32 seq, u64 now);
 
 #endif /* _HP_PROBES_H */

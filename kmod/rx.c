@@ -116,7 +116,7 @@ struct hp_rx_buf *hp_rx_nic_claim(struct hp_port *port, u32 len)
 
 static void hp_rx_stats_crc(struct hp_port *port)
 {
-	struct hp_pcpu_stats *s = this_cpu_ptr(port->stats);
+	struct hp_pcpu_sw_stats *s = this_cpu_ptr(port->stats);
 
 	u64_stats_update_begin(&s->syncp);
 	u64_stats_inc(&s->rx_crc_errors);
@@ -166,7 +166,7 @@ void hp_rx_nic_complete(struct hp_port *port, const struct hp_config *cfg,
 
 static void hp_rx_stats(struct hp_port *port, u32 len)
 {
-	struct hp_pcpu_stats *s = this_cpu_ptr(port->stats);
+	struct hp_pcpu_sw_stats *s = this_cpu_ptr(port->stats);
 
 	u64_stats_update_begin(&s->syncp);
 	u64_stats_inc(&s->rx_packets);

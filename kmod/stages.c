@@ -4,7 +4,7 @@
  * every stage and the technique counters, their tracepoints, and the reader
  * that merges the CPUs for netlink and ethtool.
  *
- * Layout: a port's struct hp_stats points at one struct hp_cpu per possible
+ * Layout: a port's struct hp_acct points at one struct hp_cpu per possible
  * CPU (allocated on that CPU's node; a histogram set is too large for the
  * per-CPU allocator).  Each hp_cpu has two contexts, one written only
  * outside hardirq (xmit with BH off, NAPI, timers) and one written only in
@@ -207,7 +207,7 @@ static void hp_hist_clear(struct hp_hist *h, u32 gen)
  * outside hardirq, BH (or IRQs) off is what keeps a softirq from writing
  * the task context half way through a task's update.
  */
-static struct hp_ctx *hp_ctx_this(struct hp_stats *st)
+static struct hp_ctx *hp_ctx_this(struct hp_acct *st)
 {
 	lockdep_assert_preemption_disabled();
 	lockdep_assert_once(in_hardirq() || in_softirq() || irqs_disabled());
@@ -300,7 +300,7 @@ static __always_inline void hp_hist_add(struct hp_hist *h, u32 gen, u64 ns)
 	raw_write_seqcount_end(&h->seq);
 }
 
-void hp_stages_record_q(struct hp_stats *st, const struct net_device *dev,
+void hp_stages_record_q(struct hp_acct *st, const struct net_device *dev,
 			unsigned int stage, u16 queue, u64 ns, u32 seq, u32 len)
 {
 	if (unlikely(!st || stage >= __HOTPATH_STAGE_MAX))
@@ -313,7 +313,7 @@ void hp_stages_record_q(struct hp_stats *st, const struct net_device *dev,
 		hp_trace_stage(stage, dev->ifindex, queue, seq, len, ns);
 }
 
-void hp_stages_record_n(struct hp_stats *st, const struct net_device *dev,
+void hp_stages_record_n(struct hp_acct *st, const struct net_device *dev,
 			const struct hp_stage_sample *s, unsigned int n,
 			u32 seq, u32 len)
 {
@@ -334,7 +334,7 @@ void hp_stages_record_n(struct hp_stats *st, const struct net_device *dev,
 			hp_trace_stage(s[i].stage, dev->ifindex, 0, seq, len, s[i].ns);
 }
 
-void hp_stages_add(struct hp_stats *st, unsigned int counter, u64 n)
+void hp_stages_add(struct hp_acct *st, unsigned int counter, u64 n)
 {
 	struct hp_counters *c;
 	u32 gen;
@@ -354,7 +354,7 @@ void hp_stages_add(struct hp_stats *st, unsigned int counter, u64 n)
 	raw_write_seqcount_end(&c->seq);
 }
 
-void hp_stages_count(struct hp_stats *st, const struct net_device *dev,
+void hp_stages_count(struct hp_acct *st, const struct net_device *dev,
 		     unsigned int counter, u32 seq, u32 len)
 {
 	hp_stages_add(st, counter, 1);
@@ -362,12 +362,12 @@ void hp_stages_count(struct hp_stats *st, const struct net_device *dev,
 		hp_trace_counter(counter, dev->ifindex, seq, len);
 }
 
-void hp_stages_set_enabled(struct hp_stats *st, bool on)
+void hp_stages_set_enabled(struct hp_acct *st, bool on)
 {
 	WRITE_ONCE(st->enabled, on);
 }
 
-void hp_stages_set_probes(struct hp_stats *st, bool on)
+void hp_stages_set_probes(struct hp_acct *st, bool on)
 {
 	WRITE_ONCE(st->probes, on);
 }
@@ -410,10 +410,9 @@ static u64 hp_percentile(u64 total, u32 num, u32 den, u64 min, u64 max)
 	return max;
 }
 
-void hp_stages_read(const struct net_device *dev, unsigned int stage,
+void hp_stages_read(const struct hp_acct *st, unsigned int stage,
 		    struct hp_stage_summary *out)
 {
-	struct hp_stats *st = hp_device_stats(dev);
 	u64 total = 0, min = U64_MAX;
 	unsigned int cpu, x, i;
 	u32 gen;
@@ -451,9 +450,8 @@ void hp_stages_read(const struct net_device *dev, unsigned int stage,
 	spin_unlock(&hp_read_lock);
 }
 
-void hp_stages_read_counters(const struct net_device *dev, u64 *out)
+void hp_stages_read_counters(const struct hp_acct *st, u64 *out)
 {
-	struct hp_stats *st = hp_device_stats(dev);
 	u64 snap[__HOTPATH_CNT_MAX];
 	unsigned int cpu, x, i, seq, tries;
 	const struct hp_counters *c;
@@ -482,10 +480,8 @@ void hp_stages_read_counters(const struct net_device *dev, u64 *out)
 	}
 }
 
-void hp_stages_reset(struct net_device *dev)
+void hp_stages_reset(struct hp_acct *st)
 {
-	struct hp_stats *st = hp_device_stats(dev);
-
 	if (st)
 		WRITE_ONCE(st->gen, READ_ONCE(st->gen) + 1);
 }
@@ -499,9 +495,9 @@ static void hp_ctx_init(struct hp_ctx *ctx)
 		seqcount_init(&ctx->hist[s].seq);
 }
 
-struct hp_stats *hp_stages_alloc(void)
+struct hp_acct *hp_stages_alloc(void)
 {
-	struct hp_stats *st;
+	struct hp_acct *st;
 	unsigned int cpu, x;
 
 	st = kzalloc(struct_size(st, cpu, nr_cpu_ids), GFP_KERNEL);
@@ -525,7 +521,7 @@ err_free_cpus:
 	return NULL;
 }
 
-void hp_stages_free(struct hp_stats *st)
+void hp_stages_free(struct hp_acct *st)
 {
 	unsigned int cpu;
 

@@ -38,41 +38,40 @@ const char *hp_stages_name(unsigned int stage);
 u8 hp_stages_source(unsigned int stage);	/* enum hotpath_stage_source */
 const char *hp_stages_counter_name(unsigned int counter);
 
-/* Sum every CPU's histogram of @stage on @dev. */
-void hp_stages_read(const struct net_device *dev, unsigned int stage,
-		    struct hp_stage_summary *out);
-/* @out has __HOTPATH_CNT_MAX entries, indexed by enum hotpath_counter. */
-void hp_stages_read_counters(const struct net_device *dev, u64 *out);
-/* Zero every stage and counter of @dev. */
-void hp_stages_reset(struct net_device *dev);
-
 /*
- * The per-port accounting object.  The datapath allocates one per port
- * (hp_stages_alloc() in its setup/newlink, process context), stores it in
- * its private struct hp_port, frees it with hp_stages_free() after the port
- * stopped (no recorder can still run), and returns it from
- * hp_device_stats().  Its flags are visible so that the per-packet checks
+ * struct hp_acct: the per-port stage accounting (histograms per stage,
+ * technique counters), not to be confused with the netdev software
+ * counters (struct hp_pcpu_sw_stats, port.h).  The datapath allocates one
+ * per port (hp_stages_alloc() in its setup/newlink, process context),
+ * stores it in its private struct hp_port, frees it with hp_stages_free()
+ * after the port stopped (no recorder can still run), and hands it to
+ * every stages.c and probes.c call.  Its flags are visible so that the per-packet checks
  * (hp_stages_enabled(), hp_stages_probes()) inline; the per-CPU
  * histograms stay stages.c's.
  */
 struct hp_cpu;
 
-struct hp_stats {
+struct hp_acct {
 	bool enabled;		/* cfg->stats_enabled */
 	bool probes;		/* cfg->probes */
 	u32 gen;		/* bumped by reset */
 	struct hp_cpu *cpu[];	/* nr_cpu_ids, possible CPUs allocated */
 };
 
-struct hp_stats *hp_stages_alloc(void);
-void hp_stages_free(struct hp_stats *st);
+struct hp_acct *hp_stages_alloc(void);
+void hp_stages_free(struct hp_acct *st);
 
 /*
- * Provided by the datapath (device.c): the port's accounting object.
- * Valid while the net_device is.  Declared here too in case device.h does
- * not have it; identical declarations are fine.
+ * Readers (control plane: netlink, ethtool), handed the port's accounting
+ * object by their caller (hp_device_acct()); a NULL @st reads as zeros.
+ * Sum every CPU's histogram of @stage.
  */
-struct hp_stats *hp_device_stats(const struct net_device *dev);
+void hp_stages_read(const struct hp_acct *st, unsigned int stage,
+		    struct hp_stage_summary *out);
+/* @out has __HOTPATH_CNT_MAX entries, indexed by enum hotpath_counter. */
+void hp_stages_read_counters(const struct hp_acct *st, u64 *out);
+/* Zero every stage and counter of @st. */
+void hp_stages_reset(struct hp_acct *st);
 
 /*
  * Add @ns to @stage's histogram and fire the stage's tracepoint
@@ -82,7 +81,7 @@ struct hp_stats *hp_device_stats(const struct net_device *dev);
  * should not even take timestamps then (cfg->stats_enabled).
  * Preemption (or BH) disabled, or hardirq; see above.
  */
-void hp_stages_record_q(struct hp_stats *st, const struct net_device *dev,
+void hp_stages_record_q(struct hp_acct *st, const struct net_device *dev,
 			unsigned int stage, u16 queue, u64 ns, u32 seq, u32 len);
 
 /* One stage's sample, for hp_stages_record_n(). */
@@ -95,11 +94,11 @@ struct hp_stage_sample {
  * hp_stages_record() of @n stages of one frame at once: the per-CPU
  * context is looked up once.  Same rules.
  */
-void hp_stages_record_n(struct hp_stats *st, const struct net_device *dev,
+void hp_stages_record_n(struct hp_acct *st, const struct net_device *dev,
 			const struct hp_stage_sample *s, unsigned int n,
 			u32 seq, u32 len);
 
-static inline void hp_stages_record(struct hp_stats *st,
+static inline void hp_stages_record(struct hp_acct *st,
 				    const struct net_device *dev,
 				    unsigned int stage, u64 ns, u32 seq, u32 len)
 {
@@ -112,27 +111,27 @@ static inline void hp_stages_record(struct hp_stats *st,
  * Counters count whether stats are on or off: they are cheap and the
  * technique tests rely on them.  Same context rules as hp_stages_record().
  */
-void hp_stages_count(struct hp_stats *st, const struct net_device *dev,
+void hp_stages_count(struct hp_acct *st, const struct net_device *dev,
 		     unsigned int counter, u32 seq, u32 len);
 
 /* Add @n to @counter without firing a tracepoint (bulk, e.g. NAPI). */
-void hp_stages_add(struct hp_stats *st, unsigned int counter, u64 n);
+void hp_stages_add(struct hp_acct *st, unsigned int counter, u64 n);
 
 /*
  * Stage accounting on or off for the port (cfg->stats_enabled).  Called by
  * hp_probes_config(); the datapath does not need to call it.
  */
-void hp_stages_set_enabled(struct hp_stats *st, bool on);
+void hp_stages_set_enabled(struct hp_acct *st, bool on);
 /* The port's cfg->probes, for the kernel-path probes (probes.c). */
-void hp_stages_set_probes(struct hp_stats *st, bool on);
+void hp_stages_set_probes(struct hp_acct *st, bool on);
 
 /* Inline: the core-path probes ask on every packet of every device. */
-static inline bool hp_stages_enabled(const struct hp_stats *st)
+static inline bool hp_stages_enabled(const struct hp_acct *st)
 {
 	return READ_ONCE(st->enabled);
 }
 
-static inline bool hp_stages_probes(const struct hp_stats *st)
+static inline bool hp_stages_probes(const struct hp_acct *st)
 {
 	return READ_ONCE(st->probes);
 }

@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "device.h"
+#include "netlink.h"
 #include "port.h"
 #include "ptp.h"
 #include "tstamp.h"
@@ -84,7 +85,7 @@ static int hp_tstamp_set(struct net_device *dev, struct ifreq *ifr)
 		return -ENOMEM;
 	cfg->hwts_tx = hc.tx_type;
 	cfg->hwts_rx = rx;
-	err = hp_config_apply(dev, cfg, NULL);
+	err = hp_netlink_publish(dev, cfg, NULL);
 	kfree(cfg);
 	if (err)
 		return err;

@@ -109,7 +109,7 @@ static void hp_tx_stages_flush(struct hp_engine *e, const struct hp_tx_desc *d)
 
 static void hp_tx_stats_sent(struct hp_port *port, u32 len)
 {
-	struct hp_pcpu_stats *s = this_cpu_ptr(port->stats);
+	struct hp_pcpu_sw_stats *s = this_cpu_ptr(port->stats);
 
 	u64_stats_update_begin(&s->syncp);
 	u64_stats_inc(&s->tx_packets);
@@ -358,7 +358,7 @@ static void hp_tx_doorbell(struct hp_port *port, const struct hp_config *cfg)
 		c->seq = d->seq;
 		tx->fetched = i + 1;
 		/* a held completion (fault.c) keeps this one back too */
-		if (unlikely(hp_fault_tx_hold(port)))
+		if (unlikely(hp_fault_tx_hold(port, port->tx_held)))
 			continue;
 		/* pairs with smp_load_acquire() in hp_tx_reap() */
 		smp_store_release(&tx->done, i + 1);
