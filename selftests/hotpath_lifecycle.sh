@@ -35,7 +35,7 @@ test_rmmod_under_traffic()
 	ip netns exec "$NS_A" "$XFER" udp-flood "$IP4_B" 6002 60 256 >/dev/null 2>&1 &
 	flood=$!
 	hp_defer kill $tcp $flood
-	busywait_ge 10000 2000 hp_stat "$NS_B" hp1 rx_packets >/dev/null
+	busywait_ge 60000 2000 hp_stat "$NS_B" hp1 rx_packets >/dev/null
 	check_err $? "traffic did not start"
 	log_info "hp1 rx_packets $(hp_stat "$NS_B" hp1 rx_packets) before rmmod"
 	run_cmd rmmod hotpath

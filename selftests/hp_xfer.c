@@ -33,6 +33,7 @@
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
 #define MAX_DGRAM 65507
+#define FIRST_DGRAM_MS 60000	/* a server waits this long for its first datagram */
 
 static uint64_t fnv(uint64_t h, const unsigned char *p, size_t n)
 {
@@ -156,7 +157,15 @@ static int udp_server(int port, uint32_t count, int idle_ms)
 	fflush(stdout);
 	while (received < count) {
 		ssize_t n;
-		int r = poll(&pfd, 1, idle_ms);
+		/*
+		 * Idle is counted from the last datagram, not from bind: the
+		 * sender starts after "listening", and starting a process can
+		 * take seconds on a debug kernel under TCG.  A server that timed
+		 * out before the first datagram made the sender's connected
+		 * socket fail with ECONNREFUSED (ICMP port unreachable).
+		 */
+		int r = poll(&pfd, 1, received || bad ? idle_ms :
+			     (idle_ms > FIRST_DGRAM_MS ? idle_ms : FIRST_DGRAM_MS));
 
 		if (r < 0)
 			die("poll");
