@@ -11,6 +11,8 @@
 #    completion loads and completes a key, a value and the ports;
 #  - hotpath --version, hotpath-bench --version, modinfo and sysfs all say
 #    VERSION, and the family versions agree;
+#  - the installed hotpath-lab sources the installed hp-common.sh (and
+#    refuses without it), the packaged one the package's;
 #  - the module DKMS built from the hotpath-dkms package loads and works, and
 #    so do the programs of the hotpath-tools package;
 #  - a hotpath built for another family version refuses with the message;
@@ -40,6 +42,7 @@ expected_layout()
 	755 usr/local/sbin/hotpath
 	755 usr/local/sbin/hotpath-lab
 	644 usr/local/share/bash-completion/completions/hotpath
+	644 usr/local/share/hotpath/hp-common.sh
 	644 usr/local/share/man/man8/hotpath.8
 	EOF
 }
@@ -169,6 +172,36 @@ module: not loaded" "hotpath --version without the module"
 	log_test "hotpath --version without the module"
 }
 
+# lab_sources LAB: the helper file LAB (hotpath-lab) sources, from its trace
+lab_sources()
+{
+	bash -x "$1" --help 2>&1 >/dev/null | sed -n 's/^+ source //p'
+}
+
+# The installed hotpath-lab finds the installed helpers (../share/hotpath
+# from its sbin/, no tree beside it) and refuses, naming where it looked,
+# without them.
+test_lab_common()
+{
+	local lab=$P/sbin/hotpath-lab common=$P/share/hotpath/hp-common.sh out rc
+
+	RET=0
+	check_eq "$(lab_sources "$lab")" "$P/sbin/../share/hotpath/hp-common.sh" \
+		"the helpers the installed hotpath-lab sources"
+	out=$("$lab" --help 2>&1)
+	check_err $? "installed hotpath-lab --help failed: $out"
+	grep -q '^  lab.sh bench' <<<"$out"
+	check_err $? "installed hotpath-lab --help: no usage: $out"
+	mv "$common" "$common.away"
+	out=$("$lab" --help 2>&1)
+	rc=$?
+	mv "$common.away" "$common"
+	check_eq "$rc" 1 "exit status of hotpath-lab without $common"
+	check_eq "$out" "lab.sh: cannot find hp-common.sh in $P/sbin or $P/sbin/../share/hotpath" \
+		"hotpath-lab without $common"
+	log_test "installed hotpath-lab sources the installed $common"
+}
+
 test_dkms()
 {
 	local ko out
@@ -211,6 +244,8 @@ test_deb_tools()
 	check_err $? "packaged hotpath-lab --help failed: $out"
 	[ -n "$out" ]
 	check_err $? "packaged hotpath-lab --help printed nothing"
+	check_eq "$(lab_sources "$d/usr/sbin/hotpath-lab")" "$d/usr/sbin/../share/hotpath/hp-common.sh" \
+		"the helpers the packaged hotpath-lab sources"
 	check_eq "$(COMPFILE=$d/usr/share/bash-completion/completions/hotpath \
 		complete_words hotpath set hp0 tx-p 2>&1)" "tx-push" "packaged completion"
 	log_test "hotpath-tools package: hotpath, hotpath-bench, hotpath-lab, completion"
@@ -276,6 +311,7 @@ hp_defer restore
 test_layout
 test_installed
 test_completion
+test_lab_common
 test_versions
 test_dkms
 test_deb_tools
