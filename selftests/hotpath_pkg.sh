@@ -57,6 +57,30 @@ layout()
 		while read -r f; do echo "$(stat -c %a "$f") $f"; done)
 }
 
+# ports CLI: the ports `CLI -j show` lists, by name on one line
+ports()
+{
+	"$1" -j show 2>&1 | jq -r '[.[].ifname] | join(" ")' 2>&1
+}
+
+# insmod_ports KO WHAT CLI PAIRS: insmod KO pairs=PAIRS (the module WHAT
+# names, built elsewhere than the VM's); its ports hp0.. appear and CLI
+# -j show lists exactly them.
+insmod_ports()
+{
+	local ko=$1 what=$2 cli=$3 pairs=$4 want='' i
+
+	for ((i = 0; i < 2 * pairs; i++)); do
+		want+="${want:+ }hp$i"
+	done
+	run_cmd insmod "$ko" pairs="$pairs"
+	check_err $? "insmod of the $what $(basename "$ko") failed"
+	HP_UNLOAD_AT_EXIT=1
+	hp_wait_dev "hp$((2 * pairs - 1))"
+	check_err $? "$what module: no $want"
+	check_eq "$(ports "$cli")" "$want" "$cli -j show on the $what module"
+}
+
 # The module the VM booted with, put back (and depmod) when the test ends,
 # along with every file the install tree brought into /.
 restore()
@@ -112,7 +136,7 @@ test_installed()
 	run_cmd modprobe hotpath
 	check_err $? "modprobe hotpath failed"
 	HP_UNLOAD_AT_EXIT=1
-	busywait 5000 test -d /sys/class/net/hp1 >/dev/null
+	hp_wait_dev hp1
 	check_err $? "modprobe hotpath: no hp0/hp1"
 	out=$("$P/sbin/hotpath" -j show 2>&1)
 	check_err $? "installed hotpath show failed: $out"
@@ -204,7 +228,7 @@ test_lab_common()
 
 test_dkms()
 {
-	local ko out
+	local ko
 
 	RET=0
 	ko=$(ls "$PKG"/dkms/hotpath.ko* 2>/dev/null | head -n1)
@@ -213,14 +237,7 @@ test_dkms()
 	check_eq "$(modinfo -F version "$ko")" "$VERSION" "modinfo -F version $(basename "$ko")"
 	# DKMS signed it with the key scripts/pkg.sh gave it under build/.
 	check_eq "$(modinfo -F signer "$ko")" "DKMS module signing key" "modinfo -F signer"
-	run_cmd insmod "$ko" pairs=2
-	check_err $? "insmod of the DKMS-built $(basename "$ko") failed"
-	HP_UNLOAD_AT_EXIT=1
-	busywait 5000 test -d /sys/class/net/hp3 >/dev/null
-	check_err $? "DKMS-built module: no hp0..hp3"
-	out=$("$P/sbin/hotpath" -j show 2>&1)
-	check_eq "$(echo "$out" | jq -r '[.[].ifname] | join(" ")' 2>&1)" "hp0 hp1 hp2 hp3" \
-		"hotpath -j show on the DKMS-built module"
+	insmod_ports "$ko" DKMS-built "$P/sbin/hotpath" 2
 	check_eq "$(cat /sys/module/hotpath/version 2>&1)" "$VERSION" "DKMS-built module version in sysfs"
 	log_test "the module DKMS built from hotpath-dkms loads (insmod $(basename "$ko"))"
 }
@@ -235,9 +252,7 @@ test_deb_tools()
 	hp_mod_loaded || hp_fail "the module is not loaded"
 	check_eq "$("$d/usr/sbin/hotpath" --version 2>&1 | head -n1)" \
 		"hotpath $VERSION, netlink family \"hotpath\" version $MAJOR" "packaged hotpath --version"
-	out=$("$d/usr/sbin/hotpath" -j show 2>&1)
-	check_eq "$(echo "$out" | jq -r '[.[].ifname] | join(" ")' 2>&1)" "hp0 hp1 hp2 hp3" \
-		"packaged hotpath -j show"
+	check_eq "$(ports "$d/usr/sbin/hotpath")" "hp0 hp1 hp2 hp3" "packaged hotpath -j show"
 	check_eq "$("$d/usr/bin/hotpath-bench" --version 2>&1)" "hotpath-bench $VERSION" \
 		"packaged hotpath-bench --version"
 	out=$("$d/usr/sbin/hotpath-lab" --help 2>&1)
@@ -257,7 +272,7 @@ test_deb_tools()
 # from make check) there is nothing to load: skipped.
 test_dpkg_module()
 {
-	local ko out
+	local ko
 
 	ko=$(ls "$PKG"/dpkg/hotpath.ko* 2>/dev/null | head -n1)
 	if [ -z "$ko" ]; then
@@ -269,14 +284,7 @@ test_dpkg_module()
 	hp_mod_unload
 	check_eq "$(modinfo -F version "$ko")" "$VERSION" "modinfo -F version $(basename "$ko")"
 	check_eq "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" "$KVER" "vermagic"
-	run_cmd insmod "$ko"
-	check_err $? "insmod of the dpkg-installed $(basename "$ko") failed"
-	HP_UNLOAD_AT_EXIT=1
-	busywait 5000 test -d /sys/class/net/hp1 >/dev/null
-	check_err $? "dpkg-installed module: no hp0/hp1"
-	out=$("$PKG/deb-tools/usr/sbin/hotpath" -j show 2>&1)
-	check_eq "$(echo "$out" | jq -r '[.[].ifname] | join(" ")' 2>&1)" "hp0 hp1" \
-		"packaged hotpath -j show on the dpkg-installed module"
+	insmod_ports "$ko" dpkg-installed "$PKG/deb-tools/usr/sbin/hotpath" 1
 	check_eq "$("$PKG/deb-tools/usr/sbin/hotpath" --version 2>&1 | tail -n1)" \
 		"module: hotpath $VERSION, family version $MAJOR" "packaged hotpath --version"
 	log_test "the module dpkg -i hotpath-dkms installed loads; packaged hotpath shows it"
