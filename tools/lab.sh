@@ -117,7 +117,10 @@ cleanup()
 	local ns
 
 	trace_off 2>/dev/null
-	[ "$MODE" = bench ] && trace_all 0 2>/dev/null
+	if [ "$MODE" = bench ]; then
+		xdp_drop_stop 2>/dev/null
+		trace_all 0 2>/dev/null
+	fi
 	for ns in "$NS_A:$DEV_A" "$NS_B:$DEV_B"; do
 		[ -n "${ns#*:}" ] || continue
 		"$IP" -n "${ns%%:*}" link set "${ns#*:}" netns 1 2>/dev/null
@@ -1320,6 +1323,46 @@ pktgen_run()
 		awk 'NF {print $1 + 0; ok = 1} END {exit !ok}'
 }
 
+# The XDP_DROP step runs in a pipeline's subshell, so it writes down what it
+# started for cleanup to stop, should the lab end inside the step: a
+# script's background job ignores SIGINT, and xdp-bench would go on holding
+# its program on the port after Ctrl-C.
+#   $TMP/xdp-bench  "PID NS DEV" of the running xdp-bench
+#   $TMP/pktgen     "NS" whose pktgen is sending
+# _lab_gone PID: PID has ended (exited, or a zombie its parent has not reaped)
+_lab_gone() { [ ! -e "/proc/$1" ] || grep -q ') Z ' "/proc/$1/stat" 2>/dev/null; }
+
+# xdp_bench_end PID NS DEV: stop xdp-bench (it ends on SIGTERM as on SIGINT,
+# detaching its program), forcibly if it does not, and take the program
+# off DEV should it still be there
+xdp_bench_end()
+{
+	local pid=$1 ns=$2 dev=$3
+
+	kill -TERM "$pid" 2>/dev/null
+	wait_for _lab_gone "$pid" || kill -KILL "$pid" 2>/dev/null
+	"$IP" -n "$ns" -d link show dev "$dev" 2>/dev/null | grep -q 'prog/xdp' &&
+		"$IP" -n "$ns" link set dev "$dev" xdp off
+	rm -f "$TMP/xdp-bench"
+}
+
+# xdp_drop_stop: what the XDP_DROP step left running, stopped (cleanup)
+xdp_drop_stop()
+{
+	local pid ns dev
+
+	if [ -s "$TMP/pktgen" ]; then
+		read -r ns < "$TMP/pktgen"
+		"$IP" netns exec "$ns" sh -c 'echo stop > /proc/net/pktgen/pgctrl
+			echo rem_device_all > /proc/net/pktgen/kpktgend_0'
+		rm -f "$TMP/pktgen"
+	fi
+	if [ -s "$TMP/xdp-bench" ]; then
+		read -r pid ns dev < "$TMP/xdp-bench"
+		xdp_bench_end "$pid" "$ns" "$dev"
+	fi
+}
+
 # xdp_drop_pps NAME: the median of ROUNDS runs' XDP_DROP rate (packets/s) on
 # the receiving end of hotpath's pair or veth's: xdp-tools' `xdp-bench drop`
 # in native mode on hp1 / hplabv1, pktgen sending XDP_COUNT frames from the
@@ -1342,16 +1385,20 @@ xdp_drop_pps()
 		"$IP" netns exec "$ns_rx" sh -c 'mount -t bpf bpf /sys/fs/bpf 2>/dev/null;
 			exec xdp-bench drop -m native -i 1 "$0"' "$dev_rx" > "$TMP/xd-$name-$r" 2>&1 &
 		pid=$!
+		echo "$pid $ns_rx $dev_rx" > "$TMP/xdp-bench"
 		wait_for sh -c "$IP -n $ns_rx -d link show dev $dev_rx | grep -q 'prog/xdp'" ||
-			{ kill "$pid"; cat "$TMP/xd-$name-$r" >&2; return 1; }
+			{ xdp_bench_end "$pid" "$ns_rx" "$dev_rx"; cat "$TMP/xd-$name-$r" >&2; return 1; }
 		d0=$(ethtool_stat "$ns_rx" "$dev_rx" "$cnt")
+		echo "$ns_tx" > "$TMP/pktgen"
 		us=$(pktgen_run "$ns_tx" "$dev_tx" "$dst" \
 			"$("$IP" netns exec "$ns_rx" cat "/sys/class/net/$dev_rx/address")" \
-			"$XDP_COUNT") || { kill "$pid"; return 1; }
+			"$XDP_COUNT") || { rm -f "$TMP/pktgen"; xdp_bench_end "$pid" "$ns_rx" "$dev_rx"; return 1; }
+		rm -f "$TMP/pktgen"
 		d1=$(ethtool_stat "$ns_rx" "$dev_rx" "$cnt")
 		# xdp-bench ends on SIGTERM as on SIGINT, detaching its program
 		kill -TERM "$pid"
 		wait "$pid"
+		rm -f "$TMP/xdp-bench"
 		wait_for sh -c "! $IP -n $ns_rx -d link show dev $dev_rx | grep -q 'prog/xdp'" ||
 			return 1
 		[ "$us" -gt 0 ] || return 1
