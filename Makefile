@@ -41,7 +41,7 @@ DEB_DIR	:= $(BUILD)/deb
 DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 DEBS	:= $(DEB_DIR)/hotpath-dkms_$(VERSION)_all.deb \
 	   $(DEB_DIR)/hotpath-tools_$(VERSION)_$(DEB_ARCH).deb
-DEB_INPUTS := Makefile dkms.conf $(MOD_SRCS) tools/lab.sh scripts/mkdeb.sh \
+DEB_INPUTS := Makefile dkms.conf $(MOD_SRCS) tools/lab.sh tools/hp-common.sh scripts/mkdeb.sh \
 	$(wildcard debian/* debian/source/* tools/*/Makefile tools/*/*.[ch8] \
 		   tools/hotpath/completion/*)
 
@@ -120,6 +120,7 @@ install-tools: tools
 		$(MAKE) -C $$d install DESTDIR=$(DEST) PREFIX=$(PREFIX) || exit 1; \
 	done
 	install -D -m 0755 tools/lab.sh $(DEST)$(PREFIX)/sbin/hotpath-lab
+	install -D -m 0644 tools/hp-common.sh $(DEST)$(PREFIX)/share/hotpath/hp-common.sh
 
 # Every file install put there (directories that may be shared stay).
 uninstall:
@@ -128,7 +129,8 @@ uninstall:
 	@for d in $(TOOL_DIRS); do \
 		$(MAKE) -C $$d uninstall DESTDIR=$(DEST) PREFIX=$(PREFIX) || exit 1; \
 	done
-	rm -f $(DEST)$(PREFIX)/sbin/hotpath-lab
+	rm -f $(DEST)$(PREFIX)/sbin/hotpath-lab $(DEST)$(PREFIX)/share/hotpath/hp-common.sh
+	rmdir $(DEST)$(PREFIX)/share/hotpath 2>/dev/null || true
 
 # The module source in DKMS's layout (SRCDIR), for dkms-install and the
 # hotpath-dkms package; dkms.conf is written by whoever registers it.

@@ -11,6 +11,8 @@
 #    completion loads and completes a key, a value and the ports;
 #  - hotpath --version, hotpath-bench --version, modinfo and sysfs all say
 #    VERSION, and the family versions agree;
+#  - the installed hotpath-lab sources the installed hp-common.sh (and
+#    refuses without it), the packaged one the package's;
 #  - the module DKMS built from the hotpath-dkms package loads and works, and
 #    so do the programs of the hotpath-tools package;
 #  - a hotpath built for another family version refuses with the message;
@@ -40,6 +42,7 @@ expected_layout()
 	755 usr/local/sbin/hotpath
 	755 usr/local/sbin/hotpath-lab
 	644 usr/local/share/bash-completion/completions/hotpath
+	644 usr/local/share/hotpath/hp-common.sh
 	644 usr/local/share/man/man8/hotpath.8
 	EOF
 }
@@ -52,6 +55,30 @@ layout()
 
 	(cd "$1" && find . ! -type d | sed 's|^\./||' | LC_ALL=C sort |
 		while read -r f; do echo "$(stat -c %a "$f") $f"; done)
+}
+
+# ports CLI: the ports `CLI -j show` lists, by name on one line
+ports()
+{
+	"$1" -j show 2>&1 | jq -r '[.[].ifname] | join(" ")' 2>&1
+}
+
+# insmod_ports KO WHAT CLI PAIRS: insmod KO pairs=PAIRS (the module WHAT
+# names, built elsewhere than the VM's); its ports hp0.. appear and CLI
+# -j show lists exactly them.
+insmod_ports()
+{
+	local ko=$1 what=$2 cli=$3 pairs=$4 want='' i
+
+	for ((i = 0; i < 2 * pairs; i++)); do
+		want+="${want:+ }hp$i"
+	done
+	run_cmd insmod "$ko" pairs="$pairs"
+	check_err $? "insmod of the $what $(basename "$ko") failed"
+	HP_UNLOAD_AT_EXIT=1
+	hp_wait_dev "hp$((2 * pairs - 1))"
+	check_err $? "$what module: no $want"
+	check_eq "$(ports "$cli")" "$want" "$cli -j show on the $what module"
 }
 
 # The module the VM booted with, put back (and depmod) when the test ends,
@@ -109,7 +136,7 @@ test_installed()
 	run_cmd modprobe hotpath
 	check_err $? "modprobe hotpath failed"
 	HP_UNLOAD_AT_EXIT=1
-	busywait 5000 test -d /sys/class/net/hp1 >/dev/null
+	hp_wait_dev hp1
 	check_err $? "modprobe hotpath: no hp0/hp1"
 	out=$("$P/sbin/hotpath" -j show 2>&1)
 	check_err $? "installed hotpath show failed: $out"
@@ -169,9 +196,39 @@ module: not loaded" "hotpath --version without the module"
 	log_test "hotpath --version without the module"
 }
 
+# lab_sources LAB: the helper file LAB (hotpath-lab) sources, from its trace
+lab_sources()
+{
+	bash -x "$1" --help 2>&1 >/dev/null | sed -n 's/^+ source //p'
+}
+
+# The installed hotpath-lab finds the installed helpers (../share/hotpath
+# from its sbin/, no tree beside it) and refuses, naming where it looked,
+# without them.
+test_lab_common()
+{
+	local lab=$P/sbin/hotpath-lab common=$P/share/hotpath/hp-common.sh out rc
+
+	RET=0
+	check_eq "$(lab_sources "$lab")" "$P/sbin/../share/hotpath/hp-common.sh" \
+		"the helpers the installed hotpath-lab sources"
+	out=$("$lab" --help 2>&1)
+	check_err $? "installed hotpath-lab --help failed: $out"
+	grep -q '^  lab.sh bench' <<<"$out"
+	check_err $? "installed hotpath-lab --help: no usage: $out"
+	mv "$common" "$common.away"
+	out=$("$lab" --help 2>&1)
+	rc=$?
+	mv "$common.away" "$common"
+	check_eq "$rc" 1 "exit status of hotpath-lab without $common"
+	check_eq "$out" "lab.sh: cannot find hp-common.sh in $P/sbin or $P/sbin/../share/hotpath" \
+		"hotpath-lab without $common"
+	log_test "installed hotpath-lab sources the installed $common"
+}
+
 test_dkms()
 {
-	local ko out
+	local ko
 
 	RET=0
 	ko=$(ls "$PKG"/dkms/hotpath.ko* 2>/dev/null | head -n1)
@@ -180,14 +237,7 @@ test_dkms()
 	check_eq "$(modinfo -F version "$ko")" "$VERSION" "modinfo -F version $(basename "$ko")"
 	# DKMS signed it with the key scripts/pkg.sh gave it under build/.
 	check_eq "$(modinfo -F signer "$ko")" "DKMS module signing key" "modinfo -F signer"
-	run_cmd insmod "$ko" pairs=2
-	check_err $? "insmod of the DKMS-built $(basename "$ko") failed"
-	HP_UNLOAD_AT_EXIT=1
-	busywait 5000 test -d /sys/class/net/hp3 >/dev/null
-	check_err $? "DKMS-built module: no hp0..hp3"
-	out=$("$P/sbin/hotpath" -j show 2>&1)
-	check_eq "$(echo "$out" | jq -r '[.[].ifname] | join(" ")' 2>&1)" "hp0 hp1 hp2 hp3" \
-		"hotpath -j show on the DKMS-built module"
+	insmod_ports "$ko" DKMS-built "$P/sbin/hotpath" 2
 	check_eq "$(cat /sys/module/hotpath/version 2>&1)" "$VERSION" "DKMS-built module version in sysfs"
 	log_test "the module DKMS built from hotpath-dkms loads (insmod $(basename "$ko"))"
 }
@@ -202,15 +252,15 @@ test_deb_tools()
 	hp_mod_loaded || hp_fail "the module is not loaded"
 	check_eq "$("$d/usr/sbin/hotpath" --version 2>&1 | head -n1)" \
 		"hotpath $VERSION, netlink family \"hotpath\" version $MAJOR" "packaged hotpath --version"
-	out=$("$d/usr/sbin/hotpath" -j show 2>&1)
-	check_eq "$(echo "$out" | jq -r '[.[].ifname] | join(" ")' 2>&1)" "hp0 hp1 hp2 hp3" \
-		"packaged hotpath -j show"
+	check_eq "$(ports "$d/usr/sbin/hotpath")" "hp0 hp1 hp2 hp3" "packaged hotpath -j show"
 	check_eq "$("$d/usr/bin/hotpath-bench" --version 2>&1)" "hotpath-bench $VERSION" \
 		"packaged hotpath-bench --version"
 	out=$("$d/usr/sbin/hotpath-lab" --help 2>&1)
 	check_err $? "packaged hotpath-lab --help failed: $out"
 	[ -n "$out" ]
 	check_err $? "packaged hotpath-lab --help printed nothing"
+	check_eq "$(lab_sources "$d/usr/sbin/hotpath-lab")" "$d/usr/sbin/../share/hotpath/hp-common.sh" \
+		"the helpers the packaged hotpath-lab sources"
 	check_eq "$(COMPFILE=$d/usr/share/bash-completion/completions/hotpath \
 		complete_words hotpath set hp0 tx-p 2>&1)" "tx-push" "packaged completion"
 	log_test "hotpath-tools package: hotpath, hotpath-bench, hotpath-lab, completion"
@@ -222,7 +272,7 @@ test_deb_tools()
 # from make check) there is nothing to load: skipped.
 test_dpkg_module()
 {
-	local ko out
+	local ko
 
 	ko=$(ls "$PKG"/dpkg/hotpath.ko* 2>/dev/null | head -n1)
 	if [ -z "$ko" ]; then
@@ -234,14 +284,7 @@ test_dpkg_module()
 	hp_mod_unload
 	check_eq "$(modinfo -F version "$ko")" "$VERSION" "modinfo -F version $(basename "$ko")"
 	check_eq "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" "$KVER" "vermagic"
-	run_cmd insmod "$ko"
-	check_err $? "insmod of the dpkg-installed $(basename "$ko") failed"
-	HP_UNLOAD_AT_EXIT=1
-	busywait 5000 test -d /sys/class/net/hp1 >/dev/null
-	check_err $? "dpkg-installed module: no hp0/hp1"
-	out=$("$PKG/deb-tools/usr/sbin/hotpath" -j show 2>&1)
-	check_eq "$(echo "$out" | jq -r '[.[].ifname] | join(" ")' 2>&1)" "hp0 hp1" \
-		"packaged hotpath -j show on the dpkg-installed module"
+	insmod_ports "$ko" dpkg-installed "$PKG/deb-tools/usr/sbin/hotpath" 1
 	check_eq "$("$PKG/deb-tools/usr/sbin/hotpath" --version 2>&1 | tail -n1)" \
 		"module: hotpath $VERSION, family version $MAJOR" "packaged hotpath --version"
 	log_test "the module dpkg -i hotpath-dkms installed loads; packaged hotpath shows it"
@@ -276,6 +319,7 @@ hp_defer restore
 test_layout
 test_installed
 test_completion
+test_lab_common
 test_versions
 test_dkms
 test_deb_tools

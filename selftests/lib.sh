@@ -28,28 +28,23 @@ HP_LIBDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 HP_TOP=$(cd "$HP_LIBDIR/.." && pwd)
 VERBOSE=${VERBOSE:-0}
 
+# What the lab shares with the tests (ip, busywait*, hp_mod_loaded/unload,
+# hp_wait_dev, hp_ns_add, hp_carrier, hp_mac, hp_pin_neigh, hp_both,
+# hp_ethtool_stat, hp_netstat): next to lib.sh where the suite is installed
+# flat (the VM, a kselftest install), in tools/ in the tree.
+for HP_COMMON in "$HP_LIBDIR/hp-common.sh" "$HP_TOP/tools/hp-common.sh" ""; do
+	[ -f "$HP_COMMON" ] && break
+done
+[ -n "$HP_COMMON" ] || { echo "FAIL: no hp-common.sh next to $HP_LIBDIR/lib.sh or in $HP_TOP/tools"; exit 1; }
+# shellcheck source=../tools/hp-common.sh
+source "$HP_COMMON"
+
 IP4_A=10.0.0.1
 IP4_B=10.0.0.2
 IP6_A=fd00::1
 IP6_B=fd00::2
 NS_A=${NS_A:-}
 NS_B=${NS_B:-}
-
-# The real iproute2, never busybox's ip applet.
-hp_find_ip()
-{
-	local p
-
-	for p in /usr/bin/ip /usr/sbin/ip /sbin/ip /bin/ip; do
-		if [ -x "$p" ] && [ "$(readlink -f "$p")" != "$(readlink -f /bin/busybox 2>/dev/null)" ]; then
-			echo "$p"
-			return 0
-		fi
-	done
-	return 1
-}
-IP=${IP:-$(hp_find_ip)}
-ip() { "$IP" "$@"; }
 
 ##############################################################################
 # Verdicts (forwarding/lib.sh style)
@@ -194,60 +189,12 @@ hp_helper()
 }
 
 ##############################################################################
-# Polling instead of sleeping
-
-hp_now_ms()
-{
-	local t=${EPOCHREALTIME/./}
-
-	echo $((t / 1000))
-}
-
-# busywait TIMEOUT_MS CMD...: until CMD succeeds; prints CMD's last output.
-busywait()
-{
-	local timeout=$1; shift
-	local start out ret
-
-	start=$(hp_now_ms)
-	while true; do
-		out=$("$@")
-		ret=$?
-		if ((!ret)); then
-			echo -n "$out"
-			return 0
-		fi
-		if (($(hp_now_ms) - start > timeout)); then
-			echo -n "$out"
-			return 1
-		fi
-		sleep 0.01
-	done
-}
-
-# busywait_eq TIMEOUT_MS EXPECTED CMD...: until CMD prints EXPECTED.
-_hp_eq() { local want=$1; shift; local out; out=$("$@"); echo -n "$out"; [ "$out" = "$want" ]; }
-busywait_eq()
-{
-	local timeout=$1 want=$2; shift 2
-
-	busywait "$timeout" _hp_eq "$want" "$@"
-}
-
-# busywait_ge TIMEOUT_MS MIN CMD...: until CMD prints a number >= MIN.
-_hp_ge() { local min=$1; shift; local out; out=$("$@"); echo -n "$out"; [ "${out:-0}" -ge "$min" ]; }
-busywait_ge()
-{
-	local timeout=$1 min=$2; shift 2
-
-	busywait "$timeout" _hp_ge "$min" "$@"
-}
+# Polling instead of sleeping: busywait, busywait_eq, busywait_ge (hp-common.sh)
 
 ##############################################################################
 # Cleanup
 
 HP_DEFERRED=()
-HP_NAMESPACES=()
 
 # hp_defer CMD...: run CMD at exit (last registered first).
 hp_defer()
@@ -294,23 +241,6 @@ hp_ko()
 	fi
 }
 
-hp_mod_loaded()
-{
-	[ -d /sys/module/hotpath ]
-}
-
-hp_mod_unload()
-{
-	local i
-
-	hp_mod_loaded || return 0
-	for i in $(seq 50); do
-		rmmod hotpath 2>/dev/null && return 0
-		sleep 0.1
-	done
-	rmmod hotpath
-}
-
 # hp_mod_load [PARAM=VALUE...]: (re)load the module fresh, wait for its ports,
 # unload it again at exit.
 hp_mod_load()
@@ -323,7 +253,7 @@ hp_mod_load()
 	echo "COMMAND: insmod $ko $*"
 	insmod "$ko" "$@" || return 1
 	HP_UNLOAD_AT_EXIT=1
-	busywait 5000 test -d /sys/class/net/hp0 >/dev/null || true
+	hp_wait_dev hp0 || true
 	return 0
 }
 
@@ -343,21 +273,8 @@ hp_ns_create()
 {
 	local ns=hp-$$-$1
 
-	ip netns add "$ns" || return 1
-	HP_NAMESPACES+=("$ns")
-	ip -n "$ns" link set lo up
+	hp_ns_add "$ns" || return 1
 	echo "$ns"
-}
-
-# The array append in hp_ns_create runs in a subshell under $(...), so
-# register with this instead when the name is made by the caller.
-hp_ns_add()
-{
-	local ns=$1
-
-	ip netns add "$ns" || return 1
-	HP_NAMESPACES+=("$ns")
-	ip -n "$ns" link set lo up
 }
 
 # hp_port_setup NS DEV IP4 IP6: move DEV into NS, address it and bring it up.
@@ -375,13 +292,6 @@ hp_port_setup()
 	[ -n "$ip4" ] && { ip -n "$ns" addr add "$ip4/24" dev "$dev" || return 1; }
 	[ -n "$ip6" ] && { ip -n "$ns" addr add "$ip6/64" dev "$dev" nodad || return 1; }
 	ip -n "$ns" link set dev "$dev" up
-}
-
-hp_carrier()
-{
-	local ns=$1 dev=$2
-
-	ip netns exec "$ns" cat "/sys/class/net/$dev/carrier" 2>/dev/null
 }
 
 # hp_pair_setup [DEV_A DEV_B]: DEV_A (default hp0) into $NS_A with $IP4_A and
@@ -410,17 +320,6 @@ hp_quiet_link()
 
 	ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1" || return 1
 	ip -n "$ns" neigh replace "$peer" lladdr "$mac" dev "$dev" nud permanent
-}
-
-# hp_pin_neigh NS DEV PEER_MAC ADDR...: permanent neighbour entries (no ARP/ND).
-hp_pin_neigh()
-{
-	local ns=$1 dev=$2 mac=$3 a
-	shift 3
-
-	for a in "$@"; do
-		ip -n "$ns" neigh replace "$a" lladdr "$mac" dev "$dev" nud permanent || return 1
-	done
 }
 
 # hp_wait_quiet NS DEV [WINDOW_MS] [MAX_MS]: until DEV's packet counters
@@ -467,13 +366,6 @@ hp_wait_gone()
 	busywait "${3:-10000}" _hp_gone "$1" "$2" >/dev/null
 }
 
-hp_mac()
-{
-	local ns=$1 dev=$2
-
-	ip netns exec "$ns" cat "/sys/class/net/$dev/address"
-}
-
 # hp_pair_quiet: hp_quiet_link both ends of the pair set up by hp_pair_setup.
 hp_pair_quiet()
 {
@@ -490,8 +382,7 @@ hp_pair_quiet()
 # hp_reset_both: zero the stages and counters of both ends
 hp_reset_both()
 {
-	run_cmd ip netns exec "$NS_A" hotpath reset "$DEV_A" &&
-		run_cmd ip netns exec "$NS_B" hotpath reset "$DEV_B"
+	run_cmd hp_both reset
 }
 
 # hp_pingpong COUNT SIZE [SERVER_BUSY CLIENT_BUSY WARMUP [RESET_CMD]]: COUNT
@@ -617,35 +508,4 @@ hp_link_stat()
 	local ns=$1 dev=$2 path=$3
 
 	ip ${ns:+-n "$ns"} -s -j link show dev "$dev" | jq -r ".[0].stats64$path"
-}
-
-# hp_ethtool_stat NS DEV NAME: one `ethtool -S` counter; empty if absent.
-hp_ethtool_stat()
-{
-	local ns=$1 dev=$2 name=$3
-
-	if [ -n "$ns" ]; then
-		ip netns exec "$ns" ethtool -S "$dev" 2>/dev/null
-	else
-		ethtool -S "$dev" 2>/dev/null
-	fi | awk -v n="$name" -F: '{gsub(/^[ \t]+/, "", $1)} $1 == n {gsub(/[ \t]/, "", $2); print $2; exit}'
-}
-
-# hp_netstat NS FIELD: a /proc/net/netstat or /proc/net/snmp counter
-# (e.g. BusyPollRxPackets, InDatagrams as "Udp:InDatagrams").
-hp_netstat()
-{
-	local ns=$1 field=$2 sect=
-
-	case $field in
-	*:*) sect=${field%%:*}; field=${field#*:} ;;
-	esac
-	ip netns exec "$ns" cat /proc/net/netstat /proc/net/snmp |
-		awk -v s="$sect" -v f="$field" '
-		{ key = $1 }
-		seen[key] && (s == "" || key == s ":") {
-			for (i = 2; i <= NF; i++) if (hdr[key, i] == f) { print $i; found = 1; exit }
-		}
-		!seen[key] { seen[key] = 1; for (i = 2; i <= NF; i++) hdr[key, i] = $i }
-		END { if (!found) print "" }'
 }

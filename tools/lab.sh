@@ -29,6 +29,20 @@
 set -u
 set -o pipefail
 
+# The helpers the lab shares with the kselftests (selftests/lib.sh): next to
+# this script in the tree (tools/), in ../share/hotpath where make install
+# and the hotpath-tools package put them.
+HP_LAB_DIR=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+for HP_COMMON in "$HP_LAB_DIR/hp-common.sh" "$HP_LAB_DIR/../share/hotpath/hp-common.sh" ""; do
+	[ -f "$HP_COMMON" ] && break
+done
+if [ -z "$HP_COMMON" ]; then
+	echo "lab.sh: cannot find hp-common.sh in $HP_LAB_DIR or $HP_LAB_DIR/../share/hotpath" >&2
+	exit 1
+fi
+# shellcheck source=hp-common.sh
+source "$HP_COMMON"
+
 MODE=demo
 SHORT=0
 COUNT=
@@ -77,8 +91,7 @@ JITTER_NS=${LAB_JITTER_NS:-2000}
 # test VM whole runs take a scheduler tick (4 ms) per one-way trip.
 PIN=()
 
-IP=/usr/bin/ip
-[ -x "$IP" ] || IP=$(command -v ip)
+[ -n "$IP" ] || IP=$(command -v ip)
 for c in hotpath hotpath-bench jq; do
 	command -v "$c" >/dev/null || { echo "lab.sh: $c not found on PATH" >&2; exit 1; }
 done
@@ -104,7 +117,10 @@ cleanup()
 	local ns
 
 	trace_off 2>/dev/null
-	[ "$MODE" = bench ] && trace_all 0 2>/dev/null
+	if [ "$MODE" = bench ]; then
+		xdp_drop_stop 2>/dev/null
+		trace_all 0 2>/dev/null
+	fi
 	for ns in "$NS_A:$DEV_A" "$NS_B:$DEV_B"; do
 		[ -n "${ns#*:}" ] || continue
 		"$IP" -n "${ns%%:*}" link set "${ns#*:}" netns 1 2>/dev/null
@@ -113,7 +129,7 @@ cleanup()
 		"$IP" netns del "$ns" 2>/dev/null
 	done
 	[ $CREATED_PAIR = 1 ] && "$IP" link del "$DEV_A" 2>/dev/null
-	[ $LOADED = 1 ] && rmmod hotpath 2>/dev/null
+	[ $LOADED = 1 ] && hp_mod_unload 2>/dev/null
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -133,27 +149,23 @@ fail()
 	FAILED=1
 }
 
+# wait_for CMD...: until CMD succeeds; the bound is generous (only a
+# failing step waits it out), a loaded emulated machine is slow
 wait_for()
 {
-	local i
-
-	for i in $(seq 500); do
-		"$@" && return 0
-		sleep 0.01
-	done
-	return 1
+	busywait 20000 "$@" >/dev/null
 }
 
 load_module()
 {
-	if [ ! -d /sys/module/hotpath ]; then
+	if ! hp_mod_loaded; then
 		if [ -n "${HOTPATH_KO:-}" ] && [ -f "$HOTPATH_KO" ]; then
 			insmod "$HOTPATH_KO" pairs=1 || die "insmod $HOTPATH_KO failed"
 		else
 			modprobe hotpath pairs=1 || die "hotpath.ko is not loaded and modprobe failed"
 		fi
 		LOADED=1
-		wait_for test -d /sys/class/net/hp1 || die "hp0/hp1 did not appear"
+		hp_wait_dev hp1 || die "hp0/hp1 did not appear"
 	fi
 	if [ -d /sys/class/net/hp0 ] && [ -d /sys/class/net/hp1 ] &&
 	   [ "$(hotpath -j show hp0 | jq -r '.[0].peer')" = hp1 ]; then
@@ -169,16 +181,10 @@ load_module()
 	fi
 }
 
-mac_of()
-{
-	"$IP" -n "$1" -j link show dev "$2" | jq -r '.[0].address'
-}
-
 # NS DEV ADDR: move, address, up; no IPv6 so the link carries only our frames
 port_setup()
 {
-	"$IP" netns add "$1" || return 1
-	"$IP" -n "$1" link set lo up
+	hp_ns_add "$1" || return 1
 	"$IP" link set "$2" netns "$1" || return 1
 	"$IP" netns exec "$1" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1"
 	"$IP" -n "$1" addr add "$3/24" dev "$2" || return 1
@@ -189,13 +195,12 @@ pair_setup()
 {
 	port_setup "$NS_A" "$DEV_A" 10.0.0.1 || die "cannot set up $DEV_A in $NS_A"
 	port_setup "$NS_B" "$DEV_B" 10.0.0.2 || die "cannot set up $DEV_B in $NS_B"
-	wait_for sh -c "$IP netns exec $NS_A cat /sys/class/net/$DEV_A/carrier 2>/dev/null | grep -qx 1" ||
-		die "no carrier on $DEV_A"
+	busywait_eq 20000 1 hp_carrier "$NS_A" "$DEV_A" >/dev/null || die "no carrier on $DEV_A"
 	# permanent neighbours: no ARP frames between the measured ones
-	"$IP" -n "$NS_A" neigh replace 10.0.0.2 lladdr "$(mac_of "$NS_B" "$DEV_B")" \
-		dev "$DEV_A" nud permanent || die "neighbour on $DEV_A"
-	"$IP" -n "$NS_B" neigh replace 10.0.0.1 lladdr "$(mac_of "$NS_A" "$DEV_A")" \
-		dev "$DEV_B" nud permanent || die "neighbour on $DEV_B"
+	hp_pin_neigh "$NS_A" "$DEV_A" "$(hp_mac "$NS_B" "$DEV_B")" 10.0.0.2 ||
+		die "neighbour on $DEV_A"
+	hp_pin_neigh "$NS_B" "$DEV_B" "$(hp_mac "$NS_A" "$DEV_A")" 10.0.0.1 ||
+		die "neighbour on $DEV_B"
 }
 
 ##############################################################################
@@ -207,7 +212,7 @@ hpb() { "$IP" netns exec "$NS_B" hotpath "$@"; }
 # set_both KEY VALUE...: the same settings on both ends
 set_both()
 {
-	hpa set "$DEV_A" "$@" && hpb set "$DEV_B" "$@"
+	hp_both set "$@"
 }
 
 # The baseline every demo starts from: published figures, timing enforced
@@ -222,7 +227,7 @@ baseline()
 
 reset_both()
 {
-	hpa reset "$DEV_A" && hpb reset "$DEV_B"
+	hp_both reset
 }
 
 # model KEY: a figure of DEV_A's model (hotpath -j show)
@@ -921,8 +926,7 @@ STREAM_RATE=${LAB_STREAM_RATE:-40000}
 # udp_rcvbuf_errors NS: the namespace's UDP receive-buffer overflows so far
 udp_rcvbuf_errors()
 {
-	"$IP" netns exec "$1" awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) k[i] = $i; h = 1 }
-		else for (i = 1; i <= NF; i++) if (k[i] == "RcvbufErrors") print $i }' /proc/net/snmp
+	hp_netstat "$1" Udp:RcvbufErrors
 }
 
 # stream_irqs NAME: interrupts DEV_B raised for a stream of COUNT datagrams,
@@ -1227,9 +1231,7 @@ report_html()
 veth_setup()
 {
 	modprobe veth 2>/dev/null
-	"$IP" netns add "$NS_VA" && "$IP" netns add "$NS_VB" || return 1
-	"$IP" -n "$NS_VA" link set lo up
-	"$IP" -n "$NS_VB" link set lo up
+	hp_ns_add "$NS_VA" && hp_ns_add "$NS_VB" || return 1
 	"$IP" link add hplabv0 netns "$NS_VA" type veth peer name hplabv1 netns "$NS_VB" || return 1
 	"$IP" -n "$NS_VA" addr add 10.9.0.1/24 dev hplabv0
 	"$IP" -n "$NS_VB" addr add 10.9.0.2/24 dev hplabv1
@@ -1300,8 +1302,10 @@ stream_pps()
 # ethtool_stat NS DEV NAME: one `ethtool -S` counter (0 if absent)
 ethtool_stat()
 {
-	"$IP" netns exec "$1" ethtool -S "$2" | awk -v n="$3" -F: '{gsub(/^[ \t]+/, "", $1)}
-		$1 == n {gsub(/[ \t]/, "", $2); v = $2} END {print v + 0}'
+	local v
+
+	v=$(hp_ethtool_stat "$@")
+	echo "${v:-0}"
 }
 
 # pktgen_run NS DEV DST_IP DST_MAC COUNT: the kernel's packet generator
@@ -1317,6 +1321,46 @@ pktgen_run()
 			'udp_dst_min 9' 'udp_dst_max 9'; do echo \"\$c\" > $pg/$dev || exit 1; done &&
 		echo start > $pg/pgctrl && sed -n 's/.*Result: OK: \([0-9]*\)(c.*/\1/p' $pg/$dev" |
 		awk 'NF {print $1 + 0; ok = 1} END {exit !ok}'
+}
+
+# The XDP_DROP step runs in a pipeline's subshell, so it writes down what it
+# started for cleanup to stop, should the lab end inside the step: a
+# script's background job ignores SIGINT, and xdp-bench would go on holding
+# its program on the port after Ctrl-C.
+#   $TMP/xdp-bench  "PID NS DEV" of the running xdp-bench
+#   $TMP/pktgen     "NS" whose pktgen is sending
+# _lab_gone PID: PID has ended (exited, or a zombie its parent has not reaped)
+_lab_gone() { [ ! -e "/proc/$1" ] || grep -q ') Z ' "/proc/$1/stat" 2>/dev/null; }
+
+# xdp_bench_end PID NS DEV: stop xdp-bench (it ends on SIGTERM as on SIGINT,
+# detaching its program), forcibly if it does not, and take the program
+# off DEV should it still be there
+xdp_bench_end()
+{
+	local pid=$1 ns=$2 dev=$3
+
+	kill -TERM "$pid" 2>/dev/null
+	wait_for _lab_gone "$pid" || kill -KILL "$pid" 2>/dev/null
+	"$IP" -n "$ns" -d link show dev "$dev" 2>/dev/null | grep -q 'prog/xdp' &&
+		"$IP" -n "$ns" link set dev "$dev" xdp off
+	rm -f "$TMP/xdp-bench"
+}
+
+# xdp_drop_stop: what the XDP_DROP step left running, stopped (cleanup)
+xdp_drop_stop()
+{
+	local pid ns dev
+
+	if [ -s "$TMP/pktgen" ]; then
+		read -r ns < "$TMP/pktgen"
+		"$IP" netns exec "$ns" sh -c 'echo stop > /proc/net/pktgen/pgctrl
+			echo rem_device_all > /proc/net/pktgen/kpktgend_0'
+		rm -f "$TMP/pktgen"
+	fi
+	if [ -s "$TMP/xdp-bench" ]; then
+		read -r pid ns dev < "$TMP/xdp-bench"
+		xdp_bench_end "$pid" "$ns" "$dev"
+	fi
 }
 
 # xdp_drop_pps NAME: the median of ROUNDS runs' XDP_DROP rate (packets/s) on
@@ -1341,16 +1385,20 @@ xdp_drop_pps()
 		"$IP" netns exec "$ns_rx" sh -c 'mount -t bpf bpf /sys/fs/bpf 2>/dev/null;
 			exec xdp-bench drop -m native -i 1 "$0"' "$dev_rx" > "$TMP/xd-$name-$r" 2>&1 &
 		pid=$!
+		echo "$pid $ns_rx $dev_rx" > "$TMP/xdp-bench"
 		wait_for sh -c "$IP -n $ns_rx -d link show dev $dev_rx | grep -q 'prog/xdp'" ||
-			{ kill "$pid"; cat "$TMP/xd-$name-$r" >&2; return 1; }
+			{ xdp_bench_end "$pid" "$ns_rx" "$dev_rx"; cat "$TMP/xd-$name-$r" >&2; return 1; }
 		d0=$(ethtool_stat "$ns_rx" "$dev_rx" "$cnt")
+		echo "$ns_tx" > "$TMP/pktgen"
 		us=$(pktgen_run "$ns_tx" "$dev_tx" "$dst" \
 			"$("$IP" netns exec "$ns_rx" cat "/sys/class/net/$dev_rx/address")" \
-			"$XDP_COUNT") || { kill "$pid"; return 1; }
+			"$XDP_COUNT") || { rm -f "$TMP/pktgen"; xdp_bench_end "$pid" "$ns_rx" "$dev_rx"; return 1; }
+		rm -f "$TMP/pktgen"
 		d1=$(ethtool_stat "$ns_rx" "$dev_rx" "$cnt")
 		# xdp-bench ends on SIGTERM as on SIGINT, detaching its program
 		kill -TERM "$pid"
 		wait "$pid"
+		rm -f "$TMP/xdp-bench"
 		wait_for sh -c "! $IP -n $ns_rx -d link show dev $dev_rx | grep -q 'prog/xdp'" ||
 			return 1
 		[ "$us" -gt 0 ] || return 1

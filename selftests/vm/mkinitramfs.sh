@@ -159,9 +159,11 @@ done
 mkdir -p "$ROOT/selftests/kselftest"
 cp "$KSFT"/kselftest/runner.sh "$KSFT"/kselftest/prefix.pl "$ROOT/selftests/kselftest/"
 S=$TOP/selftests
-for f in "$S"/hotpath_*.sh "$S"/lib.sh "$S"/settings "$S"/config; do
+for f in "$S"/hotpath_*.sh "$S"/lib.sh "$TOP"/tools/hp-common.sh "$S"/settings "$S"/config; do
 	[ -e "$f" ] && cp -p "$f" "$ROOT/selftests/hotpath/"
 done
+# lab.sh (/usr/sbin) finds its helpers where make install puts them.
+put "$TOP/tools/hp-common.sh" /usr/share/hotpath/hp-common.sh
 for c in "$S"/*.c; do
 	[ -e "$c" ] || continue
 	b=${c%.c}
