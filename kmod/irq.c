@@ -62,8 +62,9 @@ static void hp_irq_work(struct irq_work *work)
 {
 	struct hp_irq *v = container_of(work, struct hp_irq, work);
 
+	/* generic_handle_irq() without its per-call descriptor lookup */
 	if (v->requested)
-		generic_handle_irq(v->irq);
+		generic_handle_irq_desc(v->desc);
 	else
 		hp_irq_handler(0, v);
 }
@@ -253,6 +254,7 @@ static void hp_irq_vector_release(struct hp_irq *v)
 	if (v->requested) {
 		free_irq(v->irq, v);
 		v->requested = false;
+		v->desc = NULL;
 	}
 	if (v->irq > 0) {
 		irq_set_chip_and_handler(v->irq, NULL, NULL);
@@ -286,6 +288,7 @@ static void hp_irq_vector_setup(struct hp_irq *v, struct net_device *dev)
 	err = request_irq(irq, hp_irq_handler, 0, v->name, v);
 	if (err)
 		goto fallback;
+	v->desc = irq_data_to_desc(irq_get_irq_data(irq));
 	v->requested = true;
 	return;
 

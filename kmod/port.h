@@ -124,6 +124,8 @@ struct hp_irq {
 	struct hp_port *port;
 	unsigned int vec;	/* HP_IRQ_RX or HP_IRQ_TX */
 	int irq;		/* Linux IRQ number, 0: handler run from irq_work */
+	/* its descriptor, looked up once: the delivery skips the IRQ lookup */
+	struct irq_desc *desc;
 	bool requested;
 	/*
 	 * The event queue's "primed" bit: the vector may fire.  Cleared by

@@ -137,7 +137,7 @@ static u32 hp_tx_stamp(struct hp_engine *e, struct hp_port *peer,
 	u64 wire_ps = hp_model_tx_wire_ps(e->m, d->len);
 	u64 first_ns;
 
-	if (!e->base_ns)	/* accounted timing, stats off: start now */
+	if (!e->base_ns)	/* accounted timing: start now */
 		e->base_ns = ktime_get_ns();
 	first_ns = e->base_ns + hp_model_ps_to_ns(wire_end_ps - wire_ps);
 	if (hp_tx_stamp_wanted(d))
@@ -197,7 +197,7 @@ static void hp_tx_deliver(struct hp_engine *e, struct hp_port *peer,
 	e->t_ps += rx_ps;
 	hp_tx_wait(e);
 
-	if (e->base_ns || pcfg->stats_enabled ||
+	if (e->base_ns || e->account || pcfg->stats_enabled ||
 	    pcfg->rx_mode == HOTPATH_RX_MODE_BUSY_POLL)
 		done_ns = ktime_get_ns();
 	hp_rx_nic_complete(peer, pcfg, d->len, status, d->seq, done_ns);
@@ -342,8 +342,11 @@ static void hp_tx_doorbell(struct hp_port *port, const struct hp_config *cfg)
 	 * A clock read of its own, after the driver's bookkeeping: sharing
 	 * tx_desc's would put that bookkeeping inside the modelled time,
 	 * where the virtual clock sees it against short paths (CTPIO).
+	 * Only enforced timing waits on it; accounted timing records the
+	 * model's figures as they are, and a hardware stamp reads the
+	 * clock when it needs one (hp_tx_stamp()).
 	 */
-	if (e.enforce || e.account)
+	if (e.enforce)
 		e.base_ns = ktime_get_ns();
 	e.t_ps = hp_model_doorbell_ps(e.m);
 	hp_tx_stage(&e, HOTPATH_STAGE_TX_DOORBELL, e.t_ps, &tx->desc[first & mask]);
@@ -372,6 +375,28 @@ static u32 hp_tx_in_use(const struct hp_tx_ring *tx)
 	return tx->prod - smp_load_acquire(&tx->reaped);
 }
 
+/*
+ * Write the next TX descriptor: one buffer, an skb, an XDP frame or a UMEM
+ * frame (the other two NULL), @now its driver entry (0: accounting off).
+ * The ring's producer only (TX queue lock), room already checked.
+ */
+static struct hp_tx_desc *hp_tx_desc_write(struct hp_tx_ring *tx,
+					   struct sk_buff *skb,
+					   struct xdp_frame *xdpf,
+					   void *xsk_data, u32 len, u64 now)
+{
+	struct hp_tx_desc *d = &tx->desc[tx->prod & (tx->size - 1)];
+
+	d->skb = skb;
+	d->xdpf = xdpf;
+	d->xsk_data = xsk_data;
+	d->len = len;
+	d->seq = tx->seq++;
+	d->xmit_ns = now;
+	tx->prod++;
+	return d;
+}
+
 netdev_tx_t hp_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct hp_port *port = hp_port(dev);
@@ -398,14 +423,7 @@ netdev_tx_t hp_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 		return NETDEV_TX_BUSY;
 	}
 
-	d = &tx->desc[tx->prod & (tx->size - 1)];
-	d->skb = skb;
-	d->xdpf = NULL;
-	d->xsk_data = NULL;
-	d->len = skb->len;
-	d->seq = tx->seq++;
-	d->xmit_ns = now;
-	tx->prod++;
+	d = hp_tx_desc_write(tx, skb, NULL, NULL, skb->len, now);
 	if (now) {
 		/* the driver's stages in one record, none of it timed */
 		desc_end = hp_stages_now();
@@ -445,14 +463,7 @@ int hp_tx_xdp_frame(struct hp_port *port, struct xdp_frame *xdpf)
 		return -ENOSPC;
 	if (cfg->stats_enabled)
 		now = hp_stages_now();
-	d = &tx->desc[tx->prod & (tx->size - 1)];
-	d->skb = NULL;
-	d->xdpf = xdpf;
-	d->xsk_data = NULL;
-	d->len = xdpf->len;
-	d->seq = tx->seq++;
-	d->xmit_ns = now;
-	tx->prod++;
+	d = hp_tx_desc_write(tx, NULL, xdpf, NULL, xdpf->len, now);
 	if (now)
 		hp_port_stage(port, HOTPATH_STAGE_TX_DESC, hp_stages_now() - now,
 			      d->seq, d->len);
@@ -472,21 +483,12 @@ bool hp_tx_has_room(struct hp_port *port)
  */
 void hp_tx_xsk_frame(struct hp_port *port, void *data, u32 len, u64 start)
 {
-	struct hp_tx_ring *tx = &port->tx;
 	struct hp_tx_desc *d;
-	u64 now = start;
 
 	lockdep_assert_held(&netdev_get_tx_queue(port->dev, 0)->_xmit_lock);
-	d = &tx->desc[tx->prod & (tx->size - 1)];
-	d->skb = NULL;
-	d->xdpf = NULL;
-	d->xsk_data = data;
-	d->len = len;
-	d->seq = tx->seq++;
-	d->xmit_ns = now;
-	tx->prod++;
-	if (now)
-		hp_port_stage(port, HOTPATH_STAGE_XSK_TX, hp_stages_now() - now,
+	d = hp_tx_desc_write(&port->tx, NULL, NULL, data, len, start);
+	if (start)
+		hp_port_stage(port, HOTPATH_STAGE_XSK_TX, hp_stages_now() - start,
 			      d->seq, d->len);
 }
 
