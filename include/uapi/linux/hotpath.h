@@ -9,6 +9,9 @@
 #define HOTPATH_GENL_NAME	"hotpath"
 #define HOTPATH_GENL_VERSION	1
 
+#define HOTPATH_CTPIO_MIN_FRAME	29
+#define HOTPATH_CTPIO_MAX_FRAME	4092
+
 /**
  * enum hotpath_rx_mode - How received frames reach the stack.
  * @HOTPATH_RX_MODE_INTERRUPT: MSI-X interrupt (coalesced) schedules NAPI.
