@@ -39,7 +39,8 @@
 	S(RX_STACK,	rx_stack,	MEASURED)	\
 	S(RX_WAKEUP,	rx_wakeup,	PROBE)		\
 	S(XSK_TX,	xsk_tx,		MEASURED)	\
-	S(XSK_RX,	xsk_rx,		MEASURED)
+	S(XSK_RX,	xsk_rx,		MEASURED)	\
+	S(XDP_PROG,	xdp_prog,	MEASURED)
 
 /* src of HP_STAGES() as enum hotpath_stage_source */
 #define HP_STAGE_SRC_MEASURED	HOTPATH_SOURCE_MEASURED

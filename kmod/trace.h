@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The "hotpath" trace system: one event per stage (hotpath:tx_stack ...
- * hotpath:xsk_rx, named like the stage; stage_list.h) and one per counted
+ * hotpath:xdp_prog, named like the stage; stage_list.h) and one per counted
  * point event, named like its counter (hotpath:tx_push_hits,
  * hotpath:ctpio_poisoned, hotpath:interrupts, ...; counters.h).  Every
  * event carries the port's ifindex, the queue, the per-packet sequence

@@ -19,7 +19,7 @@ CLI=$YNL_DIR/tools/net/ynl/cli.py
 SPEC=$YNL_DIR/Documentation/netlink/specs/hotpath.yaml
 [ -f "$CLI" ] && [ -f "$SPEC" ] || hp_skip "no YNL CLI at $YNL_DIR"
 
-STAGES="tx_stack tx_qdisc tx_desc tx_doorbell tx_fetch tx_dma tx_wire rx_dma rx_irq rx_napi rx_busy_poll rx_stack rx_wakeup xsk_tx xsk_rx"
+STAGES="tx_stack tx_qdisc tx_desc tx_doorbell tx_fetch tx_dma tx_wire rx_dma rx_irq rx_napi rx_busy_poll rx_stack rx_wakeup xsk_tx xsk_rx xdp_prog"
 
 # ynl ARGS...: cli.py with the spec, JSON out; the schema was checked on the
 # host (scripts/ynl.sh), the VM has no jsonschema.
@@ -244,7 +244,7 @@ test_stats()
 	names=$(jq -r '[.stages.stage[].name] | join(" ")' <<<"$out")
 	check_eq "$names" "$STAGES" "stage names in id order"
 	check_eq "$(jq -r '[.stages.stage[].id] | join(" ")' <<<"$out")" \
-		"tx-stack tx-qdisc tx-desc tx-doorbell tx-fetch tx-dma tx-wire rx-dma rx-irq rx-napi rx-busy-poll rx-stack rx-wakeup xsk-tx xsk-rx" \
+		"tx-stack tx-qdisc tx-desc tx-doorbell tx-fetch tx-dma tx-wire rx-dma rx-irq rx-napi rx-busy-poll rx-stack rx-wakeup xsk-tx xsk-rx xdp-prog" \
 		"stage ids (enum stage)"
 	check_eq "$(jq -r '.stages.stage[] | select(.name == "tx_wire") | .source' <<<"$out")" \
 		modelled "tx_wire's source"
