@@ -8,6 +8,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/slab.h>
+#include <linux/stringify.h>
 #include <linux/rtnetlink.h>
 #include <net/netlink.h>
 
@@ -189,14 +190,18 @@ int hp_config_validate(const struct hp_config *cfg, u32 rx_ring, u32 tx_ring,
 		NL_SET_ERR_MSG_MOD(extack, "ctpio (HOTPATH_CTPIO_A_MODE): unknown mode");
 		return -EINVAL;
 	}
-	if (cfg->ctpio_thresh > 4092) {
+	if (cfg->ctpio_thresh > HOTPATH_CTPIO_MAX_FRAME) {
 		NL_SET_ERR_MSG_MOD(extack,
-				   "ctpio-thresh (HOTPATH_CTPIO_A_THRESH): must be 0..4092");
+				   "ctpio-thresh (HOTPATH_CTPIO_A_THRESH): must be 0.."
+				   __stringify(HOTPATH_CTPIO_MAX_FRAME));
 		return -EINVAL;
 	}
-	if (cfg->ctpio_max_frame < 29 || cfg->ctpio_max_frame > 4092) {
+	if (cfg->ctpio_max_frame < HOTPATH_CTPIO_MIN_FRAME ||
+	    cfg->ctpio_max_frame > HOTPATH_CTPIO_MAX_FRAME) {
 		NL_SET_ERR_MSG_MOD(extack,
-				   "ctpio-max-frame (HOTPATH_CTPIO_A_MAX_FRAME): must be 29..4092");
+				   "ctpio-max-frame (HOTPATH_CTPIO_A_MAX_FRAME): must be "
+				   __stringify(HOTPATH_CTPIO_MIN_FRAME) ".."
+				   __stringify(HOTPATH_CTPIO_MAX_FRAME));
 		return -EINVAL;
 	}
 	if (cfg->ctpio_underrun_ppm > 1000000) {

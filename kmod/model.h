@@ -19,10 +19,6 @@ struct hp_model;
 #define HP_ETH_MIN_FRAME	64	/* with FCS: shorter frames are padded */
 #define HP_ETH_PREAMBLE_IFG	20	/* 8 B preamble/SFD + 12 B inter-frame gap */
 
-/* CTPIO frame limits (Onload UG1586): shorter frames are runts. */
-#define HP_CTPIO_MIN_FRAME	29
-#define HP_CTPIO_MAX_FRAME	4092
-
 /* Doorbell: one uncached MMIO write. */
 u64 hp_model_doorbell_ps(const struct hp_model *m);
 /* Descriptor fetch: one PCIe read round trip (skipped by TX push). */

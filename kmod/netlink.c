@@ -78,8 +78,9 @@ static struct netlink_range_validation hp_range_mbps = {
 
 static const struct nla_policy hp_ctpio_policy[HOTPATH_CTPIO_A_MAX + 1] = {
 	[HOTPATH_CTPIO_A_MODE]		= NLA_POLICY_MAX(NLA_U8, HOTPATH_CTPIO_MAX),
-	[HOTPATH_CTPIO_A_THRESH]	= NLA_POLICY_RANGE(NLA_U32, 0, 4092),
-	[HOTPATH_CTPIO_A_MAX_FRAME]	= NLA_POLICY_RANGE(NLA_U32, 29, 4092),
+	[HOTPATH_CTPIO_A_THRESH]	= NLA_POLICY_RANGE(NLA_U32, 0, HOTPATH_CTPIO_MAX_FRAME),
+	[HOTPATH_CTPIO_A_MAX_FRAME]	= NLA_POLICY_RANGE(NLA_U32, HOTPATH_CTPIO_MIN_FRAME,
+							   HOTPATH_CTPIO_MAX_FRAME),
 	[HOTPATH_CTPIO_A_UNDERRUN_PPM]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_ppm),
 };
 
@@ -333,6 +334,55 @@ static int hp_nl_fill_counter_names(struct sk_buff *skb)
 	return 0;
 }
 
+/*
+ * Message sizes, attribute by attribute as the fills above put them (the
+ * in-tree *_nlmsg_size() practice): a stats message grows with every stage
+ * and counter and is near NLMSG_GOODSIZE already.  Names are sized by
+ * their length, interface names by IFNAMSIZ.
+ */
+static size_t hp_nl_port_size(void)
+{
+	return 2 * nla_total_size(sizeof(u32)) +	/* IFINDEX, PEER_IFINDEX */
+	       2 * nla_total_size(IFNAMSIZ) +		/* IFNAME, PEER_IFNAME */
+	       /* RX_MODE, TX_PUSH, STATS_ENABLED, PROBES, HWTSTAMP_TX, _RX_FILTER */
+	       6 * nla_total_size(sizeof(u8)) +
+	       /* BUSY_POLL_FALLBACK_US, RX_/TX_RING_SIZE, PHC_INDEX, PHC_DRIFT_PPB */
+	       5 * nla_total_size(sizeof(u32)) +
+	       /* CTPIO: MODE, THRESH, MAX_FRAME, UNDERRUN_PPM */
+	       nla_total_size(nla_total_size(sizeof(u8)) + 3 * nla_total_size(sizeof(u32))) +
+	       /* COALESCE: RX_USECS, RX_FRAMES, TX_USECS, TX_FRAMES */
+	       nla_total_size(4 * nla_total_size(sizeof(u32))) +
+	       /* MODEL: TIMING, nine figures */
+	       nla_total_size(nla_total_size(sizeof(u8)) + 9 * nla_total_size(sizeof(u32)));
+}
+
+static size_t hp_nl_stats_size(void)
+{
+	size_t stages = 0;
+	unsigned int i;
+
+	for (i = 0; i < __HOTPATH_STAGE_MAX; i++)
+		stages += nla_total_size(nla_total_size(sizeof(u32)) +		/* ID */
+					 nla_total_size(strlen(hp_stages_name(i)) + 1) +
+					 nla_total_size(sizeof(u8)) +		/* SOURCE */
+					 /* COUNT, SUM, MIN, MEAN, MAX, P50, P90, P99, P999 */
+					 9 * nla_total_size_64bit(sizeof(u64)));
+	return nla_total_size(sizeof(u32)) + nla_total_size(IFNAMSIZ) +
+	       nla_total_size(stages) +
+	       nla_total_size((__HOTPATH_CNT_MAX - 1) * nla_total_size_64bit(sizeof(u64)));
+}
+
+static size_t hp_nl_counter_names_size(void)
+{
+	size_t names = 0;
+	unsigned int i;
+
+	for (i = HOTPATH_CNT_UNSPEC + 1; i < __HOTPATH_CNT_MAX; i++)
+		names += nla_total_size(nla_total_size(sizeof(u32)) +
+					nla_total_size(strlen(hp_stages_counter_name(i)) + 1));
+	return nla_total_size(names);
+}
+
 typedef int (*hp_nl_fill_t)(struct sk_buff *skb, struct net_device *dev);
 
 static int hp_nl_fill(struct sk_buff *skb, struct net_device *dev, hp_nl_fill_t fill,
@@ -357,13 +407,13 @@ static int hp_nl_fill(struct sk_buff *skb, struct net_device *dev, hp_nl_fill_t 
 }
 
 static int hp_nl_get_doit(struct sk_buff *skb, struct genl_info *info, hp_nl_fill_t fill,
-			  u8 cmd)
+			  size_t size, u8 cmd)
 {
 	struct net_device *dev;
 	struct sk_buff *msg;
 	int err;
 
-	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 
@@ -377,6 +427,8 @@ static int hp_nl_get_doit(struct sk_buff *skb, struct genl_info *info, hp_nl_fil
 	if (err)
 		goto err_unlock;
 	rtnl_unlock();
+	/* the slab's slack would hide a size below what the fill put */
+	DEBUG_NET_WARN_ON_ONCE(msg->len > nlmsg_total_size(genlmsg_msg_size(size)));
 
 	return genlmsg_reply(msg, info);
 
@@ -429,7 +481,8 @@ static int hp_nl_dumpit(struct sk_buff *skb, struct netlink_callback *cb, hp_nl_
 
 static int hp_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return hp_nl_get_doit(skb, info, hp_nl_fill_port_attrs, HOTPATH_CMD_PORT_GET);
+	return hp_nl_get_doit(skb, info, hp_nl_fill_port_attrs, hp_nl_port_size(),
+			      HOTPATH_CMD_PORT_GET);
 }
 
 static int hp_nl_port_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
@@ -439,7 +492,18 @@ static int hp_nl_port_get_dumpit(struct sk_buff *skb, struct netlink_callback *c
 
 static int hp_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return hp_nl_get_doit(skb, info, hp_nl_fill_stats_attrs, HOTPATH_CMD_STATS_GET);
+	return hp_nl_get_doit(skb, info, hp_nl_fill_stats_attrs, hp_nl_stats_size(),
+			      HOTPATH_CMD_STATS_GET);
+}
+
+/*
+ * A dump's skbs are at least NLMSG_GOODSIZE (more if the reader's buffer is
+ * larger); one port's stats message must fit in one, whatever the reader.
+ */
+static int hp_nl_stats_get_start(struct netlink_callback *cb)
+{
+	cb->min_dump_alloc = nlmsg_total_size(genlmsg_msg_size(hp_nl_stats_size()));
+	return 0;
 }
 
 static int hp_nl_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
@@ -597,7 +661,7 @@ static int hp_nl_counter_names_get_doit(struct sk_buff *skb, struct genl_info *i
 	void *hdr;
 	int err;
 
-	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(hp_nl_counter_names_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &hp_genl_family, 0, HOTPATH_CMD_COUNTER_NAMES_GET);
@@ -640,6 +704,7 @@ static const struct genl_ops hp_genl_ops[] = {
 	{
 		.cmd		= HOTPATH_CMD_STATS_GET,
 		.doit		= hp_nl_stats_get_doit,
+		.start		= hp_nl_stats_get_start,
 		.dumpit		= hp_nl_stats_get_dumpit,
 		.policy		= hp_port_id_policy,
 		.maxattr	= ARRAY_SIZE(hp_port_id_policy) - 1,
@@ -720,7 +785,7 @@ void hp_netlink_notify(struct net_device *dev)
 	    !genl_has_listeners(&hp_genl_family, net, HP_MCGRP_CONFIG))
 		return;
 
-	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(hp_nl_port_size(), GFP_KERNEL);
 	if (!msg)
 		return;
 	if (hp_nl_fill(msg, dev, hp_nl_fill_port_attrs, 0, 0, 0, HOTPATH_CMD_PORT_NTF, NULL)) {

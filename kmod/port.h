@@ -309,6 +309,12 @@ struct hp_xdp_poll {
 	bool tx;		/* XDP_TX descriptors wait for the doorbell */
 };
 
+/* The program's run (the xdp_prog stage); start 0: stage accounting off. */
+struct hp_xdp_clock {
+	u64 start;
+	u64 end;		/* also the start of the hand-off after it */
+};
+
 void hp_xdp_setup(struct net_device *dev);
 int hp_xdp_bpf(struct net_device *dev, struct netdev_bpf *bpf);
 int hp_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
@@ -320,6 +326,9 @@ int hp_xdp_check_mtu(struct hp_port *port, int mtu);
 u32 hp_xdp_run(struct hp_port *port, struct bpf_prog *prog,
 	       struct hp_rx_buf *b, const struct hp_rx_cmpl *c,
 	       struct hp_xdp_poll *xp, u32 *off, u32 *len, u32 *meta);
+u32 hp_xdp_act(struct hp_port *port, struct bpf_prog *prog,
+	       struct xdp_buff *xdp, const struct hp_rx_cmpl *c,
+	       struct hp_xdp_poll *xp, struct hp_xdp_clock *clk);
 void hp_xdp_poll_end(struct hp_port *port, struct hp_xdp_poll *xp);
 int hp_xsk_setup_pool(struct net_device *dev, struct xsk_buff_pool *pool, u16 qid);
 int hp_xsk_wakeup(struct net_device *dev, u32 qid, u32 flags);

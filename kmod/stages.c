@@ -36,6 +36,7 @@
 #include <linux/stringify.h>
 
 #include "counters.h"
+#include "stage_list.h"
 #include "stages.h"
 
 #define CREATE_TRACE_POINTS
@@ -101,22 +102,30 @@ void hp_stages_trace_unreg(void)
 	static_branch_dec(&hp_trace_key);
 }
 
+/*
+ * stage_list.h's list at the uapi ids, as for the counters below: each
+ * entry's position must be its HOTPATH_STAGE_ value and the list must end
+ * where the enum does.  The tables are then indexed by the stage's id.
+ */
+#define HP_STAGE_POS(id, name, src)	HP_STAGE_POS_##id,
+enum { HP_STAGES(HP_STAGE_POS) HP_STAGE_POS_END };
+#define HP_STAGE_AT_ID(id, name, src)	\
+	BUILD_BUG_ON_ZERO((int)HP_STAGE_POS_##id != (int)HOTPATH_STAGE_##id),
+static const char hp_stage_at_id[] __maybe_unused = {
+	HP_STAGES(HP_STAGE_AT_ID)
+};
+
+static_assert((int)HP_STAGE_POS_END == (int)__HOTPATH_STAGE_MAX,
+	      "stage_list.h and enum hotpath_stage differ in length");
+
+#define HP_STAGE_NAME(id, name, src)	__stringify(name),
 static const char * const hp_stage_names[__HOTPATH_STAGE_MAX] = {
-	[HOTPATH_STAGE_TX_STACK]	= "tx_stack",
-	[HOTPATH_STAGE_TX_QDISC]	= "tx_qdisc",
-	[HOTPATH_STAGE_TX_DESC]		= "tx_desc",
-	[HOTPATH_STAGE_TX_DOORBELL]	= "tx_doorbell",
-	[HOTPATH_STAGE_TX_FETCH]	= "tx_fetch",
-	[HOTPATH_STAGE_TX_DMA]		= "tx_dma",
-	[HOTPATH_STAGE_TX_WIRE]		= "tx_wire",
-	[HOTPATH_STAGE_RX_DMA]		= "rx_dma",
-	[HOTPATH_STAGE_RX_IRQ]		= "rx_irq",
-	[HOTPATH_STAGE_RX_NAPI]		= "rx_napi",
-	[HOTPATH_STAGE_RX_BUSY_POLL]	= "rx_busy_poll",
-	[HOTPATH_STAGE_RX_STACK]	= "rx_stack",
-	[HOTPATH_STAGE_RX_WAKEUP]	= "rx_wakeup",
-	[HOTPATH_STAGE_XSK_TX]		= "xsk_tx",
-	[HOTPATH_STAGE_XSK_RX]		= "xsk_rx",
+	HP_STAGES(HP_STAGE_NAME)
+};
+
+#define HP_STAGE_SOURCE(id, name, src)	HP_STAGE_SRC_##src,
+static const u8 hp_stage_sources[__HOTPATH_STAGE_MAX] = {
+	HP_STAGES(HP_STAGE_SOURCE)
 };
 
 /*
@@ -148,16 +157,8 @@ const char *hp_stages_name(unsigned int stage)
 
 u8 hp_stages_source(unsigned int stage)
 {
-	switch (stage) {
-	case HOTPATH_STAGE_TX_DOORBELL:
-	case HOTPATH_STAGE_TX_FETCH:
-	case HOTPATH_STAGE_TX_DMA:
-	case HOTPATH_STAGE_TX_WIRE:
-	case HOTPATH_STAGE_RX_DMA:
-		return HOTPATH_SOURCE_MODELLED;
-	default:
-		return HOTPATH_SOURCE_MEASURED;
-	}
+	return stage < __HOTPATH_STAGE_MAX ? hp_stage_sources[stage] :
+					     HOTPATH_SOURCE_MEASURED;
 }
 
 const char *hp_stages_counter_name(unsigned int counter)
@@ -215,64 +216,25 @@ static struct hp_ctx *hp_ctx_this(struct hp_acct *st)
 						   HP_CTX_HARDIRQ : HP_CTX_TASK];
 }
 
+typedef void (*hp_trace_fn_t)(int ifindex, u16 queue, u32 seq, u32 len, u64 ns);
+
+/* Each stage's event (stage_list.h); called with tracing on only. */
+#define HP_STAGE_TRACE(id, name, src)	trace_##name,
+static const hp_trace_fn_t hp_trace_stages[__HOTPATH_STAGE_MAX] = {
+	HP_STAGES(HP_STAGE_TRACE)
+};
+
 static void hp_trace_stage(unsigned int stage, int ifindex, u16 queue,
 			   u32 seq, u32 len, u64 ns)
 {
-	switch (stage) {
-	case HOTPATH_STAGE_TX_STACK:
-		trace_tx_stack(ifindex, queue, seq, len, ns);
-		break;
-	case HOTPATH_STAGE_TX_QDISC:
-		trace_tx_qdisc(ifindex, queue, seq, len, ns);
-		break;
-	case HOTPATH_STAGE_TX_DESC:
-		trace_tx_desc(ifindex, queue, seq, len, ns);
-		break;
-	case HOTPATH_STAGE_TX_DOORBELL:
-		trace_tx_doorbell(ifindex, queue, seq, len, ns);
-		break;
-	case HOTPATH_STAGE_TX_FETCH:
-		trace_tx_fetch(ifindex, queue, seq, len, ns);
-		break;
-	case HOTPATH_STAGE_TX_DMA:
-		trace_tx_dma(ifindex, queue, seq, len, ns);
-		break;
-	case HOTPATH_STAGE_TX_WIRE:
-		trace_tx_wire(ifindex, queue, seq, len, ns);
-		break;
-	case HOTPATH_STAGE_RX_DMA:
-		trace_rx_dma(ifindex, queue, seq, len, ns);
-		break;
-	case HOTPATH_STAGE_RX_IRQ:
-		trace_rx_irq(ifindex, queue, seq, len, ns);
-		break;
-	case HOTPATH_STAGE_RX_NAPI:
-		trace_rx_napi(ifindex, queue, seq, len, ns);
-		break;
-	case HOTPATH_STAGE_RX_BUSY_POLL:
-		trace_rx_busy_poll(ifindex, queue, seq, len, ns);
-		break;
-	case HOTPATH_STAGE_RX_STACK:
-		trace_rx_stack(ifindex, queue, seq, len, ns);
-		break;
-	case HOTPATH_STAGE_RX_WAKEUP:
-		trace_rx_wakeup(ifindex, queue, seq, len, ns);
-		break;
-	case HOTPATH_STAGE_XSK_TX:
-		trace_xsk_tx(ifindex, queue, seq, len, ns);
-		break;
-	case HOTPATH_STAGE_XSK_RX:
-		trace_xsk_rx(ifindex, queue, seq, len, ns);
-		break;
-	}
+	if (stage < __HOTPATH_STAGE_MAX)
+		hp_trace_stages[stage](ifindex, queue, seq, len, ns);
 }
-
-typedef void (*hp_trace_counter_t)(int ifindex, u16 queue, u32 seq, u32 len, u64 ns);
 
 /* Each counter's event, NULL for one without; called with tracing on only. */
 #define HP_CNT_NO_TRACE(id, name)	NULL,
 #define HP_CNT_TRACE(id, name)		trace_##name,
-static const hp_trace_counter_t hp_trace_counters[__HOTPATH_CNT_MAX] = {
+static const hp_trace_fn_t hp_trace_counters[__HOTPATH_CNT_MAX] = {
 	NULL,	/* HOTPATH_CNT_UNSPEC */
 	HP_COUNTERS(HP_CNT_NO_TRACE, HP_CNT_TRACE)
 };

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The "hotpath" trace system: one event per stage (hotpath:tx_stack ...
- * hotpath:rx_wakeup, named like the stage) and one per counted point
- * event, named like its counter (hotpath:tx_push_hits,
+ * hotpath:xdp_prog, named like the stage; stage_list.h) and one per counted
+ * point event, named like its counter (hotpath:tx_push_hits,
  * hotpath:ctpio_poisoned, hotpath:interrupts, ...; counters.h).  Every
  * event carries the port's ifindex, the queue, the per-packet sequence
  * number the datapath gives the frame (TX and RX sequence spaces are per port), the
@@ -19,6 +19,7 @@
 #include <linux/tracepoint.h>
 
 #include "counters.h"
+#include "stage_list.h"
 
 DECLARE_EVENT_CLASS(hotpath_pkt,
 		    TP_PROTO(int ifindex, u16 queue, u32 seq, u32 len, u64 ns),
@@ -52,23 +53,9 @@ void hp_stages_trace_unreg(void);
 		TP_ARGS(ifindex, queue, seq, len, ns),			\
 		hp_stages_trace_reg, hp_stages_trace_unreg)
 
-/* stages, in path order (enum hotpath_stage) */
-HP_TRACE_EVENT(tx_stack);
-HP_TRACE_EVENT(tx_qdisc);
-HP_TRACE_EVENT(tx_desc);
-HP_TRACE_EVENT(tx_doorbell);
-HP_TRACE_EVENT(tx_fetch);
-HP_TRACE_EVENT(tx_dma);
-HP_TRACE_EVENT(tx_wire);
-HP_TRACE_EVENT(rx_dma);
-HP_TRACE_EVENT(rx_irq);
-HP_TRACE_EVENT(rx_napi);
-HP_TRACE_EVENT(rx_busy_poll);
-HP_TRACE_EVENT(rx_stack);
-HP_TRACE_EVENT(rx_wakeup);
-/* the AF_XDP zero-copy path's own (appended, see the uapi header) */
-HP_TRACE_EVENT(xsk_tx);
-HP_TRACE_EVENT(xsk_rx);
+/* stages, in path order (enum hotpath_stage; stage_list.h) */
+#define HP_TRACE_STAGE(id, name, src) HP_TRACE_EVENT(name);
+HP_STAGES(HP_TRACE_STAGE)
 
 /*
  * Counter events: one per counter of counters.h's list marked E, named

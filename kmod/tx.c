@@ -298,7 +298,7 @@ static u32 hp_tx_frame(struct hp_engine *e, const struct hp_tx_desc *d, bool sol
 	}
 
 	if (cfg->ctpio_mode != HOTPATH_CTPIO_OFF) {
-		if (d->len < HP_CTPIO_MIN_FRAME)
+		if (d->len < HOTPATH_CTPIO_MIN_FRAME)
 			hp_port_count_pkt(port, HOTPATH_CNT_CTPIO_FALLBACK_RUNT, d->seq, d->len);
 		else if (d->len > cfg->ctpio_max_frame)
 			hp_port_count_pkt(port, HOTPATH_CNT_CTPIO_FALLBACK_LONG, d->seq, d->len);

@@ -162,64 +162,82 @@ int hp_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
 	return i;
 }
 
-/* XDP_TX: the buffer becomes a frame on our own TX ring.  0 or -errno. */
-static int hp_xdp_tx(struct hp_port *port, struct xdp_buff *xdp)
+/*
+ * XDP_TX: the buffer becomes a frame on our own TX ring.  A UMEM frame is
+ * copied into a page of its own first and goes back to the pool
+ * (xdp_convert_buff_to_frame(), net/core/xdp.c), so a failure after the
+ * copy frees the copy: *@gone says the buffer is no longer the caller's.
+ * 0 or -errno.
+ */
+static int hp_xdp_tx(struct hp_port *port, struct xdp_buff *xdp, bool *gone)
 {
 	struct netdev_queue *txq = netdev_get_tx_queue(port->dev, 0);
+	bool zc = xdp->rxq->mem.type == MEM_TYPE_XSK_BUFF_POOL;
 	struct xdp_frame *xdpf = xdp_convert_buff_to_frame(xdp);
 	int err;
 
+	*gone = false;
 	if (unlikely(!xdpf))
 		return -EOVERFLOW;
 	__netif_tx_lock(txq, smp_processor_id());
 	err = hp_tx_xdp_frame(port, xdpf);
 	__netif_tx_unlock(txq);
+	if (unlikely(err) && zc) {
+		xdp_return_frame(xdpf);
+		*gone = true;
+	}
 	return err;
 }
 
 /*
- * Run @prog on the frame in @b (completion @c).  Returns the verdict to act
- * on: XDP_PASS with *@off, *@len and *@meta describing the frame to build
- * an skb of, or XDP_DROP (buffer still ours: it stays posted), or XDP_TX /
- * XDP_REDIRECT (the buffer is gone: b->data is NULL).
+ * Run @prog on @xdp (completion @c) and act on the verdict, counting it:
+ * the native path (hp_xdp_run()) and the zero-copy one (xsk.c) share it.
+ * Returns what became of the buffer:
+ *  - XDP_PASS: the (possibly moved or resized) frame is for the stack;
+ *  - XDP_DROP: the program dropped it or acting on the verdict failed (the
+ *    failure traced and counted): the buffer is still the caller's;
+ *  - XDP_TX, XDP_REDIRECT: it is gone (on a TX ring, redirected, or a UMEM
+ *    frame's copy that could not be sent, freed).
+ * With stage accounting on, @clk gets the program's run (xdp_prog): the
+ * caller records it after its hand-off, whose stage starts at clk->end.
  */
-u32 hp_xdp_run(struct hp_port *port, struct bpf_prog *prog,
-	       struct hp_rx_buf *b, const struct hp_rx_cmpl *c,
-	       struct hp_xdp_poll *xp, u32 *off, u32 *len, u32 *meta)
+u32 hp_xdp_act(struct hp_port *port, struct bpf_prog *prog,
+	       struct xdp_buff *xdp, const struct hp_rx_cmpl *c,
+	       struct hp_xdp_poll *xp, struct hp_xdp_clock *clk)
 {
 	struct net_device *dev = port->dev;
-	struct xdp_buff xdp;
+	bool gone;
 	u32 act;
 
-	xdp_init_buff(&xdp, b->truesize, &port->xdp_rxq);
-	xdp_prepare_buff(&xdp, b->data, HP_RX_HEADROOM, c->len, true);
-	act = bpf_prog_run_xdp(prog, &xdp);
+	clk->start = 0;
+	if (hp_port_cfg(port)->stats_enabled)
+		clk->start = hp_stages_now();
+	act = bpf_prog_run_xdp(prog, xdp);
+	if (clk->start)
+		clk->end = hp_stages_now();
 
 	switch (act) {
 	case XDP_PASS:
-		*off = xdp.data - xdp.data_hard_start;
-		*len = xdp.data_end - xdp.data;
-		*meta = xdp.data - xdp.data_meta;
 		hp_port_count_pkt(port, HOTPATH_CNT_XDP_PASS, c->seq, c->len);
 		return XDP_PASS;
 	case XDP_DROP:
 		hp_port_count_pkt(port, HOTPATH_CNT_XDP_DROP, c->seq, c->len);
 		return XDP_DROP;
 	case XDP_TX:
-		if (unlikely(hp_xdp_tx(port, &xdp))) {
+		if (unlikely(hp_xdp_tx(port, xdp, &gone))) {
 			hp_port_count_pkt(port, HOTPATH_CNT_XDP_TX_ERRORS, c->seq, c->len);
-			goto err;
+			trace_xdp_exception(dev, prog, act);
+			hp_stats_rx_drop(port);
+			return gone ? XDP_TX : XDP_DROP;
 		}
-		b->data = NULL;
 		xp->tx = true;
 		hp_port_count_pkt(port, HOTPATH_CNT_XDP_TX, c->seq, c->len);
 		return XDP_TX;
 	case XDP_REDIRECT:
-		if (unlikely(xdp_do_redirect(dev, &xdp, prog))) {
+		if (unlikely(xdp_do_redirect(dev, xdp, prog))) {
 			hp_port_count_pkt(port, HOTPATH_CNT_XDP_REDIRECT_ERRORS, c->seq, c->len);
 			goto err;
 		}
-		b->data = NULL;
 		xp->redirect = true;
 		hp_port_count_pkt(port, HOTPATH_CNT_XDP_REDIRECT, c->seq, c->len);
 		return XDP_REDIRECT;
@@ -232,10 +250,41 @@ u32 hp_xdp_run(struct hp_port *port, struct bpf_prog *prog,
 		goto err;
 	}
 err:
-	/* the buffer stays posted; the program's failure is traced, the drop counted */
+	/* the program's failure is traced, the drop counted */
 	trace_xdp_exception(dev, prog, act);
 	hp_stats_rx_drop(port);
 	return XDP_DROP;
+}
+
+/*
+ * The native path: run @prog on the page buffer @b.  Returns the verdict to
+ * act on: XDP_PASS with *@off, *@len and *@meta describing the frame to
+ * build an skb of, or XDP_DROP (buffer still ours: it stays posted), or
+ * XDP_TX / XDP_REDIRECT (the buffer is gone: b->data is NULL).
+ */
+u32 hp_xdp_run(struct hp_port *port, struct bpf_prog *prog,
+	       struct hp_rx_buf *b, const struct hp_rx_cmpl *c,
+	       struct hp_xdp_poll *xp, u32 *off, u32 *len, u32 *meta)
+{
+	struct hp_xdp_clock clk;
+	struct xdp_buff xdp;
+	u32 act;
+
+	xdp_init_buff(&xdp, b->truesize, &port->xdp_rxq);
+	xdp_prepare_buff(&xdp, b->data, HP_RX_HEADROOM, c->len, true);
+	act = hp_xdp_act(port, prog, &xdp, c, xp, &clk);
+	if (act == XDP_PASS) {
+		*off = xdp.data - xdp.data_hard_start;
+		*len = xdp.data_end - xdp.data;
+		*meta = xdp.data - xdp.data_meta;
+	} else if (act != XDP_DROP) {
+		b->data = NULL;
+	}
+	/* after acting, so the recording times neither xdp_prog nor what follows */
+	if (clk.start)
+		hp_port_stage(port, HOTPATH_STAGE_XDP_PROG, clk.end - clk.start,
+			      c->seq, c->len);
+	return act;
 }
 
 /* End of a poll that ran the program: one flush, one doorbell. */

@@ -35,7 +35,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/bpf_trace.h>
 #include <linux/dma-mapping.h>
 #include <linux/etherdevice.h>
 #include <linux/filter.h>
@@ -279,75 +278,42 @@ static void hp_xsk_rx_pass(struct hp_port *port, struct xdp_buff *xdp,
 void hp_xsk_rx(struct hp_port *port, struct bpf_prog *prog, struct hp_rx_buf *b,
 	       const struct hp_rx_cmpl *c, struct hp_xdp_poll *xp)
 {
-	struct net_device *dev = port->dev;
 	struct xdp_buff *xdp = b->xsk;
-	struct xdp_frame *xdpf;
-	u64 start = 0;
-	u32 act;
+	struct hp_stage_sample s[2];
+	struct hp_xdp_clock clk;
 
 	b->xsk = NULL;
 	b->data = NULL;
 	xsk_buff_set_size(xdp, c->len);
 	hp_compat_xsk_sync_for_cpu(xdp, port->xsk_pool);
-	/* xsk_rx: the program and the hand-off to the socket's RX ring */
-	if (hp_port_cfg(port)->stats_enabled)
-		start = hp_stages_now();
-	act = prog ? bpf_prog_run_xdp(prog, xdp) : XDP_PASS;
+	if (!prog) {
+		hp_xsk_rx_pass(port, xdp, c);
+		return;
+	}
 
-	switch (act) {
+	switch (hp_xdp_act(port, prog, xdp, c, xp, &clk)) {
 	case XDP_REDIRECT:
-		if (unlikely(xdp_do_redirect(dev, xdp, prog))) {
-			hp_port_count_pkt(port, HOTPATH_CNT_XDP_REDIRECT_ERRORS, c->seq, c->len);
-			goto err;
+		/* xsk_rx: the redirect onto the socket's RX ring, after the program */
+		if (clk.start) {
+			s[0] = (struct hp_stage_sample){ HOTPATH_STAGE_XDP_PROG,
+							 clk.end - clk.start };
+			s[1] = (struct hp_stage_sample){ HOTPATH_STAGE_XSK_RX,
+							 hp_stages_now() - clk.end };
+			hp_stages_record_n(port->acct, port->dev, s, 2, c->seq, c->len);
 		}
-		if (start)
-			hp_port_stage(port, HOTPATH_STAGE_XSK_RX, hp_stages_now() - start,
-				      c->seq, c->len);
-		xp->redirect = true;
-		hp_port_count_pkt(port, HOTPATH_CNT_XDP_REDIRECT, c->seq, c->len);
 		hp_port_count_pkt(port, HOTPATH_CNT_XSK_RX_PACKETS, c->seq, c->len);
 		return;
 	case XDP_PASS:
-		if (prog)
-			hp_port_count_pkt(port, HOTPATH_CNT_XDP_PASS, c->seq, c->len);
 		hp_xsk_rx_pass(port, xdp, c);
-		return;
+		break;
 	case XDP_DROP:
-		hp_port_count_pkt(port, HOTPATH_CNT_XDP_DROP, c->seq, c->len);
 		xsk_buff_free(xdp);
-		return;
-	case XDP_TX:
-		/* a copy into a page of its own, the UMEM frame freed (net/core/xdp.c) */
-		xdpf = xdp_convert_buff_to_frame(xdp);
-		if (unlikely(!xdpf)) {
-			hp_port_count_pkt(port, HOTPATH_CNT_XDP_TX_ERRORS, c->seq, c->len);
-			goto err;
-		}
-		__netif_tx_lock(netdev_get_tx_queue(dev, 0), smp_processor_id());
-		if (unlikely(hp_tx_xdp_frame(port, xdpf))) {
-			__netif_tx_unlock(netdev_get_tx_queue(dev, 0));
-			xdp_return_frame(xdpf);
-			hp_port_count_pkt(port, HOTPATH_CNT_XDP_TX_ERRORS, c->seq, c->len);
-			trace_xdp_exception(dev, prog, act);
-			hp_stats_rx_drop(port);
-			return;
-		}
-		__netif_tx_unlock(netdev_get_tx_queue(dev, 0));
-		xp->tx = true;
-		hp_port_count_pkt(port, HOTPATH_CNT_XDP_TX, c->seq, c->len);
-		return;
-	default:
-		bpf_warn_invalid_xdp_action(dev, prog, act);
-		hp_port_count_pkt(port, HOTPATH_CNT_XDP_INVALID, c->seq, c->len);
-		goto err;
-	case XDP_ABORTED:
-		hp_port_count_pkt(port, HOTPATH_CNT_XDP_ABORTED, c->seq, c->len);
-		goto err;
+		break;
 	}
-err:
-	trace_xdp_exception(dev, prog, act);
-	xsk_buff_free(xdp);
-	hp_stats_rx_drop(port);
+	/* PASS, DROP, TX: only the program's run */
+	if (clk.start)
+		hp_port_stage(port, HOTPATH_STAGE_XDP_PROG, clk.end - clk.start,
+			      c->seq, c->len);
 }
 
 /*

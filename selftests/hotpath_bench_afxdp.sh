@@ -10,7 +10,7 @@
 #    the bind the kernel granted: zero-copy, copy, copy;
 #  - the ports saw exactly W + N frames each way, on the path the mode
 #    takes: zero-copy through the UMEM pool (xsk_tx_packets, xsk_rx_packets
-#    and the bypass path's stages xsk_tx, xsk_rx; the stack's tx_desc and
+#    and the bypass path's stages xsk_tx, xdp_prog, xsk_rx; the stack's tx_desc and
 #    rx_stack not once), copy through native XDP's redirect (xdp_redirect,
 #    no xsk_* counter), skb through generic XDP (no driver XDP counter);
 #  - the tool detaches its programs: no XDP program is left on either port.
@@ -46,8 +46,8 @@ hp_pair_setup hp0 hp1 || hp_fail "hp0/hp1 namespace setup failed"
 hp_pair_quiet || hp_fail "quiet links"
 hp_wait_quiet "$NS_A" hp0 || hp_fail "hp0 never went quiet"
 
-WATCH="xsk_tx_packets xsk_rx_packets xsk_tx_count xsk_rx_count tx_desc_count rx_stack_count
-	xdp_redirect xdp_redirect_errors rx_ring_drops xsk_fill_empty_drops tx_packets rx_packets"
+WATCH="xsk_tx_packets xsk_rx_packets xsk_tx_count xsk_rx_count xdp_prog_count tx_desc_count
+	rx_stack_count xdp_redirect xdp_redirect_errors rx_ring_drops xsk_fill_empty_drops tx_packets rx_packets"
 
 # snap VAR: every watched counter of both ports (ethtool -S; a stage's
 # count is STAGE_count) into the associative array VAR, one read per port
@@ -122,12 +122,14 @@ run_mode()
 			moved $p xsk_rx_packets $T
 			moved $p xsk_tx_count $T
 			moved $p xsk_rx_count $T
+			moved $p xdp_prog_count $T
 			moved $p tx_desc_count 0
 			moved $p rx_stack_count 0
 		done ;;
 	copy)
 		for p in a b; do
 			moved $p xdp_redirect $T
+			moved $p xdp_prog_count $T
 			moved $p xsk_tx_packets 0
 			moved $p xsk_rx_packets 0
 			moved $p tx_packets $T
@@ -135,6 +137,7 @@ run_mode()
 	skb)
 		for p in a b; do
 			moved $p xdp_redirect 0
+			moved $p xdp_prog_count 0
 			moved $p xsk_rx_packets 0
 			moved $p tx_packets $T
 			moved $p rx_packets $T

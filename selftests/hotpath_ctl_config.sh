@@ -211,7 +211,7 @@ test_json_keys()
 	jq -e 'type == "array" and length == 2' <<<"$stats" >/dev/null
 	check_err $? "stats: not a list of the two ports"
 	check_eq "$(jq -c '.[0].stages | map(.name)' <<<"$stats")" \
-		'["tx_stack","tx_qdisc","tx_desc","tx_doorbell","tx_fetch","tx_dma","tx_wire","rx_dma","rx_irq","rx_napi","rx_busy_poll","rx_stack","rx_wakeup","xsk_tx","xsk_rx"]' \
+		'["tx_stack","tx_qdisc","tx_desc","tx_doorbell","tx_fetch","tx_dma","tx_wire","rx_dma","rx_irq","rx_napi","rx_busy_poll","rx_stack","rx_wakeup","xsk_tx","xsk_rx","xdp_prog"]' \
 		"stage names in path order"
 	jq -e 'all(.[]; has("ifname") and all(.stages[]; has("name") and has("source")
 		and has("count") and has("min_ns") and has("mean_ns") and has("p50_ns")

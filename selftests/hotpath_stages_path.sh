@@ -119,7 +119,7 @@ hp_set "$NS_B" "$DEV_B" rx-mode interrupt
 # tracepoints: exist, once per packet per stage
 
 [ -d $TRACEFS/events/hotpath ] || mount -t tracefs nodev $TRACEFS 2>/dev/null
-for s in $TX_STAGES rx_dma rx_irq rx_napi rx_busy_poll rx_stack rx_wakeup \
+for s in $TX_STAGES rx_dma rx_irq rx_napi rx_busy_poll rx_stack rx_wakeup xsk_tx xsk_rx xdp_prog \
 	 tx_push_hits tx_push_misses ctpio_success ctpio_poisoned ctpio_fallback_busy \
 	 ctpio_fallback_long ctpio_fallback_runt interrupts tx_interrupts busy_poll_pickups \
 	 watchdog_fires rx_ring_drops rx_crc_errors; do

@@ -117,16 +117,27 @@ expect_stat()	# NS DEV STAT BEFORE DELTA
 	check_eq "$((got - $4))" "$5" "$2 $3 delta"
 }
 
-# only the verdict's own counter moved on hp1
+# stage_count NS DEV STAGE: how often the stage was recorded
+stage_count()
+{
+	ip netns exec "$1" hotpath -j stats "$2" |
+		jq -r --arg s "$3" '.[0].stages[] | select(.name == $s) | .count'
+}
+
+# only the verdict's own counter moved on hp1, and the program's run was
+# timed once per frame (the xdp_prog stage, recorded after the verdict's
+# counter: a bounded wait)
 expect_only()
 {
-	local keep=$1 c
+	local keep=$1 c got
 
 	for c in xdp_pass xdp_drop xdp_tx xdp_redirect xdp_aborted xdp_invalid \
 		 xdp_tx_errors xdp_redirect_errors; do
 		[ "$c" = "$keep" ] && continue
 		check_eq "$(hp_counter "$NS_B" hp1 "$c")" 0 "hp1 $c"
 	done
+	got=$(busywait_eq 5000 $N stage_count "$NS_B" hp1 xdp_prog)
+	check_eq "$got" $N "hp1 xdp_prog stage count"
 }
 
 # --- DROP -------------------------------------------------------------------

@@ -9,8 +9,8 @@
  * AF_PACKET socket sends and receives raw frames of a local EtherType.
  *  - rx: the socket reports XDP_OPTIONS_ZEROCOPY; N frames sent on hp0
  *    arrive on the socket exactly once each, with the bytes sent;
- *    xsk_rx_packets +N, no fill-ring drops; the bypass path's RX stage
- *    xsk_rx counted N times, the stack's rx_stack not once;
+ *    xsk_rx_packets +N, no fill-ring drops; the bypass path's RX stages
+ *    xdp_prog and xsk_rx counted N times, the stack's rx_stack not once;
  *  - tx: N frames written into the UMEM and put on the XSK TX ring arrive
  *    on hp0 with their bytes, N completions come back; xsk_tx_packets +N;
  *    the bypass path's TX stage xsk_tx counted N times, the stack's
@@ -402,7 +402,7 @@ TEST_F_TIMEOUT(zc, rx, 120)
 	struct xdp_options opts = {};
 	socklen_t len = sizeof(opts);
 	unsigned char seen[N] = {};
-	long long rx0, drops0, rx1, drops1, xs0, st0;
+	long long rx0, drops0, rx1, drops1, xs0, st0, xp0;
 	int got, bad = 0, i, fd = xsk_socket__fd(self->x.sock);
 
 	ASSERT_EQ(0, getsockopt(fd, SOL_XDP, XDP_OPTIONS, &opts, &len));
@@ -412,9 +412,11 @@ TEST_F_TIMEOUT(zc, rx, 120)
 	drops0 = counter(self->ns_b, "hp1", "xsk_fill_empty_drops");
 	xs0 = counter(self->ns_b, "hp1", "xsk_rx_count");
 	st0 = counter(self->ns_b, "hp1", "rx_stack_count");
+	xp0 = counter(self->ns_b, "hp1", "xdp_prog_count");
 	ASSERT_LE(0, rx0);
 	ASSERT_LE(0, xs0);
 	ASSERT_LE(0, st0);
+	ASSERT_LE(0, xp0);
 	ASSERT_EQ(0, xsk_post_fill(&self->x, FILL_N));
 	ASSERT_EQ(0, xsk_wait_fill_taken(&self->x));
 	ASSERT_EQ(0, send_range(self, 0, N));
@@ -430,6 +432,8 @@ TEST_F_TIMEOUT(zc, rx, 120)
 	/* the hand-off to the socket is the bypass path's RX stage, not the stack's */
 	ASSERT_EQ(N, counter(self->ns_b, "hp1", "xsk_rx_count") - xs0);
 	ASSERT_EQ(0, counter(self->ns_b, "hp1", "rx_stack_count") - st0);
+	/* the program's run is its own stage, timed once per frame */
+	ASSERT_EQ(N, counter(self->ns_b, "hp1", "xdp_prog_count") - xp0);
 	/* nothing more: exactly once */
 	ASSERT_EQ(0, xsk_receive(&self->x, self->mac_a, seen, 1, &bad, 300));
 }

@@ -25,7 +25,8 @@ int cmd_help(int argc, char **argv)
 	       "  skb        generic XDP, XDP_COPY: after the driver built an skb\n"
 	       "  counters xdp_* (verdicts), xsk_rx_packets, xsk_tx_packets,\n"
 	       "  xsk_fill_empty_drops, xsk_wakeups; stages xsk_tx (XSK TX ring to\n"
-	       "  descriptor), xsk_rx (program and hand-off to the socket, zero-copy).\n"
+	       "  descriptor), xdp_prog (the program's run, native and zero-copy),\n"
+	       "  xsk_rx (hand-off to the socket, zero-copy).\n"
 	       "  Try: hotpath-bench client ADDR --af-xdp zero-copy --dev hp0 --server-dev hp1\n"
 	       "  --server-netns NS [--mode stream].\n"
 	       "See hotpath(8).\n");

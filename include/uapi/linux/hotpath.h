@@ -9,6 +9,9 @@
 #define HOTPATH_GENL_NAME	"hotpath"
 #define HOTPATH_GENL_VERSION	1
 
+#define HOTPATH_CTPIO_MIN_FRAME	29
+#define HOTPATH_CTPIO_MAX_FRAME	4092
+
 /**
  * enum hotpath_rx_mode - How received frames reach the stack.
  * @HOTPATH_RX_MODE_INTERRUPT: MSI-X interrupt (coalesced) schedules NAPI.
@@ -103,9 +106,13 @@ enum hotpath_profile {
  *   descriptor from the socket's TX ring and writes the TX descriptor (the
  *   bypass path's tx_stack, tx_qdisc and tx_desc). Appended: the ids above are
  *   fixed.
- * @HOTPATH_STAGE_XSK_RX: xsk_rx, measured: AF_XDP zero-copy, the program's run
- *   and the hand-off of the UMEM frame to the socket (the bypass path's
- *   rx_stack).
+ * @HOTPATH_STAGE_XSK_RX: xsk_rx, measured: AF_XDP zero-copy, the redirect and
+ *   hand-off of the UMEM frame to the socket after the program (the bypass
+ *   path's rx_stack); it starts at the clock read that ends xdp_prog.
+ * @HOTPATH_STAGE_XDP_PROG: xdp_prog, measured: the XDP program's run
+ *   (bpf_prog_run_xdp()), native or zero-copy; xsk_rx (REDIRECT of a UMEM
+ *   frame) starts at the clock read that ends it, rx_stack follows for PASS.
+ *   Appended: the ids above are fixed.
  */
 enum hotpath_stage {
 	HOTPATH_STAGE_TX_STACK,
@@ -123,6 +130,7 @@ enum hotpath_stage {
 	HOTPATH_STAGE_RX_WAKEUP,
 	HOTPATH_STAGE_XSK_TX,
 	HOTPATH_STAGE_XSK_RX,
+	HOTPATH_STAGE_XDP_PROG,
 
 	/* private: */
 	__HOTPATH_STAGE_MAX,
