@@ -151,8 +151,8 @@ for s in bypass zero-copy; do
 	no_stage "d1.$s" tx_stack tx_qdisc rx_stack rx_wakeup
 done
 # copy mode: the kernel's xsk_generic_xmit() reaches the driver's xmit
-has_stage d1.bypass tx_desc
-has_stage d1.zero-copy xsk_tx xsk_rx
+has_stage d1.bypass tx_desc xdp_prog
+has_stage d1.zero-copy xsk_tx xdp_prog xsk_rx
 no_stage d1.zero-copy tx_desc
 for r in "kernel bypass" "zero-copy"; do
 	grep -qE "^  $r +[^ ].* +0 +-?[0-9]+ " "$OUT"

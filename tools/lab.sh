@@ -285,18 +285,21 @@ IN_ROW='"\(.name) \(.source) \(.p50_ns) \(.mean_ns) \(.count) \(if .count >= $mi
 
 # stage_rows OUT: the one-way path client -> server: DEV_A's TX stages, then
 # DEV_B's RX stages; "name source p50 mean count in_sum" per line, stages
-# with counts.  The AF_XDP zero-copy path's own stages go where they run:
-# xsk_tx first on DEV_A (XSK ring to descriptor), xsk_rx last on DEV_B.
+# with counts.  The XDP and AF_XDP stages go where they run: xsk_tx first on
+# DEV_A (XSK ring to descriptor); on DEV_B xdp_prog (the program's run) after
+# the NIC's RX stages, then xsk_rx (the zero-copy hand-off to the socket).
 stage_rows()
 {
 	local out=$1 f
 
-	for f in "a tx_ xsk_tx" "b rx_ xsk_rx"; do
+	for f in "a tx_ xsk_tx" "b rx_ xdp_prog xsk_rx"; do
 		# shellcheck disable=SC2086
 		set -- $f
-		jq -r --arg p "$2" --arg x "$3" --argjson min "$(min_n)" "$IN_SUM"' |
-			[.[0].stages[] | select(.count > 0 and ((.name | startswith($p)) or .name == $x))] |
-			sort_by(if .name == "xsk_tx" then 0 elif .name == "xsk_rx" then 2 else 1 end) |
+		jq -r --arg p "$2" --arg x "${*:3}" --argjson min "$(min_n)" "$IN_SUM"' |
+			($x | split(" ")) as $own |
+			[.[0].stages[] | select(.count > 0 and ((.name | startswith($p)) or (.name | IN($own[]))))] |
+			sort_by(if .name == "xsk_tx" then 0 elif .name == "xdp_prog" then 2
+				elif .name == "xsk_rx" then 3 else 1 end) |
 			.[] | '"$IN_ROW" "$out.$1.json"
 	done
 }
@@ -305,7 +308,8 @@ stage_rows()
 rx_rows()
 {
 	jq -r --argjson min "$(min_n)" "$IN_SUM"' | .[0].stages[] |
-		select(.count > 0 and ((.name | startswith("rx_")) or .name == "xsk_rx")) | '"$IN_ROW" "$1.b.json"
+		select(.count > 0 and ((.name | startswith("rx_")) or .name == "xdp_prog" or
+			.name == "xsk_rx")) | '"$IN_ROW" "$1.b.json"
 }
 
 # stage OUT a|b NAME FIELD
@@ -356,7 +360,7 @@ bars()
 
 # The letter each stage's segment is drawn with in a stacked bar.
 STAGE_KEYS="tx_stack:s tx_qdisc:q tx_desc:d tx_doorbell:B tx_fetch:F tx_dma:D tx_wire:W
-	rx_dma:R rx_irq:i rx_napi:n rx_busy_poll:p rx_stack:k rx_wakeup:w xsk_tx:x xsk_rx:y"
+	rx_dma:R rx_irq:i rx_napi:n rx_busy_poll:p rx_stack:k rx_wakeup:w xsk_tx:x xdp_prog:P xsk_rx:y"
 
 # stacked LABEL NS_PER_CHAR OVERLAP: the summed stage rows on stdin as one
 # bar, each stage a segment (OVERLAP ns of tx_wire run under tx_dma and are
@@ -490,7 +494,7 @@ declare -A TOTAL RTT PATH_NS MODEL_NS ROUND_P50S BEST OVERLAP
 D1_STEPS=(
 	"baseline|baseline: kernel UDP, interrupts, no TX push, no CTPIO||||||"
 	"bypass|+ kernel bypass (AF_XDP, copy mode: hotpath-bench --af-xdp copy)|the application drives the socket's rings and builds its own frames: no syscall per datagram, no UDP/IP stack, no socket queue; tx_stack, tx_qdisc, rx_stack and rx_wakeup leave the path (the kernel still copies between its buffers and the UMEM)|||copy|"
-	"zero-copy|+ zero-copy (AF_XDP zero-copy: hotpath-bench --af-xdp zero-copy)|the NIC reads from and writes into the application's UMEM: xsk_tx (XSK ring to descriptor) and xsk_rx (program run, hand-off to the socket) are the host's whole share|||zero-copy|"
+	"zero-copy|+ zero-copy (AF_XDP zero-copy: hotpath-bench --af-xdp zero-copy)|the NIC reads from and writes into the application's UMEM: xsk_tx (XSK ring to descriptor), xdp_prog (the program's run) and xsk_rx (hand-off to the socket) are the host's whole share|||zero-copy|"
 	"busy-poll|+ busy-poll receive (rx-mode busy-poll, SO_BUSY_POLL {BUSY} us; kernel UDP)|the receiving task spins in the driver's NAPI poll: rx_irq + rx_napi become rx_busy_poll|rx-mode busy-poll|{BUSY}||baseline"
 	"tx-push|+ TX push (tx-push on)|the descriptor travels with the doorbell: no tx_fetch (PCIe read, pcie-rtt {RTT} ns)|rx-mode busy-poll tx-push on|{BUSY}"
 	"ctpio-sf|+ CTPIO store-and-forward (ctpio sf)|the CPU writes the frame to the NIC (PIO): no fetch, no payload DMA read|rx-mode busy-poll tx-push on ctpio sf|{BUSY}"
@@ -1064,7 +1068,7 @@ closing()
 	close_row "kernel bypass" "tx_stack+tx_qdisc, rx_stack+wakeup" "0" \
 		$((TOTAL[baseline] - TOTAL[bypass])) "" \
 		"own frames; spins: CPU ${BCPU[bypass]:-?} vs ${BCPU[baseline]:-?} ns/datagram; no routing/TCP/firewall"
-	close_row "zero-copy" "tx_desc -> xsk_tx, copy -> xsk_rx" "0" \
+	close_row "zero-copy" "tx_desc -> xsk_tx, copy -> hand-off" "0" \
 		$((TOTAL[bypass] - TOTAL[zero-copy])) "" \
 		"UMEM frames the NIC owns; driver support (here: hotpath)"
 	echo "# saving bypass model_ns=0 e2e_ns=$((TOTAL[baseline] - TOTAL[bypass]))" \
