@@ -30,6 +30,21 @@ static inline int hp_libdir_init(void)
 	return 0;
 }
 
+/*
+ * main() of a C test run as root beside lib.sh: kselftest_harness.h's
+ * test_harness_run() once lib.sh is found; KSFT_SKIP without root.  Expand
+ * it after including the harness, as TEST_HARNESS_MAIN.
+ */
+#define HP_HARNESS_MAIN						\
+	int main(int argc, char **argv)				\
+	{							\
+		if (hp_libdir_init())				\
+			return KSFT_FAIL;			\
+		if (geteuid())					\
+			return KSFT_SKIP;			\
+		return test_harness_run(argc, argv);		\
+	}
+
 /* Run a command with bash and lib.sh; system()'s status. */
 static inline int sh(const char *fmt, ...)
 {

@@ -163,11 +163,4 @@ TEST_F(bp, busy_poll_receives)
 	ASSERT_EQ(COUNT, after - before);
 }
 
-int main(int argc, char **argv)
-{
-	if (hp_libdir_init())
-		return KSFT_FAIL;
-	if (geteuid())
-		return KSFT_SKIP;
-	return test_harness_run(argc, argv);
-}
+HP_HARNESS_MAIN

@@ -638,11 +638,4 @@ TEST_F_TIMEOUT(zc, teardown_under_traffic, 480)
 	self->ifindex_b = 0;
 }
 
-int main(int argc, char **argv)
-{
-	if (hp_libdir_init())
-		return KSFT_FAIL;
-	if (geteuid())
-		return KSFT_SKIP;
-	return test_harness_run(argc, argv);
-}
+HP_HARNESS_MAIN
