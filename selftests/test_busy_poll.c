@@ -121,7 +121,7 @@ static void ping_one(struct __test_metadata *_metadata, FIXTURE_DATA(bp) *self, 
 	ASSERT_EQ(seq, got);
 }
 
-TEST_F(bp, incoming_napi_id)
+TEST_F_TIMEOUT(bp, incoming_napi_id, 120)
 {
 	unsigned int id = 0;
 	socklen_t len = sizeof(id);
@@ -133,7 +133,7 @@ TEST_F(bp, incoming_napi_id)
 	ASSERT_NE(0U, id);
 }
 
-TEST_F(bp, busy_poll_receives)
+TEST_F_TIMEOUT(bp, busy_poll_receives, 120)
 {
 	long long before, after;
 	int i;
