@@ -209,25 +209,14 @@ pair_setup()
 hpa() { "$IP" netns exec "$NS_A" hotpath "$@"; }
 hpb() { "$IP" netns exec "$NS_B" hotpath "$@"; }
 
-# set_both KEY VALUE...: the same settings on both ends
-set_both()
-{
-	hp_both set "$@"
-}
-
 # The baseline every demo starts from: published figures, timing enforced
 # (the application feels the model), interrupts without coalescing, no push,
 # no CTPIO, accounting and the core-path probes on.
 baseline()
 {
-	set_both profile realistic timing enforced rx-mode interrupt tx-push off \
+	hp_both set profile realistic timing enforced rx-mode interrupt tx-push off \
 		ctpio off ctpio-underrun-ppm 0 rx-usecs 0 rx-frames 1 tx-usecs 0 tx-frames 1 \
 		stats on probes on
-}
-
-reset_both()
-{
-	hp_both reset
 }
 
 # model KEY: a figure of DEV_A's model (hotpath -j show)
@@ -434,7 +423,7 @@ declare -A CFG_SET CFG_BUSY CFG_TRACE CFG_XDP
 config()
 {
 	# shellcheck disable=SC2086
-	baseline && { [ -z "${CFG_SET[$1]}" ] || set_both ${CFG_SET[$1]}; }
+	baseline && { [ -z "${CFG_SET[$1]}" ] || hp_both set ${CFG_SET[$1]}; }
 }
 
 # rounds PREFIX NAME...: ROUNDS runs of each NAME in turn, then the median
@@ -453,7 +442,7 @@ rounds()
 				continue
 			fi
 			config "$n" || { fail "$n: settings"; return 1; }
-			reset_both || { fail "$n: reset"; return 1; }
+			hp_both reset || { fail "$n: reset"; return 1; }
 			if [ -n "${CFG_TRACE[$n]:-}" ]; then
 				trace_all 1 || { fail "$n: tracepoints"; return 1; }
 			fi
@@ -583,7 +572,7 @@ d1_hwts()
 {
 	local out=$TMP/d1-hwts tx rx wire
 
-	config ctpio-ct && reset_both || { fail "hwts: settings"; return 1; }
+	config ctpio-ct && hp_both reset || { fail "hwts: settings"; return 1; }
 	if ! "$IP" netns exec "$NS_A" hotpath-bench client 10.0.0.2 --server-netns "$NS_B" \
 		--port $PORT --size "$SIZE" --count "$COUNT" --warmup $WARMUP --timeout 2000 \
 		--busy-poll "$BUSY_US" --hw-timestamps --json "${PIN[@]}" > "$out.json" 2> "$out.err"; then
@@ -736,7 +725,7 @@ capture()
 
 	ia=$(hpa -j show "$DEV_A" | jq -r '.[0].ifindex')
 	ib=$(hpb -j show "$DEV_B" | jq -r '.[0].ifindex')
-	reset_both
+	hp_both reset
 	trace_on || return 1
 	send_one || return 1
 	wait_for sh -c "grep -q 'rx_dma:.*ifindex=$ib ' $TRACEFS/trace" || return 1
@@ -789,11 +778,11 @@ demo2()
 	echo
 	echo "=== Demo 2: CTPIO cut-through, frame by frame ==="
 	trace_find || { fail "d2: no hotpath tracepoints (tracefs not mounted?)"; return; }
-	baseline && set_both ctpio sf ctpio-max-frame 1518 || { fail "d2 settings"; return; }
+	baseline && hp_both set ctpio sf ctpio-max-frame 1518 || { fail "d2 settings"; return; }
 	echo "One UDP datagram of $FRAME_SIZE B, $DEV_A -> $DEV_B, at $(( $(model link_mbps) / 1000 )) Gb/s," \
 	     "captured with the hotpath:tx_* tracepoints ($TRACEFS)."
 	capture "$sf" || { fail "d2: no events for the sf frame"; return; }
-	set_both ctpio ct ctpio-max-frame 1518 || { fail "d2 ct settings"; return; }
+	hp_both set ctpio ct ctpio-max-frame 1518 || { fail "d2 ct settings"; return; }
 	capture "$ct" || { fail "d2: no events for the ct frame"; return; }
 
 	len=$(awk '$1 == "tx_dma" { print $3; exit }' "$sf.events")
@@ -844,7 +833,7 @@ demo2()
 	# the price: at 25G the host cannot feed the link; the frame is poisoned
 	echo
 	echo "  The price: the same frame at 25 Gb/s in ct (host PIO $(model host_pio_mbps) Mb/s < link)"
-	set_both link-speed 25g ctpio ct ctpio-max-frame 1518 || { fail "d2 25g settings"; return; }
+	hp_both set link-speed 25g ctpio ct ctpio-max-frame 1518 || { fail "d2 25g settings"; return; }
 	capture "$ps" || { fail "d2: no events for the 25G frame"; return; }
 	local pdb ppio pwire pfetch pdma pwire2 poisoned crc rxp t1 t2 t3 end
 	pdb=$(ev "$ps" tx_doorbell); ppio=$(ev "$ps" tx_dma 1); pwire=$(ev "$ps" tx_wire 1)
@@ -874,7 +863,7 @@ demo2()
 	POISON_COST=$((end - ct_end))
 	echo "  poisoning cost this frame $((end)) ns to its last good bit instead of $ct_end ns at 10G ct"
 	echo "# step d2.poison poisoned=$poisoned rx_crc_errors=$crc rx_packets=$rxp end_ns=$end"
-	set_both link-speed 10g || fail "d2: back to 10g"
+	hp_both set link-speed 10g || fail "d2: back to 10g"
 }
 
 ##############################################################################
@@ -927,12 +916,6 @@ d3_step()
 # unpaced), and interrupts per datagram are what rx-usecs makes of it.
 STREAM_RATE=${LAB_STREAM_RATE:-40000}
 
-# udp_rcvbuf_errors NS: the namespace's UDP receive-buffer overflows so far
-udp_rcvbuf_errors()
-{
-	hp_netstat "$1" Udp:RcvbufErrors
-}
-
 # stream_irqs NAME: interrupts DEV_B raised for a stream of COUNT datagrams,
 # the datagrams received and where the others went (DEV_B's drop counters,
 # the server socket's receive-buffer overflows)
@@ -940,8 +923,8 @@ stream_irqs()
 {
 	local out=$TMP/d3-stream-$1 rcvbuf0
 
-	reset_both || return 1
-	rcvbuf0=$(udp_rcvbuf_errors "$NS_B")
+	hp_both reset || return 1
+	rcvbuf0=$(hp_netstat "$NS_B" Udp:RcvbufErrors)
 	"$IP" netns exec "$NS_A" hotpath-bench client 10.0.0.2 --server-netns "$NS_B" \
 		--port $PORT --mode stream --size "$SIZE" --count "$COUNT" --warmup 0 --json \
 		--rate "$STREAM_RATE" "${PIN[@]}" > "$out.json" 2> "$out.err" ||
@@ -950,7 +933,7 @@ stream_irqs()
 	echo "$(counter "$out" b interrupts) $(bench "$out" .stream.received)" \
 	     "$(jq -r '[.[0].counters | to_entries[] | select(.key | test("drop|error"))
 		| select(.value > 0) | "\(.key)=\(.value)"] | join(",") | if . == "" then "-" else . end' \
-		"$out.b.json") $(($(udp_rcvbuf_errors "$NS_B") - rcvbuf0))"
+		"$out.b.json") $(($(hp_netstat "$NS_B" Udp:RcvbufErrors) - rcvbuf0))"
 }
 
 demo3()
@@ -1483,7 +1466,7 @@ bench_mode()
 		$(model pcie_rtt_ns) + $(model dma_ns) + $(model phy_ns) + $(model rx_dma_ns) )) ns"
 	echo "  of hardware per direction (plus serialisation) are recorded, not waited; veth"
 	echo "  has none."
-	set_both stats on probes on timing enforced >/dev/null
+	hp_both set stats on probes on timing enforced >/dev/null
 }
 
 ##############################################################################
