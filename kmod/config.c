@@ -229,9 +229,12 @@ int hp_config_validate(const struct hp_config *cfg, u32 rx_ring, u32 tx_ring,
 				   "tx-frames (HOTPATH_COALESCE_A_TX_FRAMES): larger than the TX ring");
 		return -EINVAL;
 	}
-	if (cfg->phc_drift_ppb < -HP_PHC_DRIFT_MAX || cfg->phc_drift_ppb > HP_PHC_DRIFT_MAX) {
+	if (cfg->phc_drift_ppb < -HOTPATH_PHC_DRIFT_MAX ||
+	    cfg->phc_drift_ppb > HOTPATH_PHC_DRIFT_MAX) {
 		NL_SET_ERR_MSG_MOD(extack,
-				   "phc-drift-ppb (HOTPATH_A_PHC_DRIFT_PPB): must be -1000000..1000000");
+				   "phc-drift-ppb (HOTPATH_A_PHC_DRIFT_PPB): must be -"
+				   __stringify(HOTPATH_PHC_DRIFT_MAX) ".."
+				   __stringify(HOTPATH_PHC_DRIFT_MAX));
 		return -EINVAL;
 	}
 	if (m->timing > HOTPATH_TIMING_MAX) {

@@ -70,9 +70,6 @@ struct hp_config *hp_config_alloc_default(void);
 #define HP_MODEL_MBPS_MIN	1000
 #define HP_MODEL_MBPS_MAX	1000000
 
-/* phc-drift-ppb: a crystal's error, far inside the PHC's max_adj. */
-#define HP_PHC_DRIFT_MAX	1000000
-
 /*
  * Set the CTPIO mode; a max_frame still at the old mode's default (500, or
  * 1518 in ct) moves to the new mode's default.
