@@ -44,8 +44,8 @@ static const struct genl_multicast_group hp_mcgrps[] = {
 
 /* Not const: 6.1's struct nla_policy points at them without const. */
 static struct netlink_range_validation_signed hp_range_phc_drift = {
-	.min = -HP_PHC_DRIFT_MAX,
-	.max = HP_PHC_DRIFT_MAX,
+	.min = -HOTPATH_PHC_DRIFT_MAX,
+	.max = HOTPATH_PHC_DRIFT_MAX,
 };
 
 static struct netlink_range_validation hp_range_fallback_us = {
@@ -406,6 +406,16 @@ static int hp_nl_fill(struct sk_buff *skb, struct net_device *dev, hp_nl_fill_t 
 	return 0;
 }
 
+/*
+ * @msg was allocated for @size bytes of attributes: a fill that put more
+ * is a size function that forgot an attribute.  The slab's slack would hide
+ * it until a message grew past the slack, so check against @size itself.
+ */
+static void hp_nl_size_check(const struct sk_buff *msg, size_t size)
+{
+	DEBUG_NET_WARN_ON_ONCE(msg->len > nlmsg_total_size(genlmsg_msg_size(size)));
+}
+
 static int hp_nl_get_doit(struct sk_buff *skb, struct genl_info *info, hp_nl_fill_t fill,
 			  size_t size, u8 cmd)
 {
@@ -427,8 +437,7 @@ static int hp_nl_get_doit(struct sk_buff *skb, struct genl_info *info, hp_nl_fil
 	if (err)
 		goto err_unlock;
 	rtnl_unlock();
-	/* the slab's slack would hide a size below what the fill put */
-	DEBUG_NET_WARN_ON_ONCE(msg->len > nlmsg_total_size(genlmsg_msg_size(size)));
+	hp_nl_size_check(msg, size);
 
 	return genlmsg_reply(msg, info);
 
@@ -673,6 +682,7 @@ static int hp_nl_counter_names_get_doit(struct sk_buff *skb, struct genl_info *i
 	if (err)
 		goto err_free;
 	genlmsg_end(msg, hdr);
+	hp_nl_size_check(msg, hp_nl_counter_names_size());
 	return genlmsg_reply(msg, info);
 
 err_free:
@@ -788,10 +798,13 @@ void hp_netlink_notify(struct net_device *dev)
 	msg = genlmsg_new(hp_nl_port_size(), GFP_KERNEL);
 	if (!msg)
 		return;
+	/* only a size function short of what the fill puts fails here */
 	if (hp_nl_fill(msg, dev, hp_nl_fill_port_attrs, 0, 0, 0, HOTPATH_CMD_PORT_NTF, NULL)) {
+		DEBUG_NET_WARN_ON_ONCE(1);
 		nlmsg_free(msg);
 		return;
 	}
+	hp_nl_size_check(msg, hp_nl_port_size());
 	genlmsg_multicast_netns(&hp_genl_family, net, msg, 0, HP_MCGRP_CONFIG, GFP_KERNEL);
 }
 
