@@ -109,11 +109,15 @@ rm -rf "$OUT/result" "$OUT/artefacts"
 
 # --- build -----------------------------------------------------------------
 # The module is built in a per-kernel copy of the tree (kbuild writes objects
-# next to the sources), so both kernels' builds can coexist.
+# next to the sources), so both kernels' builds can coexist.  The copy
+# compares contents (-c) and does not keep the sources' times: a changed
+# file lands with the copy's time, newer than any object built from it
+# before, so kbuild rebuilds it even when the source's own time is older
+# (a file taken from another work tree or an older commit).
 if [ -z "$KO" ]; then
 	MOD=$BUILD/mod/$KVER
 	mkdir -p "$MOD"
-	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
+	rsync -rlc --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
 		--exclude='*.mod.c' --exclude='.*.cmd' --exclude='modules.order' \
 		--exclude='Module.symvers' --exclude='*.a' --exclude='.tmp*' \
 		"$TOP/Kbuild" "$TOP/VERSION" "$TOP/kmod" "$TOP/include" "$MOD/"
