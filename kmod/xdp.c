@@ -206,7 +206,7 @@ u32 hp_xdp_act(struct hp_port *port, struct bpf_prog *prog,
 	       struct hp_xdp_poll *xp, struct hp_xdp_clock *clk)
 {
 	struct net_device *dev = port->dev;
-	bool gone;
+	bool gone = false;
 	u32 act;
 
 	clk->start = 0;
@@ -226,9 +226,7 @@ u32 hp_xdp_act(struct hp_port *port, struct bpf_prog *prog,
 	case XDP_TX:
 		if (unlikely(hp_xdp_tx(port, xdp, &gone))) {
 			hp_port_count_pkt(port, HOTPATH_CNT_XDP_TX_ERRORS, c->seq, c->len);
-			trace_xdp_exception(dev, prog, act);
-			hp_stats_rx_drop(port);
-			return gone ? XDP_TX : XDP_DROP;
+			goto err;
 		}
 		xp->tx = true;
 		hp_port_count_pkt(port, HOTPATH_CNT_XDP_TX, c->seq, c->len);
@@ -250,10 +248,14 @@ u32 hp_xdp_act(struct hp_port *port, struct bpf_prog *prog,
 		goto err;
 	}
 err:
-	/* the program's failure is traced, the drop counted */
+	/*
+	 * The program's failure is traced, the drop counted.  A failed XDP_TX
+	 * of a UMEM frame left nothing of the caller's (hp_xdp_tx()): XDP_DROP
+	 * would have the caller give the buffer back a second time.
+	 */
 	trace_xdp_exception(dev, prog, act);
 	hp_stats_rx_drop(port);
-	return XDP_DROP;
+	return gone ? XDP_TX : XDP_DROP;
 }
 
 /*

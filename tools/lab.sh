@@ -1297,7 +1297,9 @@ ethtool_stat()
 
 # pktgen_run NS DEV DST_IP DST_MAC COUNT: the kernel's packet generator
 # (pktgen) sends COUNT 60 B frames out of DEV from its CPU 0 thread, straight
-# into the driver's ndo_start_xmit; prints the run's length in microseconds
+# into the driver's ndo_start_xmit; prints the run's length in microseconds.
+# A lab stopped inside the run (cleanup stops pktgen and deletes DEV) makes
+# the result unreadable: quietly no output, so the call fails.
 pktgen_run()
 {
 	local ns=$1 dev=$2 pg=/proc/net/pktgen
@@ -1306,7 +1308,7 @@ pktgen_run()
 		echo rem_device_all > $pg/kpktgend_0 && echo 'add_device $dev' > $pg/kpktgend_0 &&
 		for c in 'count $5' 'pkt_size 60' 'delay 0' 'clone_skb 0' 'dst $3' 'dst_mac $4' \
 			'udp_dst_min 9' 'udp_dst_max 9'; do echo \"\$c\" > $pg/$dev || exit 1; done &&
-		echo start > $pg/pgctrl && sed -n 's/.*Result: OK: \([0-9]*\)(c.*/\1/p' $pg/$dev" |
+		echo start > $pg/pgctrl && sed -n 's/.*Result: OK: \([0-9]*\)(c.*/\1/p' $pg/$dev 2>/dev/null" |
 		awk 'NF {print $1 + 0; ok = 1} END {exit !ok}'
 }
 
