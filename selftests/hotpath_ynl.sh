@@ -9,6 +9,9 @@
 # EPERM without CAP_NET_ADMIN, a stats reset, and the port-ntf notification
 # on the "config" group.  A spec that disagrees with the module (a name, a
 # type, a nest) fails here: cli.py encodes and decodes by the spec alone.
+# The module's policies, reported by the kernel (CTRL_CMD_GETPOLICY through
+# cli.py's nlctrl spec), are compared with the spec's requests, types and
+# ranges attribute by attribute (ynl_policy.py).
 source "$(dirname "$0")/lib.sh"
 
 require_root
@@ -317,7 +320,26 @@ test_counter_names()
 	log_test "counter-names-get: $(wc -w <<<"$names") counters, the names hotpath, ethtool -S and the spec use"
 }
 
+# The kernel's policies (CTRL_CMD_GETPOLICY through cli.py's nlctrl spec)
+# against the spec, every op, attribute, type and range (ynl_policy.py).
+test_policy()
+{
+	local out pol
+
+	RET=0
+	pol=$(mktemp)
+	python3 "$CLI" --no-schema --spec "$YNL_DIR/Documentation/netlink/specs/nlctrl.yaml" \
+		--output-json --dump getpolicy --json '{"family-name": "hotpath"}' > "$pol"
+	check_err $? "getpolicy for hotpath failed: $(head -c 300 "$pol")"
+	out=$(python3 "$(dirname "$0")/ynl_policy.py" "$SPEC" "$pol" 2>&1)
+	check_err $? "$(grep -v '^ok' <<<"$out"; echo "getpolicy: $(head -c 2000 "$pol")")"
+	echo "$out" | sed 's/^/# /'
+	rm -f "$pol"
+	log_test "policy: every op's attributes, types and ranges in the module are the spec's"
+}
+
 hp_mod_load pairs=1 || hp_fail "cannot load hotpath.ko"
+test_policy
 test_do_get
 test_dump_get
 test_set

@@ -124,7 +124,8 @@ mkdir -p "$ROOT/opt/ynl/tools/net/ynl/lib" "$ROOT/opt/ynl/Documentation/netlink/
 cp "$YNL"/tools/net/ynl/cli.py "$ROOT/opt/ynl/tools/net/ynl/"
 cp "$YNL"/tools/net/ynl/lib/*.py "$ROOT/opt/ynl/tools/net/ynl/lib/"
 cp "$YNL"/Documentation/netlink/*.yaml "$ROOT/opt/ynl/Documentation/netlink/"
-cp "$TOP/Documentation/netlink/specs/hotpath.yaml" "$ROOT/opt/ynl/Documentation/netlink/specs/"
+cp "$TOP/Documentation/netlink/specs/hotpath.yaml" "$YNL/Documentation/netlink/specs/nlctrl.yaml" \
+	"$ROOT/opt/ynl/Documentation/netlink/specs/"
 PY=$(readlink -f /usr/bin/python3)
 put_bin "$PY"
 ln -sf "$(basename "$PY")" "$ROOT/usr/bin/python3"
@@ -159,7 +160,8 @@ done
 mkdir -p "$ROOT/selftests/kselftest"
 cp "$KSFT"/kselftest/runner.sh "$KSFT"/kselftest/prefix.pl "$ROOT/selftests/kselftest/"
 S=$TOP/selftests
-for f in "$S"/hotpath_*.sh "$S"/lib.sh "$TOP"/tools/hp-common.sh "$S"/settings "$S"/config; do
+for f in "$S"/hotpath_*.sh "$S"/lib.sh "$TOP"/tools/hp-common.sh "$S"/ynl_policy.py \
+	"$S"/settings "$S"/config; do
 	[ -e "$f" ] && cp -p "$f" "$ROOT/selftests/hotpath/"
 done
 # lab.sh (/usr/sbin) finds its helpers where make install puts them.
