@@ -36,7 +36,8 @@ DKMS	?= dkms
 DKMS_SRC ?= /usr/src
 # The module source DKMS and hotpath-dkms ship: what kbuild needs, nothing built.
 MOD_SRCS := Kbuild VERSION kmod/Kbuild \
-	$(filter-out %.mod.c,$(sort $(wildcard kmod/*.c kmod/*.h include/uapi/linux/*.h)))
+	$(filter-out %.mod.c,$(sort $(wildcard kmod/*.c kmod/*.h include/uapi/linux/*.h \
+						 include/hotpath/*.h)))
 DEB_DIR	:= $(BUILD)/deb
 DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 DEBS	:= $(DEB_DIR)/hotpath-dkms_$(VERSION)_all.deb \

@@ -14,68 +14,36 @@
 
 #include "config.h"
 
-/*
- * The "realistic" profile: published figures; the sources are listed in
- * Documentation/model.md.
- *
- * link_mbps 10000: the 10 Gb/s links the X2/ef_vi latency figures are
- *   quoted for; 64 B occupies a 67.2 ns slot.
- * pcie_rtt_ns 550: a TX descriptor fetch is one small DMA read; pcie-bench
- *   measured 533-586 ns for 8 B and 546-600 ns for 64 B on Xeon E5
- *   (Neugebauer et al., "Understanding PCIe performance for end host
- *   networking", SIGCOMM 2018, data/lat_dma_sizes.txt).
- * dma_ns 554, pcie_mbps 26500: the payload read is fitted to the same data
- *   as latency = dma_ns + bytes * 8 / pcie_mbps: the medians of the 64 B
- *   (~573 ns) and 1520 B (~1013 ns) reads give a slope of 0.302 ns/B
- *   (26.5 Gb/s effective, a PCIe 3.0 x8 after TLP overheads) and an
- *   intercept of 554 ns.
- * doorbell_ns 100: uncached MMIO writes were seen 50-300 ns apart (same
- *   paper); there is no solid single figure, so this is a parameter and 100
- *   is a choice from the low end of that range (a single posted write).
- * phy_ns 130: Intel F-tile Ethernet IP user guide 750198 measures a 25G
- *   MAC+PCS+PMA serial loopback round trip of 255 ns without FEC: ~130 ns
- *   per direction.
- * rx_dma_ns 280: the NIC writing a frame into a posted buffer is a posted
- *   PCIe write: no completion comes back, so it costs about one direction
- *   of the 550 ns read round trip (275 ns), rounded to 280 ns.
- * desc_ns 40: the driver's descriptor write under CTPIO is a write-combined
- *   store, the fast path of the MMIO figures above; no published single
- *   figure, so the seed profile's 40 ns is kept.
- * host_pio_mbps 20000: the CPU's write-combining PIO bandwidth.  Onload's
- *   latency profile enables CTPIO cut-through only at <= 10 Gb/s because
- *   "at link speeds faster than 10Gb the CPU will generally not be able to
- *   keep up" (UG1586): 20 Gb/s keeps ahead of a 10G link and falls behind
- *   a 25G one, so ct succeeds at 10G and poisons at 25G and faster.
- */
+/* The profiles: include/hotpath/figures.h gives each figure's source. */
+#define HP_FIGURE_REALISTIC(attr, field, key, kind, realistic, seed, row)	\
+	.field = realistic,
+#define HP_FIGURE_SEED(attr, field, key, kind, realistic, seed, row)	\
+	.field = seed,
 static const struct hp_model hp_model_realistic = {
-	.link_mbps	= 10000,
-	.pcie_rtt_ns	= 550,
-	.doorbell_ns	= 100,
-	.pcie_mbps	= 26500,
-	.dma_ns		= 554,
-	.phy_ns		= 130,
-	.rx_dma_ns	= 280,
-	.desc_ns	= 40,
-	.host_pio_mbps	= 20000,
+	HP_MODEL_FIGURES(HP_FIGURE_REALISTIC)
 };
 
-/*
- * The "seed" profile: the classic teaching figures (Documentation/model.md,
- * [seed]): doorbell 60, NIC descriptor read 300, DMA + start TX 250,
- * PHY 80, RX DMA 200, descriptor write 40.  Link, PCIe and host PIO
- * bandwidths are not part of that set and keep the realistic figures.
- */
 static const struct hp_model hp_model_seed = {
-	.link_mbps	= 10000,
-	.pcie_rtt_ns	= 300,
-	.doorbell_ns	= 60,
-	.pcie_mbps	= 26500,
-	.dma_ns		= 250,
-	.phy_ns		= 80,
-	.rx_dma_ns	= 200,
-	.desc_ns	= 40,
-	.host_pio_mbps	= 20000,
+	HP_MODEL_FIGURES(HP_FIGURE_SEED)
 };
+
+#define HP_FIGURE_ENTRY(a, f, key, kind, realistic, seed, row)		\
+	{								\
+		.attr = HOTPATH_MODEL_A_##a,				\
+		.offset = offsetof(struct hp_model, f),			\
+		.min = HP_MODEL_MIN_##kind,				\
+		.max = HP_MODEL_MAX_##kind,				\
+		.msg = KBUILD_MODNAME ": " key " (HOTPATH_MODEL_A_" #a "): must be " \
+		       HP_MODEL_RANGE_##kind,				\
+	},
+const struct hp_model_figure hp_config_figures[] = {
+	HP_MODEL_FIGURES(HP_FIGURE_ENTRY)
+};
+
+const unsigned int hp_config_nr_figures = ARRAY_SIZE(hp_config_figures);
+
+/* Every model attribute but PROFILE and TIMING is a figure of the list. */
+static_assert(ARRAY_SIZE(hp_config_figures) == HOTPATH_MODEL_A_MAX - HOTPATH_MODEL_A_TIMING);
 
 /*
  * A profile sets every figure of the model but not @timing: whether the
@@ -176,6 +144,7 @@ int hp_config_validate(const struct hp_config *cfg, u32 rx_ring, u32 tx_ring,
 		       struct netlink_ext_ack *extack)
 {
 	const struct hp_model *m = &cfg->model;
+	unsigned int i;
 
 	if (cfg->rx_mode > HOTPATH_RX_MODE_MAX) {
 		NL_SET_ERR_MSG_MOD(extack, "rx-mode (HOTPATH_A_RX_MODE): unknown mode");
@@ -241,26 +210,18 @@ int hp_config_validate(const struct hp_config *cfg, u32 rx_ring, u32 tx_ring,
 		NL_SET_ERR_MSG_MOD(extack, "timing (HOTPATH_MODEL_A_TIMING): unknown timing");
 		return -EINVAL;
 	}
-	if (!hp_config_link_mbps_valid(m->link_mbps)) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "link-speed (HOTPATH_MODEL_A_LINK_MBPS): must be 1000, 10000, 25000, 40000 or 100000");
-		return -EINVAL;
-	}
-	if (m->pcie_rtt_ns > HP_MODEL_NS_MAX || m->doorbell_ns > HP_MODEL_NS_MAX ||
-	    m->dma_ns > HP_MODEL_NS_MAX || m->phy_ns > HP_MODEL_NS_MAX ||
-	    m->rx_dma_ns > HP_MODEL_NS_MAX || m->desc_ns > HP_MODEL_NS_MAX) {
-		NL_SET_ERR_MSG_MOD(extack, "model (HOTPATH_A_MODEL): delays must be 0..100000 ns");
-		return -EINVAL;
-	}
-	if (m->pcie_mbps < HP_MODEL_MBPS_MIN || m->pcie_mbps > HP_MODEL_MBPS_MAX) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "pcie-bw (HOTPATH_MODEL_A_PCIE_MBPS): must be 1000..1000000 Mb/s");
-		return -EINVAL;
-	}
-	if (m->host_pio_mbps < HP_MODEL_MBPS_MIN || m->host_pio_mbps > HP_MODEL_MBPS_MAX) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "host-pio-bw (HOTPATH_MODEL_A_HOST_PIO_MBPS): must be 1000..1000000 Mb/s");
-		return -EINVAL;
+	for (i = 0; i < hp_config_nr_figures; i++) {
+		const struct hp_model_figure *f = &hp_config_figures[i];
+		u32 v = hp_model_figure(m, f);
+
+		if (v < f->min || v > f->max ||
+		    (f->attr == HOTPATH_MODEL_A_LINK_MBPS && !hp_config_link_mbps_valid(v))) {
+			/* NL_SET_ERR_MSG() of a message the table holds */
+			do_trace_netlink_extack(f->msg);
+			if (extack)
+				extack->_msg = f->msg;
+			return -EINVAL;
+		}
 	}
 	return 0;
 }

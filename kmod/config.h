@@ -16,22 +16,45 @@
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <uapi/linux/hotpath.h>
+#include <hotpath/figures.h>
 
 struct netlink_ext_ack;
 
-/* Hardware model of one port; units as in enum hotpath_model_attr. */
+/*
+ * Hardware model of one port: @timing and the figures of
+ * include/hotpath/figures.h (units as in enum hotpath_model_attr), each a
+ * u32 named as there.
+ */
 struct hp_model {
+	HP_MODEL_FIGURES(HP_MODEL_FIGURE_FIELD)
 	u8 timing;		/* enum hotpath_timing */
-	u32 link_mbps;
-	u32 pcie_rtt_ns;	/* descriptor fetch: one PCIe read round trip */
-	u32 doorbell_ns;	/* MMIO doorbell write */
-	u32 pcie_mbps;		/* DMA payload bandwidth */
-	u32 dma_ns;		/* TX DMA start (payload read latency) */
-	u32 phy_ns;		/* PHY/SerDes, per direction */
-	u32 rx_dma_ns;		/* RX DMA write into a posted buffer */
-	u32 desc_ns;		/* descriptor write modelled under CTPIO */
-	u32 host_pio_mbps;	/* write-combining PIO bandwidth (CTPIO) */
 };
+
+/*
+ * The figures as a table, for the code that treats them alike: netlink's
+ * fill and parse, the checks.  hp_model_figure() reads the figure @f of
+ * @m, hp_model_set_figure() writes it.
+ */
+struct hp_model_figure {
+	u16 attr;			/* HOTPATH_MODEL_A_* */
+	u16 offset;			/* in struct hp_model */
+	u32 min, max;			/* its kind's range */
+	const char *msg;		/* the extack message of a value outside */
+};
+
+extern const struct hp_model_figure hp_config_figures[];
+extern const unsigned int hp_config_nr_figures;
+
+static inline u32 hp_model_figure(const struct hp_model *m, const struct hp_model_figure *f)
+{
+	return *(const u32 *)((const u8 *)m + f->offset);
+}
+
+static inline void hp_model_set_figure(struct hp_model *m, const struct hp_model_figure *f,
+				       u32 v)
+{
+	*(u32 *)((u8 *)m + f->offset) = v;
+}
 
 struct hp_config {
 	u8 rx_mode;			/* enum hotpath_rx_mode */
@@ -64,11 +87,6 @@ void hp_config_load_profile(struct hp_model *model, u8 profile);
 
 /* A freshly allocated default configuration (realistic profile), or NULL. */
 struct hp_config *hp_config_alloc_default(void);
-
-/* Limits of the model parameters (enum hotpath_model_attr). */
-#define HP_MODEL_NS_MAX		100000
-#define HP_MODEL_MBPS_MIN	1000
-#define HP_MODEL_MBPS_MAX	1000000
 
 /*
  * Set the CTPIO mode; a max_frame still at the old mode's default (500, or

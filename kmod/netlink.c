@@ -64,17 +64,21 @@ static struct netlink_range_validation hp_range_frames = {
 	.max = HP_RING_MAX,
 };
 
+/* The model's figures: one range per kind (include/hotpath/figures.h). */
 static struct netlink_range_validation hp_range_link = {
-	.min = 1000, .max = 100000,
+	.min = HP_MODEL_MIN_link, .max = HP_MODEL_MAX_link,
 };
 
 static struct netlink_range_validation hp_range_ns = {
-	.max = HP_MODEL_NS_MAX,
+	.min = HP_MODEL_MIN_ns, .max = HP_MODEL_MAX_ns,
 };
 
 static struct netlink_range_validation hp_range_mbps = {
-	.min = HP_MODEL_MBPS_MIN, .max = HP_MODEL_MBPS_MAX,
+	.min = HP_MODEL_MIN_mbps, .max = HP_MODEL_MAX_mbps,
 };
+
+#define HP_NL_FIGURE_POLICY(attr, field, key, kind, realistic, seed, row)	\
+	[HOTPATH_MODEL_A_##attr] = NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_##kind),
 
 static const struct nla_policy hp_ctpio_policy[HOTPATH_CTPIO_A_MAX + 1] = {
 	[HOTPATH_CTPIO_A_MODE]		= NLA_POLICY_MAX(NLA_U8, HOTPATH_CTPIO_MAX),
@@ -94,15 +98,7 @@ static const struct nla_policy hp_coalesce_policy[HOTPATH_COALESCE_A_MAX + 1] = 
 static const struct nla_policy hp_model_policy[HOTPATH_MODEL_A_MAX + 1] = {
 	[HOTPATH_MODEL_A_PROFILE]	= NLA_POLICY_MAX(NLA_U8, HOTPATH_PROFILE_MAX),
 	[HOTPATH_MODEL_A_TIMING]	= NLA_POLICY_MAX(NLA_U8, HOTPATH_TIMING_MAX),
-	[HOTPATH_MODEL_A_LINK_MBPS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_link),
-	[HOTPATH_MODEL_A_PCIE_RTT_NS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_ns),
-	[HOTPATH_MODEL_A_DOORBELL_NS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_ns),
-	[HOTPATH_MODEL_A_PCIE_MBPS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_mbps),
-	[HOTPATH_MODEL_A_DMA_NS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_ns),
-	[HOTPATH_MODEL_A_PHY_NS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_ns),
-	[HOTPATH_MODEL_A_RX_DMA_NS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_ns),
-	[HOTPATH_MODEL_A_DESC_NS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_ns),
-	[HOTPATH_MODEL_A_HOST_PIO_MBPS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_mbps),
+	HP_MODEL_FIGURES(HP_NL_FIGURE_POLICY)
 };
 
 /* GET, STATS_GET, STATS_RESET: which port; nothing else is accepted. */
@@ -199,6 +195,7 @@ static int hp_nl_fill_port_attrs(struct sk_buff *skb, struct net_device *dev)
 	struct net_device *peer = hp_device_peer(dev);
 	struct nlattr *nest;
 	u32 rx_ring, tx_ring;
+	unsigned int i;
 
 	hp_device_ring_sizes(dev, &rx_ring, &tx_ring);
 
@@ -241,18 +238,14 @@ static int hp_nl_fill_port_attrs(struct sk_buff *skb, struct net_device *dev)
 	nla_nest_end(skb, nest);
 
 	nest = nla_nest_start(skb, HOTPATH_A_MODEL);
-	if (!nest ||
-	    nla_put_u8(skb, HOTPATH_MODEL_A_TIMING, m->timing) ||
-	    nla_put_u32(skb, HOTPATH_MODEL_A_LINK_MBPS, m->link_mbps) ||
-	    nla_put_u32(skb, HOTPATH_MODEL_A_PCIE_RTT_NS, m->pcie_rtt_ns) ||
-	    nla_put_u32(skb, HOTPATH_MODEL_A_DOORBELL_NS, m->doorbell_ns) ||
-	    nla_put_u32(skb, HOTPATH_MODEL_A_PCIE_MBPS, m->pcie_mbps) ||
-	    nla_put_u32(skb, HOTPATH_MODEL_A_DMA_NS, m->dma_ns) ||
-	    nla_put_u32(skb, HOTPATH_MODEL_A_PHY_NS, m->phy_ns) ||
-	    nla_put_u32(skb, HOTPATH_MODEL_A_RX_DMA_NS, m->rx_dma_ns) ||
-	    nla_put_u32(skb, HOTPATH_MODEL_A_DESC_NS, m->desc_ns) ||
-	    nla_put_u32(skb, HOTPATH_MODEL_A_HOST_PIO_MBPS, m->host_pio_mbps))
+	if (!nest || nla_put_u8(skb, HOTPATH_MODEL_A_TIMING, m->timing))
 		return -EMSGSIZE;
+	for (i = 0; i < hp_config_nr_figures; i++) {
+		const struct hp_model_figure *f = &hp_config_figures[i];
+
+		if (nla_put_u32(skb, f->attr, hp_model_figure(m, f)))
+			return -EMSGSIZE;
+	}
 	nla_nest_end(skb, nest);
 	return 0;
 }
@@ -352,8 +345,9 @@ static size_t hp_nl_port_size(void)
 	       nla_total_size(nla_total_size(sizeof(u8)) + 3 * nla_total_size(sizeof(u32))) +
 	       /* COALESCE: RX_USECS, RX_FRAMES, TX_USECS, TX_FRAMES */
 	       nla_total_size(4 * nla_total_size(sizeof(u32))) +
-	       /* MODEL: TIMING, nine figures */
-	       nla_total_size(nla_total_size(sizeof(u8)) + 9 * nla_total_size(sizeof(u32)));
+	       /* MODEL: TIMING, the figures */
+	       nla_total_size(nla_total_size(sizeof(u8)) +
+			      hp_config_nr_figures * nla_total_size(sizeof(u32)));
 }
 
 static size_t hp_nl_stats_size(void)
@@ -540,6 +534,7 @@ static int hp_nl_parse_set(struct hp_config *cfg, struct nlattr **tb,
 	struct nlattr *co[HOTPATH_COALESCE_A_MAX + 1];
 	struct nlattr *mo[HOTPATH_MODEL_A_MAX + 1];
 	struct hp_model *m = &cfg->model;
+	unsigned int i;
 	int err;
 
 	/* PROFILE first: the other attributes of the request refine it. */
@@ -552,24 +547,20 @@ static int hp_nl_parse_set(struct hp_config *cfg, struct nlattr **tb,
 			hp_config_load_profile(m, nla_get_u8(mo[HOTPATH_MODEL_A_PROFILE]));
 		if (mo[HOTPATH_MODEL_A_TIMING])
 			m->timing = nla_get_u8(mo[HOTPATH_MODEL_A_TIMING]);
-		if (mo[HOTPATH_MODEL_A_LINK_MBPS]) {
-			u32 mbps = nla_get_u32(mo[HOTPATH_MODEL_A_LINK_MBPS]);
-
-			if (!hp_config_link_mbps_valid(mbps)) {
-				NL_SET_ERR_MSG_ATTR(extack, mo[HOTPATH_MODEL_A_LINK_MBPS],
-						    "link-speed (HOTPATH_MODEL_A_LINK_MBPS): must be 1000, 10000, 25000, 40000 or 100000");
-				return -EINVAL;
-			}
-			m->link_mbps = mbps;
+		/* the one figure whose range has holes: say so at the attribute */
+		if (mo[HOTPATH_MODEL_A_LINK_MBPS] &&
+		    !hp_config_link_mbps_valid(nla_get_u32(mo[HOTPATH_MODEL_A_LINK_MBPS]))) {
+			NL_SET_ERR_MSG_ATTR(extack, mo[HOTPATH_MODEL_A_LINK_MBPS],
+					    "link-speed (HOTPATH_MODEL_A_LINK_MBPS): must be "
+					    HP_MODEL_RANGE_link);
+			return -EINVAL;
 		}
-		hp_nl_get_u32(&m->pcie_rtt_ns, mo[HOTPATH_MODEL_A_PCIE_RTT_NS]);
-		hp_nl_get_u32(&m->doorbell_ns, mo[HOTPATH_MODEL_A_DOORBELL_NS]);
-		hp_nl_get_u32(&m->pcie_mbps, mo[HOTPATH_MODEL_A_PCIE_MBPS]);
-		hp_nl_get_u32(&m->dma_ns, mo[HOTPATH_MODEL_A_DMA_NS]);
-		hp_nl_get_u32(&m->phy_ns, mo[HOTPATH_MODEL_A_PHY_NS]);
-		hp_nl_get_u32(&m->rx_dma_ns, mo[HOTPATH_MODEL_A_RX_DMA_NS]);
-		hp_nl_get_u32(&m->desc_ns, mo[HOTPATH_MODEL_A_DESC_NS]);
-		hp_nl_get_u32(&m->host_pio_mbps, mo[HOTPATH_MODEL_A_HOST_PIO_MBPS]);
+		for (i = 0; i < hp_config_nr_figures; i++) {
+			const struct hp_model_figure *f = &hp_config_figures[i];
+
+			if (mo[f->attr])
+				hp_model_set_figure(m, f, nla_get_u32(mo[f->attr]));
+		}
 	}
 
 	if (tb[HOTPATH_A_RX_MODE])

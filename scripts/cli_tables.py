@@ -175,7 +175,39 @@ def main():
         missing = keys_out - doc
         check(not missing, f"hotpath(8) JSON names every key of golden/{name}",
               f"undocumented: {' '.join(sorted(missing))}")
+    model_tables()
     return 1 if failed else 0
+
+
+def model_tables():
+    """README's and model.md's model tables give figures.h's keys and values."""
+    with open(os.path.join(TOP, "include", "hotpath", "figures.h"), encoding="utf-8") as f:
+        src = f.read()
+    figs = [dict(zip(("attr", "field", "key", "kind", "realistic", "seed", "row"),
+                     (x.strip().strip('"') for x in m.group(1).split(","))))
+            for m in re.finditer(r"^\s*F\(([^)]*)\)", src, re.M)]
+    check(len(figs) > 0, "include/hotpath/figures.h lists the model's figures")
+    for doc, key_col, json_col, real_col in (("README.md", 0, 1, 3),
+                                             ("Documentation/model.md", 0, None, 2)):
+        with open(os.path.join(TOP, doc), encoding="utf-8") as f:
+            rows = {}
+            for line in f:
+                cells = [c.strip() for c in line.strip().strip("|").split("|")]
+                if len(cells) > real_col + 1 and re.fullmatch(r"`[a-z-]+`", cells[key_col]):
+                    rows.setdefault(cells[key_col].strip("`"), cells)
+        bad = []
+        for fig in figs:
+            c = rows.get(fig["key"])
+            want = [fig["realistic"], fig["seed"]]
+            if c is None:
+                bad.append(f"{fig['key']}: no row")
+                continue
+            if c[real_col:real_col + 2] != want:
+                bad.append(f"{fig['key']}: {c[real_col:real_col + 2]}, figures.h {want}")
+            if json_col is not None and c[json_col] != f"`{fig['field']}`":
+                bad.append(f"{fig['key']}: JSON {c[json_col]}, figures.h {fig['field']}")
+        check(not bad, f"{doc}'s model table gives figures.h's keys and both profiles' values",
+              "\n".join(bad))
 
 
 if __name__ == "__main__":

@@ -122,7 +122,8 @@ expected_dkms()
 			echo "-rw-r--r-- $s/$f"
 		done
 		# Every source file of the module, whatever kmod/ holds today.
-		(cd "$TOP" && ls kmod/*.c kmod/*.h include/uapi/linux/*.h) | grep -v '\.mod\.c$' |
+		(cd "$TOP" && ls kmod/*.c kmod/*.h include/uapi/linux/*.h include/hotpath/*.h) |
+			grep -v '\.mod\.c$' |
 			sed "s|^|-rw-r--r-- $s/|"
 	} | sort -k2
 }
@@ -279,7 +280,8 @@ check_dkms_targets()
 
 	# What they use: the module source, dkms.conf and the Makefile.
 	key=$(cd "$TOP" && cat Makefile dkms.conf VERSION Kbuild kmod/Kbuild \
-	      $(ls kmod/*.[ch] | grep -v '\.mod\.c$') include/uapi/linux/*.h | sha256sum)
+	      $(ls kmod/*.[ch] | grep -v '\.mod\.c$') include/uapi/linux/*.h include/hotpath/*.h |
+	      sha256sum)
 	if [ "$(cat "$d/passed" 2>/dev/null)" = "$key" ]; then
 		result 0 "make dkms-install / dkms-remove for $kver # SKIP unchanged since they passed"
 		return

@@ -6,10 +6,12 @@
 #define HOTPATH_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <net/if.h>
 #include <linux/hotpath.h>
+#include <hotpath/figures.h>
 
 struct nl_msg;
 
@@ -39,9 +41,10 @@ struct hp_port {
 	uint8_t ctpio_mode;
 	uint32_t ctpio_thresh, ctpio_max_frame, ctpio_underrun_ppm;
 	uint32_t rx_usecs, rx_frames, tx_usecs, tx_frames;
+
+	/* the model's figures, as the module's struct hp_model has them */
+	HP_MODEL_FIGURES(HP_MODEL_FIGURE_FIELD)
 	uint8_t timing;
-	uint32_t link_mbps, pcie_rtt_ns, doorbell_ns, pcie_mbps, dma_ns;
-	uint32_t phy_ns, rx_dma_ns, desc_ns, host_pio_mbps;
 	uint32_t phc_index;
 	int32_t phc_drift_ppb;
 	uint8_t hwts_tx, hwts_rx;
@@ -87,6 +90,29 @@ int hp_nl_load_counter_names(const char *op);
 int hp_nl_monitor(int (*cb)(const struct hp_port *port));
 
 /* names.c */
+/* The model's figures (include/hotpath/figures.h), for parse and show. */
+struct hp_figure {
+	int attr;		/* HOTPATH_MODEL_A_* */
+	size_t offset;		/* of its uint32_t in struct hp_port */
+	const char *key;	/* hotpath set, and hotpath show's label */
+	const char *json;	/* hotpath -j show, in "model" */
+	bool bandwidth;		/* Mb/s, shown with a unit; else ns */
+	int row;		/* hotpath show's line: 1 or 2 */
+};
+
+extern const struct hp_figure hp_figures[];
+extern const unsigned int hp_nr_figures;
+
+static inline uint32_t *hp_port_figure(struct hp_port *p, const struct hp_figure *f)
+{
+	return (uint32_t *)((char *)p + f->offset);
+}
+
+static inline uint32_t hp_port_figure_get(const struct hp_port *p, const struct hp_figure *f)
+{
+	return *(const uint32_t *)((const char *)p + f->offset);
+}
+
 const char *rx_mode_name(unsigned int v);
 const char *ctpio_name(unsigned int v);
 const char *timing_name(unsigned int v);

@@ -82,16 +82,25 @@ static const char *const coalesce_keys[] = {
 static const char *const model_keys[] = {
 	[HOTPATH_MODEL_A_PROFILE] = "profile",
 	[HOTPATH_MODEL_A_TIMING] = "timing",
-	[HOTPATH_MODEL_A_LINK_MBPS] = "link-speed",
-	[HOTPATH_MODEL_A_PCIE_RTT_NS] = "pcie-rtt",
-	[HOTPATH_MODEL_A_DOORBELL_NS] = "doorbell",
-	[HOTPATH_MODEL_A_PCIE_MBPS] = "pcie-bw",
-	[HOTPATH_MODEL_A_DMA_NS] = "dma",
-	[HOTPATH_MODEL_A_PHY_NS] = "phy",
-	[HOTPATH_MODEL_A_RX_DMA_NS] = "rx-dma",
-	[HOTPATH_MODEL_A_DESC_NS] = "desc",
-	[HOTPATH_MODEL_A_HOST_PIO_MBPS] = "host-pio-bw",
+#define HP_NAME_FIGURE(a, field, key, kind, realistic, seed, row)	\
+	[HOTPATH_MODEL_A_##a] = key,
+	HP_MODEL_FIGURES(HP_NAME_FIGURE)
+#undef HP_NAME_FIGURE
 };
+
+#define HP_FIGURE_BW_ns		false
+#define HP_FIGURE_BW_mbps	true
+#define HP_FIGURE_BW_link	true
+#define HP_FIGURE(a, field, key, kind, realistic, seed, row)			\
+	{ HOTPATH_MODEL_A_##a, offsetof(struct hp_port, field), key, #field,	\
+	  HP_FIGURE_BW_##kind, row },
+const struct hp_figure hp_figures[] = {
+	HP_MODEL_FIGURES(HP_FIGURE)
+};
+
+#undef HP_FIGURE
+
+const unsigned int hp_nr_figures = ARRAY_SIZE(hp_figures);
 
 const char *rx_mode_name(unsigned int v)
 {

@@ -343,6 +343,7 @@ int hp_nl_parse_port(struct nl_msg *msg, struct hp_port *p)
 	struct nlattr *ct[HOTPATH_CTPIO_A_MAX + 1];
 	struct nlattr *co[HOTPATH_COALESCE_A_MAX + 1];
 	struct nlattr *mo[HOTPATH_MODEL_A_MAX + 1];
+	unsigned int i;
 
 	memset(p, 0, sizeof(*p));
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, HOTPATH_A_MAX, NULL) < 0)
@@ -381,15 +382,8 @@ int hp_nl_parse_port(struct nl_msg *msg, struct hp_port *p)
 	if (tb[HOTPATH_A_MODEL] &&
 	    !parse_nested_u32(tb[HOTPATH_A_MODEL], mo, HOTPATH_MODEL_A_MAX)) {
 		get_u8(&p->timing, mo[HOTPATH_MODEL_A_TIMING]);
-		get_u32(&p->link_mbps, mo[HOTPATH_MODEL_A_LINK_MBPS]);
-		get_u32(&p->pcie_rtt_ns, mo[HOTPATH_MODEL_A_PCIE_RTT_NS]);
-		get_u32(&p->doorbell_ns, mo[HOTPATH_MODEL_A_DOORBELL_NS]);
-		get_u32(&p->pcie_mbps, mo[HOTPATH_MODEL_A_PCIE_MBPS]);
-		get_u32(&p->dma_ns, mo[HOTPATH_MODEL_A_DMA_NS]);
-		get_u32(&p->phy_ns, mo[HOTPATH_MODEL_A_PHY_NS]);
-		get_u32(&p->rx_dma_ns, mo[HOTPATH_MODEL_A_RX_DMA_NS]);
-		get_u32(&p->desc_ns, mo[HOTPATH_MODEL_A_DESC_NS]);
-		get_u32(&p->host_pio_mbps, mo[HOTPATH_MODEL_A_HOST_PIO_MBPS]);
+		for (i = 0; i < hp_nr_figures; i++)
+			get_u32(hp_port_figure(p, &hp_figures[i]), mo[hp_figures[i].attr]);
 	}
 	return 0;
 }

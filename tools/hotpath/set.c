@@ -20,6 +20,11 @@ enum val_kind {
 	V_UINT, V_USECS, V_NS, V_MBPS, V_LINK, V_SINT,
 };
 
+/* The value kinds of the model's figures (include/hotpath/figures.h). */
+#define V_FIGURE_ns	V_NS
+#define V_FIGURE_mbps	V_MBPS
+#define V_FIGURE_link	V_LINK
+
 static const struct set_key {
 	const char *key;
 	int nest;	/* 0: top level, else HOTPATH_A_CTPIO/COALESCE/MODEL */
@@ -41,15 +46,10 @@ static const struct set_key {
 	{ "tx-frames", HOTPATH_A_COALESCE, HOTPATH_COALESCE_A_TX_FRAMES, V_UINT },
 	{ "profile", HOTPATH_A_MODEL, HOTPATH_MODEL_A_PROFILE, V_PROFILE },
 	{ "timing", HOTPATH_A_MODEL, HOTPATH_MODEL_A_TIMING, V_TIMING },
-	{ "link-speed", HOTPATH_A_MODEL, HOTPATH_MODEL_A_LINK_MBPS, V_LINK },
-	{ "pcie-rtt", HOTPATH_A_MODEL, HOTPATH_MODEL_A_PCIE_RTT_NS, V_NS },
-	{ "doorbell", HOTPATH_A_MODEL, HOTPATH_MODEL_A_DOORBELL_NS, V_NS },
-	{ "pcie-bw", HOTPATH_A_MODEL, HOTPATH_MODEL_A_PCIE_MBPS, V_MBPS },
-	{ "dma", HOTPATH_A_MODEL, HOTPATH_MODEL_A_DMA_NS, V_NS },
-	{ "phy", HOTPATH_A_MODEL, HOTPATH_MODEL_A_PHY_NS, V_NS },
-	{ "rx-dma", HOTPATH_A_MODEL, HOTPATH_MODEL_A_RX_DMA_NS, V_NS },
-	{ "desc", HOTPATH_A_MODEL, HOTPATH_MODEL_A_DESC_NS, V_NS },
-	{ "host-pio-bw", HOTPATH_A_MODEL, HOTPATH_MODEL_A_HOST_PIO_MBPS, V_MBPS },
+#define HP_SET_FIGURE(a, field, key, kind, realistic, seed, row)	\
+	{ key, HOTPATH_A_MODEL, HOTPATH_MODEL_A_##a, V_FIGURE_##kind },
+	HP_MODEL_FIGURES(HP_SET_FIGURE)
+#undef HP_SET_FIGURE
 	{ "phc-drift-ppb", 0, HOTPATH_A_PHC_DRIFT_PPB, V_SINT },
 };
 

@@ -13,6 +13,8 @@
  */
 void print_port(const struct hp_port *p)
 {
+	unsigned int i;
+
 	open_json_object(NULL);
 	print_colour_string(PRINT_ANY, COL_BOLD, "ifname", "%s", p->ifname);
 	print_uint(PRINT_ANY, "ifindex", ": ifindex %llu", p->ifindex);
@@ -65,16 +67,21 @@ void print_port(const struct hp_port *p)
 
 	open_json_object("model");
 	print_string(PRINT_ANY, "timing", "  model timing %s", timing_name(p->timing));
-	print_mbps(PRINT_ANY, "link_mbps", "  link-speed %s", p->link_mbps);
-	print_uint(PRINT_ANY, "pcie_rtt_ns", "  pcie-rtt %lluns", p->pcie_rtt_ns);
-	print_uint(PRINT_ANY, "doorbell_ns", "  doorbell %lluns", p->doorbell_ns);
-	print_mbps(PRINT_ANY, "pcie_mbps", "  pcie-bw %s", p->pcie_mbps);
-	print_nl();
-	print_uint(PRINT_ANY, "dma_ns", "        dma %lluns", p->dma_ns);
-	print_uint(PRINT_ANY, "phy_ns", "  phy %lluns", p->phy_ns);
-	print_uint(PRINT_ANY, "rx_dma_ns", "  rx-dma %lluns", p->rx_dma_ns);
-	print_uint(PRINT_ANY, "desc_ns", "  desc %lluns", p->desc_ns);
-	print_mbps(PRINT_ANY, "host_pio_mbps", "  host-pio-bw %s", p->host_pio_mbps);
+	for (i = 0; i < hp_nr_figures; i++) {
+		const struct hp_figure *f = &hp_figures[i];
+		/* the second row starts under the first figure, "model" indent */
+		bool wrap = f->row > 1 && (!i || hp_figures[i - 1].row == 1);
+		char fmt[64];
+
+		if (wrap)
+			print_nl();
+		snprintf(fmt, sizeof(fmt), "%s %s%s", wrap ? "       " : " ", f->key,
+			 f->bandwidth ? " %s" : " %lluns");
+		if (f->bandwidth)
+			print_mbps(PRINT_ANY, f->json, fmt, hp_port_figure_get(p, f));
+		else
+			print_uint(PRINT_ANY, f->json, fmt, hp_port_figure_get(p, f));
+	}
 	close_json_object();
 	close_json_object();
 }
