@@ -112,23 +112,29 @@ check_pingpong()
 	check_eq "$(jqv '[.histogram.rtt[].count] | add')" "$PP_COUNT" "$what: histogram total"
 }
 
+# bench_pingpong WHAT DST [ARGS...]: PP_COUNT round trips to DST, the JSON checked
+bench_pingpong()
+{
+	local what=$1 dst=$2
+
+	shift 2
+	bench "$NS_A" client "$dst" "$@" --server-netns "$NS_B" --count $PP_COUNT \
+		--warmup 10 --timeout 2000 --json
+	check_err $? "hotpath-bench failed"
+	check_pingpong "$what"
+}
+
 test_pingpong()
 {
 	RET=0
-	bench "$NS_A" client "$IP4_B" --server-netns "$NS_B" --count $PP_COUNT \
-		--warmup 10 --timeout 2000 --json
-	check_err $? "hotpath-bench failed"
-	check_pingpong "ping-pong"
+	bench_pingpong "ping-pong" "$IP4_B"
 	log_test "ping-pong: $PP_COUNT datagrams, zero loss, every JSON key"
 }
 
 test_pingpong_busy_poll()
 {
 	RET=0
-	bench "$NS_A" client "$IP4_B" --server-netns "$NS_B" --count $PP_COUNT \
-		--warmup 10 --timeout 2000 --busy-poll 50 --prefer-busy-poll --json
-	check_err $? "hotpath-bench failed"
-	check_pingpong "busy-poll ping-pong"
+	bench_pingpong "busy-poll ping-pong" "$IP4_B" --busy-poll 50 --prefer-busy-poll
 	check_eq "$(jqv .busy_poll_us)" 50 "busy_poll_us"
 	check_eq "$(jqv .prefer_busy_poll)" true "prefer_busy_poll"
 	log_test "ping-pong with SO_BUSY_POLL, SO_PREFER_BUSY_POLL: zero loss"
@@ -137,10 +143,7 @@ test_pingpong_busy_poll()
 test_pingpong_ipv6()
 {
 	RET=0
-	bench "$NS_A" client "$IP6_B" -6 --server-netns "$NS_B" --count $PP_COUNT \
-		--warmup 10 --timeout 2000 --json
-	check_err $? "hotpath-bench failed"
-	check_pingpong "IPv6 ping-pong"
+	bench_pingpong "IPv6 ping-pong" "$IP6_B" -6
 	log_test "ping-pong over IPv6: zero loss"
 }
 

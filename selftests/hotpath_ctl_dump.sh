@@ -16,12 +16,7 @@ FLIP_PID=
 TMP=$(mktemp -d)
 hp_defer rm -rf "$TMP"
 
-flip_stop()
-{
-	[ -n "$FLIP_PID" ] && kill "$FLIP_PID" 2>/dev/null && wait "$FLIP_PID" 2>/dev/null
-	FLIP_PID=
-}
-hp_defer flip_stop
+hp_defer hp_stop_bg FLIP_PID
 
 # The names every dump must list: hp0 .. hp127.
 expected_names()
@@ -76,7 +71,7 @@ test_dump_under_changes()
 	check_dumps "under changes" 20
 	kill -0 "$FLIP_PID" 2>/dev/null
 	check_err $? "the flipper died"
-	flip_stop
+	hp_stop_bg FLIP_PID
 	log_test "dump of $PAIRS pairs stays complete while settings change"
 }
 

@@ -13,12 +13,7 @@ MON_OUT=$(mktemp)
 MON_PID=
 hp_defer rm -f "$MON_OUT"
 
-mon_stop()
-{
-	[ -n "$MON_PID" ] && kill "$MON_PID" 2>/dev/null && wait "$MON_PID" 2>/dev/null
-	MON_PID=
-}
-hp_defer mon_stop
+hp_defer hp_stop_bg MON_PID
 
 # mon_start [ARGS...]: start the monitor and wait until it is subscribed
 # (a change it reports), without sleeping.
@@ -61,7 +56,7 @@ test_monitor_plain()
 	run_cmd ethtool -G hp0 tx-push on
 	busywait 5000 mon_has "^hp0: .*tx-push on " >/dev/null
 	check_err $? "monitor missed ethtool -G tx-push on"
-	mon_stop
+	hp_stop_bg MON_PID
 	sed 's/^/    /' "$MON_OUT"
 	log_test "monitor prints changes from ethtool -C/-G and hotpath set"
 }
@@ -78,7 +73,7 @@ test_monitor_json()
 	run_cmd hotpath set hp0 link-speed 25g
 	busywait 5000 mon_has '"link_mbps":25000' >/dev/null
 	check_err $? "monitor -j missed hotpath set link-speed 25g"
-	mon_stop
+	hp_stop_bg MON_PID
 	sed 's/^/    /' "$MON_OUT"
 	jq -e -s 'length >= 3 and all(.[]; .ifname == "hp0" and has("coalesce") and has("model"))' \
 		"$MON_OUT" >/dev/null
@@ -101,7 +96,7 @@ test_monitor_netns()
 	run_cmd hotpath set hp0 rx-usecs 32
 	busywait 5000 mon_has "rx-usecs 32 " >/dev/null
 	check_err $? "monitor missed the marker change"
-	mon_stop
+	hp_stop_bg MON_PID
 	sed 's/^/    /' "$MON_OUT"
 	! mon_has "^hp1:"
 	check_err $? "monitor saw a change of a port in another namespace"

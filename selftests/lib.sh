@@ -202,6 +202,16 @@ hp_defer()
 	HP_DEFERRED+=("$(printf '%q ' "$@")")
 }
 
+# hp_stop_bg VAR: end the background job whose pid VAR holds (none: a
+# no-op) and reap it; VAR is emptied, so that a second call does nothing.
+hp_stop_bg()
+{
+	local pid=${!1}
+
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	printf -v "$1" '%s' ''
+}
+
 hp_cleanup()
 {
 	local i ns j

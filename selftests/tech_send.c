@@ -73,11 +73,37 @@ static int wait_sent(int fd)
 	}
 }
 
+/*
+ * COUNT sends of the @len bytes at @buf on @fd (to @to, or where it is
+ * connected), @fill(buf, i, len) first when given, each waited out of the
+ * ring.  Prints sent=N; 0 when all went out.
+ */
+static int send_each(int fd, const struct sockaddr *to, socklen_t tolen, unsigned char *buf,
+		     unsigned int len, unsigned int count,
+		     void (*fill)(unsigned char *buf, uint32_t i, uint32_t len))
+{
+	unsigned int i, sent = 0;
+
+	for (i = 0; i < count; i++) {
+		if (fill)
+			fill(buf, i, len);
+		if (sendto(fd, buf, len, 0, to, tolen) != (ssize_t)len) {
+			perror("sendto");
+			break;
+		}
+		if (wait_sent(fd))
+			break;
+		sent++;
+	}
+	printf("sent=%u\n", sent);
+	return sent == count ? 0 : 1;
+}
+
 static int send_raw(const char *ifname, unsigned int len, unsigned int count)
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_halen = ETH_ALEN };
 	unsigned char frame[ETH_FRAME_LEN];
-	unsigned int i, sent = 0;
+	unsigned int i;
 	int fd;
 
 	if (len < ETH_HLEN || len > sizeof(frame)) {
@@ -99,18 +125,7 @@ static int send_raw(const char *ifname, unsigned int len, unsigned int count)
 	for (i = ETH_HLEN; i < len; i++)
 		frame[i] = i;
 
-	for (i = 0; i < count; i++) {
-		if (sendto(fd, frame, len, 0, (struct sockaddr *)&sll, sizeof(sll)) !=
-		    (ssize_t)len) {
-			perror("sendto");
-			break;
-		}
-		if (wait_sent(fd))
-			break;
-		sent++;
-	}
-	printf("sent=%u\n", sent);
-	return sent == count ? 0 : 1;
+	return send_each(fd, (struct sockaddr *)&sll, sizeof(sll), frame, len, count, NULL);
 }
 
 static int udp_connect(const char *addr, int port)
@@ -133,7 +148,6 @@ static int udp_connect(const char *addr, int port)
 static int send_paced(const char *addr, int port, unsigned int count, unsigned int size)
 {
 	unsigned char buf[65507];
-	unsigned int i, sent = 0;
 	int fd;
 
 	if (size < 8 || size > sizeof(buf)) {
@@ -141,18 +155,7 @@ static int send_paced(const char *addr, int port, unsigned int count, unsigned i
 		return 2;
 	}
 	fd = udp_connect(addr, port);
-	for (i = 0; i < count; i++) {
-		make_dgram(buf, i, size);
-		if (send(fd, buf, size, 0) != (ssize_t)size) {
-			perror("send");
-			break;
-		}
-		if (wait_sent(fd))
-			break;
-		sent++;
-	}
-	printf("sent=%u\n", sent);
-	return sent == count ? 0 : 1;
+	return send_each(fd, NULL, 0, buf, size, count, make_dgram);
 }
 
 static int send_mmsg(const char *addr, int port, unsigned int count, unsigned int size,
