@@ -13,9 +13,9 @@
  *   field      its member of struct hp_model (module) and struct hp_port
  *              (CLI), and its JSON key in `hotpath -j show`
  *   key        the `hotpath set` key
- *   kind       ns (0..HP_MODEL_NS_MAX), mbps (HP_MODEL_MBPS_MIN..MAX) or
- *              link (one of the Ethernet speeds): the policy's range, the
- *              CLI's units
+ *   kind       ns, mbps or link (one of the Ethernet speeds): the range
+ *              below (HP_MODEL_MIN_<kind>..HP_MODEL_MAX_<kind>), the
+ *              policy's and the checks', and the CLI's units
  *   realistic, seed   the two profiles' values
  *   row        the line of `hotpath show` it is printed on (1 or 2)
  *
@@ -76,19 +76,17 @@
 
 /*
  * Each kind's range: the spec's checks (ynl_policy.py compares the policy
- * made of them), and the words of the module's message for a value outside.
- * A link speed must also be one of the Ethernet speeds (the module checks).
+ * made of them), and the words of the module's message for a value outside
+ * (RANGE, expanded in the module only: __stringify() is the kernel's).  A
+ * link speed must also be one of the Ethernet speeds (the module checks).
  */
-#define HP_MODEL_NS_MAX		100000
-#define HP_MODEL_MBPS_MIN	1000
-#define HP_MODEL_MBPS_MAX	1000000
-
 #define HP_MODEL_MIN_ns		0
-#define HP_MODEL_MAX_ns		HP_MODEL_NS_MAX
-#define HP_MODEL_RANGE_ns	"0..100000 ns"
-#define HP_MODEL_MIN_mbps	HP_MODEL_MBPS_MIN
-#define HP_MODEL_MAX_mbps	HP_MODEL_MBPS_MAX
-#define HP_MODEL_RANGE_mbps	"1000..1000000 Mb/s"
+#define HP_MODEL_MAX_ns		100000
+#define HP_MODEL_RANGE_ns	__stringify(HP_MODEL_MIN_ns) ".." __stringify(HP_MODEL_MAX_ns) " ns"
+#define HP_MODEL_MIN_mbps	1000
+#define HP_MODEL_MAX_mbps	1000000
+#define HP_MODEL_RANGE_mbps	\
+	__stringify(HP_MODEL_MIN_mbps) ".." __stringify(HP_MODEL_MAX_mbps) " Mb/s"
 #define HP_MODEL_MIN_link	1000
 #define HP_MODEL_MAX_link	100000
 #define HP_MODEL_RANGE_link	"1000, 10000, 25000, 40000 or 100000"
