@@ -36,14 +36,50 @@ static const struct hp_model hp_model_seed = {
 		.msg = KBUILD_MODNAME ": " key " (HOTPATH_MODEL_A_" #a "): must be " \
 		       HP_MODEL_RANGE_##kind,				\
 	},
-const struct hp_model_figure hp_config_figures[] = {
+static const struct hp_config_u32 hp_config_figure_list[] = {
 	HP_MODEL_FIGURES(HP_FIGURE_ENTRY)
 };
 
-const unsigned int hp_config_nr_figures = ARRAY_SIZE(hp_config_figures);
-
 /* Every model attribute but PROFILE and TIMING is a figure of the list. */
-static_assert(ARRAY_SIZE(hp_config_figures) == HOTPATH_MODEL_A_MAX - HOTPATH_MODEL_A_TIMING);
+static_assert(ARRAY_SIZE(hp_config_figure_list) == HOTPATH_MODEL_A_MAX - HOTPATH_MODEL_A_TIMING);
+
+#define HP_SETTING_ENTRY(nest, a, f, key, kind, lo, hi, dflt)		\
+	{								\
+		.attr = HOTPATH_##a,					\
+		.offset = offsetof(struct hp_config, f),		\
+		.min = lo,						\
+		.max = hi,						\
+		.def = dflt,						\
+		.msg = KBUILD_MODNAME ": " key " (HOTPATH_" #a "): must be " \
+		       __stringify(lo) ".." __stringify(hi),		\
+	},
+static const struct hp_config_u32 hp_config_port_list[] = {
+	HP_PORT_SETTINGS(HP_SETTING_ENTRY)
+};
+
+static const struct hp_config_u32 hp_config_ctpio_list[] = {
+	HP_CTPIO_SETTINGS(HP_SETTING_ENTRY)
+};
+
+static const struct hp_config_u32 hp_config_coalesce_list[] = {
+	HP_COALESCE_SETTINGS(HP_SETTING_ENTRY)
+};
+
+const struct hp_config_table hp_config_port_u32s = {
+	hp_config_port_list, ARRAY_SIZE(hp_config_port_list)
+};
+
+const struct hp_config_table hp_config_ctpio_u32s = {
+	hp_config_ctpio_list, ARRAY_SIZE(hp_config_ctpio_list)
+};
+
+const struct hp_config_table hp_config_coalesce_u32s = {
+	hp_config_coalesce_list, ARRAY_SIZE(hp_config_coalesce_list)
+};
+
+const struct hp_config_table hp_config_figures = {
+	hp_config_figure_list, ARRAY_SIZE(hp_config_figure_list)
+};
 
 /*
  * A profile sets every figure of the model but not @timing: whether the
@@ -66,10 +102,11 @@ void hp_config_load_profile(struct hp_model *model, u8 profile)
 	model->timing = timing;
 }
 
-/* Onload's EF_CTPIO_MAX_FRAME_LEN default: 1518 in ct, otherwise 500. */
 static u32 hp_config_ctpio_default_max_frame(u8 mode)
 {
-	return mode == HOTPATH_CTPIO_CT ? 1518 : 500;
+	if (mode == HOTPATH_CTPIO_CT)
+		return HP_CTPIO_DEFAULT_MAX_FRAME_CT;
+	return HP_CTPIO_DEFAULT_MAX_FRAME;
 }
 
 void hp_config_set_ctpio_mode(struct hp_config *cfg, u8 mode)
@@ -86,12 +123,18 @@ void hp_config_set_ctpio_mode(struct hp_config *cfg, u8 mode)
 	cfg->ctpio_mode = mode;
 }
 
+static void hp_config_u32s_default(struct hp_config *cfg, const struct hp_config_table *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++)
+		hp_config_u32_set(cfg, &t->e[i], t->e[i].def);
+}
+
 /*
  * Defaults: interrupts, no push, no CTPIO, stage accounting on, core probes
- * off (they cost on every socket of the system), and no interrupt
- * coalescing (rx/tx-usecs 0, frames 1): this is a latency lab, and an
- * immediate interrupt is the baseline the techniques are compared with;
- * sfc-like moderation (60/150 us) is one `set` or `ethtool -C` away.
+ * off (they cost on every socket of the system); the numeric settings'
+ * defaults are include/hotpath/settings.h's.
  */
 struct hp_config *hp_config_alloc_default(void)
 {
@@ -105,17 +148,10 @@ struct hp_config *hp_config_alloc_default(void)
 	cfg->tx_push = false;
 	cfg->stats_enabled = true;
 	cfg->probes = false;
-	cfg->busy_poll_fallback_us = 100;
-
 	cfg->ctpio_mode = HOTPATH_CTPIO_OFF;
-	cfg->ctpio_thresh = 64;		/* EF_CTPIO_CT_THRESH default */
-	cfg->ctpio_max_frame = hp_config_ctpio_default_max_frame(HOTPATH_CTPIO_OFF);
-	cfg->ctpio_underrun_ppm = 0;
-
-	cfg->rx_usecs = 0;
-	cfg->rx_frames = 1;
-	cfg->tx_usecs = 0;
-	cfg->tx_frames = 1;
+	hp_config_u32s_default(cfg, &hp_config_port_u32s);
+	hp_config_u32s_default(cfg, &hp_config_ctpio_u32s);
+	hp_config_u32s_default(cfg, &hp_config_coalesce_u32s);
 
 	cfg->model.timing = HOTPATH_TIMING_ENFORCED;
 	hp_config_load_profile(&cfg->model, HOTPATH_PROFILE_REALISTIC);
@@ -135,6 +171,29 @@ bool hp_config_link_mbps_valid(u32 mbps)
 	return false;
 }
 
+/* A value of @t outside its range: the table's message, at no attribute. */
+static int hp_config_check_u32s(const void *base, const struct hp_config_table *t,
+				struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++) {
+		const struct hp_config_u32 *f = &t->e[i];
+		u32 v = hp_config_u32_get(base, f);
+
+		if (v < f->min || v > f->max ||
+		    (t == &hp_config_figures && f->attr == HOTPATH_MODEL_A_LINK_MBPS &&
+		     !hp_config_link_mbps_valid(v))) {
+			/* NL_SET_ERR_MSG() of a message the table holds */
+			do_trace_netlink_extack(f->msg);
+			if (extack)
+				extack->_msg = f->msg;
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /*
  * The netlink policy already range-checks what arrives over netlink; this
  * repeats the ranges for ethtool and internal callers, and adds the checks
@@ -143,49 +202,18 @@ bool hp_config_link_mbps_valid(u32 mbps)
 int hp_config_validate(const struct hp_config *cfg, u32 rx_ring, u32 tx_ring,
 		       struct netlink_ext_ack *extack)
 {
-	const struct hp_model *m = &cfg->model;
-	unsigned int i;
+	int err;
 
 	if (cfg->rx_mode > HOTPATH_RX_MODE_MAX) {
 		NL_SET_ERR_MSG_MOD(extack, "rx-mode (HOTPATH_A_RX_MODE): unknown mode");
-		return -EINVAL;
-	}
-	if (cfg->busy_poll_fallback_us < 1 || cfg->busy_poll_fallback_us > 1000000) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "busy-poll-fallback-us (HOTPATH_A_BUSY_POLL_FALLBACK_US): must be 1..1000000");
 		return -EINVAL;
 	}
 	if (cfg->ctpio_mode > HOTPATH_CTPIO_MAX) {
 		NL_SET_ERR_MSG_MOD(extack, "ctpio (HOTPATH_CTPIO_A_MODE): unknown mode");
 		return -EINVAL;
 	}
-	if (cfg->ctpio_thresh > HOTPATH_CTPIO_MAX_FRAME) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "ctpio-thresh (HOTPATH_CTPIO_A_THRESH): must be 0.."
-				   __stringify(HOTPATH_CTPIO_MAX_FRAME));
-		return -EINVAL;
-	}
-	if (cfg->ctpio_max_frame < HOTPATH_CTPIO_MIN_FRAME ||
-	    cfg->ctpio_max_frame > HOTPATH_CTPIO_MAX_FRAME) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "ctpio-max-frame (HOTPATH_CTPIO_A_MAX_FRAME): must be "
-				   __stringify(HOTPATH_CTPIO_MIN_FRAME) ".."
-				   __stringify(HOTPATH_CTPIO_MAX_FRAME));
-		return -EINVAL;
-	}
-	if (cfg->ctpio_underrun_ppm > 1000000) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "ctpio-underrun-ppm (HOTPATH_CTPIO_A_UNDERRUN_PPM): must be 0..1000000");
-		return -EINVAL;
-	}
-	if (cfg->rx_usecs > 10000) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "rx-usecs (HOTPATH_COALESCE_A_RX_USECS): must be 0..10000");
-		return -EINVAL;
-	}
-	if (cfg->tx_usecs > 10000) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "tx-usecs (HOTPATH_COALESCE_A_TX_USECS): must be 0..10000");
+	if (cfg->model.timing > HOTPATH_TIMING_MAX) {
+		NL_SET_ERR_MSG_MOD(extack, "timing (HOTPATH_MODEL_A_TIMING): unknown timing");
 		return -EINVAL;
 	}
 	if (cfg->rx_frames > rx_ring) {
@@ -206,22 +234,12 @@ int hp_config_validate(const struct hp_config *cfg, u32 rx_ring, u32 tx_ring,
 				   __stringify(HOTPATH_PHC_DRIFT_MAX));
 		return -EINVAL;
 	}
-	if (m->timing > HOTPATH_TIMING_MAX) {
-		NL_SET_ERR_MSG_MOD(extack, "timing (HOTPATH_MODEL_A_TIMING): unknown timing");
-		return -EINVAL;
-	}
-	for (i = 0; i < hp_config_nr_figures; i++) {
-		const struct hp_model_figure *f = &hp_config_figures[i];
-		u32 v = hp_model_figure(m, f);
-
-		if (v < f->min || v > f->max ||
-		    (f->attr == HOTPATH_MODEL_A_LINK_MBPS && !hp_config_link_mbps_valid(v))) {
-			/* NL_SET_ERR_MSG() of a message the table holds */
-			do_trace_netlink_extack(f->msg);
-			if (extack)
-				extack->_msg = f->msg;
-			return -EINVAL;
-		}
-	}
-	return 0;
+	err = hp_config_check_u32s(cfg, &hp_config_port_u32s, extack);
+	if (!err)
+		err = hp_config_check_u32s(cfg, &hp_config_ctpio_u32s, extack);
+	if (!err)
+		err = hp_config_check_u32s(cfg, &hp_config_coalesce_u32s, extack);
+	if (!err)
+		err = hp_config_check_u32s(&cfg->model, &hp_config_figures, extack);
+	return err;
 }

@@ -17,6 +17,7 @@
 #include <linux/rtnetlink.h>
 #include <uapi/linux/hotpath.h>
 #include <hotpath/figures.h>
+#include <hotpath/settings.h>
 
 struct netlink_ext_ack;
 
@@ -31,29 +32,35 @@ struct hp_model {
 };
 
 /*
- * The figures as a table, for the code that treats them alike: netlink's
- * fill and parse, the checks.  hp_model_figure() reads the figure @f of
- * @m, hp_model_set_figure() writes it.
+ * The u32 settings of one attribute nest as a table, for the code that
+ * treats them alike: netlink's fill and parse, the checks.  @offset is into
+ * struct hp_config, or into struct hp_model for the model's figures.
  */
-struct hp_model_figure {
-	u16 attr;			/* HOTPATH_MODEL_A_* */
-	u16 offset;			/* in struct hp_model */
-	u32 min, max;			/* its kind's range */
+struct hp_config_u32 {
+	u16 attr;			/* HOTPATH_*_A_* */
+	u16 offset;
+	u32 min, max;			/* its range */
+	u32 def;			/* a new port's (not a figure's: profiles) */
 	const char *msg;		/* the extack message of a value outside */
 };
 
-extern const struct hp_model_figure hp_config_figures[];
-extern const unsigned int hp_config_nr_figures;
+struct hp_config_table {
+	const struct hp_config_u32 *e;
+	unsigned int n;
+};
 
-static inline u32 hp_model_figure(const struct hp_model *m, const struct hp_model_figure *f)
+/* include/hotpath/settings.h's lists, and figures.h's */
+extern const struct hp_config_table hp_config_port_u32s, hp_config_ctpio_u32s,
+	hp_config_coalesce_u32s, hp_config_figures;
+
+static inline u32 hp_config_u32_get(const void *base, const struct hp_config_u32 *f)
 {
-	return *(const u32 *)((const u8 *)m + f->offset);
+	return *(const u32 *)((const u8 *)base + f->offset);
 }
 
-static inline void hp_model_set_figure(struct hp_model *m, const struct hp_model_figure *f,
-				       u32 v)
+static inline void hp_config_u32_set(void *base, const struct hp_config_u32 *f, u32 v)
 {
-	*(u32 *)((u8 *)m + f->offset) = v;
+	*(u32 *)((u8 *)base + f->offset) = v;
 }
 
 struct hp_config {
@@ -61,17 +68,12 @@ struct hp_config {
 	bool tx_push;
 	bool stats_enabled;
 	bool probes;
-	u32 busy_poll_fallback_us;
-
 	u8 ctpio_mode;			/* enum hotpath_ctpio_mode */
-	u32 ctpio_thresh;		/* bytes */
-	u32 ctpio_max_frame;		/* bytes */
-	u32 ctpio_underrun_ppm;
 
-	u32 rx_usecs;
-	u32 rx_frames;
-	u32 tx_usecs;
-	u32 tx_frames;
+	/* include/hotpath/settings.h: fallback us, CTPIO bytes, coalescing */
+	HP_PORT_SETTINGS(HP_SETTING_FIELD)
+	HP_CTPIO_SETTINGS(HP_SETTING_FIELD)
+	HP_COALESCE_SETTINGS(HP_SETTING_FIELD)
 
 	/* hardware timestamps (tstamp.c), as granted by SIOCSHWTSTAMP */
 	u8 hwts_tx;			/* HWTSTAMP_TX_OFF or _ON */
@@ -89,8 +91,8 @@ void hp_config_load_profile(struct hp_model *model, u8 profile);
 struct hp_config *hp_config_alloc_default(void);
 
 /*
- * Set the CTPIO mode; a max_frame still at the old mode's default (500, or
- * 1518 in ct) moves to the new mode's default.
+ * Set the CTPIO mode; a max_frame still at the old mode's default
+ * (HP_CTPIO_DEFAULT_MAX_FRAME or, in ct, _CT) moves to the new mode's.
  */
 void hp_config_set_ctpio_mode(struct hp_config *cfg, u8 mode);
 

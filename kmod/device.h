@@ -11,6 +11,7 @@
 #include <linux/netlink.h>
 #include <linux/atomic.h>
 #include <net/rtnetlink.h>
+#include <hotpath/settings.h>	/* HP_RING_MIN/MAX */
 
 struct hp_config;
 
@@ -56,8 +57,5 @@ int hp_device_create_pair(struct net *net);
 /* Module-wide leak accounting (slow paths only), defined in main.c. */
 extern atomic_long_t hp_ports_alive;
 extern atomic_long_t hp_buffers_alive;
-
-#define HP_RING_MIN	64
-#define HP_RING_MAX	4096
 
 #endif /* _HP_DEVICE_H */

@@ -48,21 +48,23 @@ static struct netlink_range_validation_signed hp_range_phc_drift = {
 	.max = HOTPATH_PHC_DRIFT_MAX,
 };
 
-static struct netlink_range_validation hp_range_fallback_us = {
-	.min = 1, .max = 1000000,
+/* The settings of include/hotpath/settings.h: one range each, by nest. */
+#define HP_NL_SETTING_RANGE(nest, a, field, key, kind, lo, hi, def)	\
+	[HOTPATH_##a] = { .min = lo, .max = hi },
+static struct netlink_range_validation hp_range_port[HOTPATH_A_MAX + 1] = {
+	HP_PORT_SETTINGS(HP_NL_SETTING_RANGE)
 };
 
-static struct netlink_range_validation hp_range_ppm = {
-	.max = 1000000,
+static struct netlink_range_validation hp_range_ctpio[HOTPATH_CTPIO_A_MAX + 1] = {
+	HP_CTPIO_SETTINGS(HP_NL_SETTING_RANGE)
 };
 
-static struct netlink_range_validation hp_range_usecs = {
-	.max = 10000,
+static struct netlink_range_validation hp_range_coalesce[HOTPATH_COALESCE_A_MAX + 1] = {
+	HP_COALESCE_SETTINGS(HP_NL_SETTING_RANGE)
 };
 
-static struct netlink_range_validation hp_range_frames = {
-	.max = HP_RING_MAX,
-};
+#define HP_NL_SETTING_POLICY(nest, a, field, key, kind, lo, hi, def)	\
+	[HOTPATH_##a] = NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_##nest[HOTPATH_##a]),
 
 /* The model's figures: one range per kind (include/hotpath/figures.h). */
 static struct netlink_range_validation hp_range_link = {
@@ -82,17 +84,11 @@ static struct netlink_range_validation hp_range_mbps = {
 
 static const struct nla_policy hp_ctpio_policy[HOTPATH_CTPIO_A_MAX + 1] = {
 	[HOTPATH_CTPIO_A_MODE]		= NLA_POLICY_MAX(NLA_U8, HOTPATH_CTPIO_MAX),
-	[HOTPATH_CTPIO_A_THRESH]	= NLA_POLICY_RANGE(NLA_U32, 0, HOTPATH_CTPIO_MAX_FRAME),
-	[HOTPATH_CTPIO_A_MAX_FRAME]	= NLA_POLICY_RANGE(NLA_U32, HOTPATH_CTPIO_MIN_FRAME,
-							   HOTPATH_CTPIO_MAX_FRAME),
-	[HOTPATH_CTPIO_A_UNDERRUN_PPM]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_ppm),
+	HP_CTPIO_SETTINGS(HP_NL_SETTING_POLICY)
 };
 
 static const struct nla_policy hp_coalesce_policy[HOTPATH_COALESCE_A_MAX + 1] = {
-	[HOTPATH_COALESCE_A_RX_USECS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_usecs),
-	[HOTPATH_COALESCE_A_RX_FRAMES]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_frames),
-	[HOTPATH_COALESCE_A_TX_USECS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_usecs),
-	[HOTPATH_COALESCE_A_TX_FRAMES]	= NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_frames),
+	HP_COALESCE_SETTINGS(HP_NL_SETTING_POLICY)
 };
 
 static const struct nla_policy hp_model_policy[HOTPATH_MODEL_A_MAX + 1] = {
@@ -119,7 +115,7 @@ static const struct nla_policy hp_port_set_policy[HOTPATH_A_MAX + 1] = {
 	[HOTPATH_A_PEER_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[HOTPATH_A_RX_MODE]		= NLA_POLICY_MAX(NLA_U8, HOTPATH_RX_MODE_MAX),
 	[HOTPATH_A_TX_PUSH]		= NLA_POLICY_MAX(NLA_U8, 1),
-	[HOTPATH_A_BUSY_POLL_FALLBACK_US] = NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_fallback_us),
+	HP_PORT_SETTINGS(HP_NL_SETTING_POLICY)
 	[HOTPATH_A_STATS_ENABLED]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[HOTPATH_A_PROBES]		= NLA_POLICY_MAX(NLA_U8, 1),
 	[HOTPATH_A_RX_RING_SIZE]	= { .type = NLA_U32 },
@@ -188,6 +184,17 @@ static struct net_device *hp_nl_port(struct net *net, struct nlattr **tb,
 	return dev;
 }
 
+/* The u32 settings of @t, read from @base (the config, or its model). */
+static int hp_nl_put_u32s(struct sk_buff *skb, const void *base, const struct hp_config_table *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++)
+		if (nla_put_u32(skb, t->e[i].attr, hp_config_u32_get(base, &t->e[i])))
+			return -EMSGSIZE;
+	return 0;
+}
+
 static int hp_nl_fill_port_attrs(struct sk_buff *skb, struct net_device *dev)
 {
 	const struct hp_config *cfg = hp_device_config(dev);
@@ -195,7 +202,6 @@ static int hp_nl_fill_port_attrs(struct sk_buff *skb, struct net_device *dev)
 	struct net_device *peer = hp_device_peer(dev);
 	struct nlattr *nest;
 	u32 rx_ring, tx_ring;
-	unsigned int i;
 
 	hp_device_ring_sizes(dev, &rx_ring, &tx_ring);
 
@@ -207,7 +213,7 @@ static int hp_nl_fill_port_attrs(struct sk_buff *skb, struct net_device *dev)
 		return -EMSGSIZE;
 	if (nla_put_u8(skb, HOTPATH_A_RX_MODE, cfg->rx_mode) ||
 	    nla_put_u8(skb, HOTPATH_A_TX_PUSH, cfg->tx_push) ||
-	    nla_put_u32(skb, HOTPATH_A_BUSY_POLL_FALLBACK_US, cfg->busy_poll_fallback_us) ||
+	    hp_nl_put_u32s(skb, cfg, &hp_config_port_u32s) ||
 	    nla_put_u8(skb, HOTPATH_A_STATS_ENABLED, cfg->stats_enabled) ||
 	    nla_put_u8(skb, HOTPATH_A_PROBES, cfg->probes) ||
 	    nla_put_u32(skb, HOTPATH_A_RX_RING_SIZE, rx_ring) ||
@@ -222,30 +228,20 @@ static int hp_nl_fill_port_attrs(struct sk_buff *skb, struct net_device *dev)
 	nest = nla_nest_start(skb, HOTPATH_A_CTPIO);
 	if (!nest ||
 	    nla_put_u8(skb, HOTPATH_CTPIO_A_MODE, cfg->ctpio_mode) ||
-	    nla_put_u32(skb, HOTPATH_CTPIO_A_THRESH, cfg->ctpio_thresh) ||
-	    nla_put_u32(skb, HOTPATH_CTPIO_A_MAX_FRAME, cfg->ctpio_max_frame) ||
-	    nla_put_u32(skb, HOTPATH_CTPIO_A_UNDERRUN_PPM, cfg->ctpio_underrun_ppm))
+	    hp_nl_put_u32s(skb, cfg, &hp_config_ctpio_u32s))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 
 	nest = nla_nest_start(skb, HOTPATH_A_COALESCE);
-	if (!nest ||
-	    nla_put_u32(skb, HOTPATH_COALESCE_A_RX_USECS, cfg->rx_usecs) ||
-	    nla_put_u32(skb, HOTPATH_COALESCE_A_RX_FRAMES, cfg->rx_frames) ||
-	    nla_put_u32(skb, HOTPATH_COALESCE_A_TX_USECS, cfg->tx_usecs) ||
-	    nla_put_u32(skb, HOTPATH_COALESCE_A_TX_FRAMES, cfg->tx_frames))
+	if (!nest || hp_nl_put_u32s(skb, cfg, &hp_config_coalesce_u32s))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 
 	nest = nla_nest_start(skb, HOTPATH_A_MODEL);
-	if (!nest || nla_put_u8(skb, HOTPATH_MODEL_A_TIMING, m->timing))
+	if (!nest ||
+	    nla_put_u8(skb, HOTPATH_MODEL_A_TIMING, m->timing) ||
+	    hp_nl_put_u32s(skb, m, &hp_config_figures))
 		return -EMSGSIZE;
-	for (i = 0; i < hp_config_nr_figures; i++) {
-		const struct hp_model_figure *f = &hp_config_figures[i];
-
-		if (nla_put_u32(skb, f->attr, hp_model_figure(m, f)))
-			return -EMSGSIZE;
-	}
 	nla_nest_end(skb, nest);
 	return 0;
 }
@@ -339,15 +335,15 @@ static size_t hp_nl_port_size(void)
 	       2 * nla_total_size(IFNAMSIZ) +		/* IFNAME, PEER_IFNAME */
 	       /* RX_MODE, TX_PUSH, STATS_ENABLED, PROBES, HWTSTAMP_TX, _RX_FILTER */
 	       6 * nla_total_size(sizeof(u8)) +
-	       /* BUSY_POLL_FALLBACK_US, RX_/TX_RING_SIZE, PHC_INDEX, PHC_DRIFT_PPB */
-	       5 * nla_total_size(sizeof(u32)) +
-	       /* CTPIO: MODE, THRESH, MAX_FRAME, UNDERRUN_PPM */
-	       nla_total_size(nla_total_size(sizeof(u8)) + 3 * nla_total_size(sizeof(u32))) +
-	       /* COALESCE: RX_USECS, RX_FRAMES, TX_USECS, TX_FRAMES */
-	       nla_total_size(4 * nla_total_size(sizeof(u32))) +
+	       /* RX_/TX_RING_SIZE, PHC_INDEX, PHC_DRIFT_PPB, the settings */
+	       (4 + hp_config_port_u32s.n) * nla_total_size(sizeof(u32)) +
+	       /* CTPIO: MODE, the settings */
+	       nla_total_size(nla_total_size(sizeof(u8)) +
+			      hp_config_ctpio_u32s.n * nla_total_size(sizeof(u32))) +
+	       nla_total_size(hp_config_coalesce_u32s.n * nla_total_size(sizeof(u32))) +
 	       /* MODEL: TIMING, the figures */
 	       nla_total_size(nla_total_size(sizeof(u8)) +
-			      hp_config_nr_figures * nla_total_size(sizeof(u32)));
+			      hp_config_figures.n * nla_total_size(sizeof(u32)));
 }
 
 static size_t hp_nl_stats_size(void)
@@ -520,10 +516,14 @@ static const int hp_nl_read_only[] = {
 	HOTPATH_A_PHC_INDEX, HOTPATH_A_HWTSTAMP_TX, HOTPATH_A_HWTSTAMP_RX_FILTER,
 };
 
-static void hp_nl_get_u32(u32 *dst, const struct nlattr *attr)
+/* The u32 settings of @t the request carries, into @base. */
+static void hp_nl_get_u32s(void *base, const struct hp_config_table *t, struct nlattr **tb)
 {
-	if (attr)
-		*dst = nla_get_u32(attr);
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++)
+		if (tb[t->e[i].attr])
+			hp_config_u32_set(base, &t->e[i], nla_get_u32(tb[t->e[i].attr]));
 }
 
 /* Build @cfg from the request; only checks that need the attribute here. */
@@ -534,7 +534,6 @@ static int hp_nl_parse_set(struct hp_config *cfg, struct nlattr **tb,
 	struct nlattr *co[HOTPATH_COALESCE_A_MAX + 1];
 	struct nlattr *mo[HOTPATH_MODEL_A_MAX + 1];
 	struct hp_model *m = &cfg->model;
-	unsigned int i;
 	int err;
 
 	/* PROFILE first: the other attributes of the request refine it. */
@@ -555,12 +554,7 @@ static int hp_nl_parse_set(struct hp_config *cfg, struct nlattr **tb,
 					    HP_MODEL_RANGE_link);
 			return -EINVAL;
 		}
-		for (i = 0; i < hp_config_nr_figures; i++) {
-			const struct hp_model_figure *f = &hp_config_figures[i];
-
-			if (mo[f->attr])
-				hp_model_set_figure(m, f, nla_get_u32(mo[f->attr]));
-		}
+		hp_nl_get_u32s(m, &hp_config_figures, mo);
 	}
 
 	if (tb[HOTPATH_A_RX_MODE])
@@ -571,9 +565,9 @@ static int hp_nl_parse_set(struct hp_config *cfg, struct nlattr **tb,
 		cfg->stats_enabled = nla_get_u8(tb[HOTPATH_A_STATS_ENABLED]);
 	if (tb[HOTPATH_A_PROBES])
 		cfg->probes = nla_get_u8(tb[HOTPATH_A_PROBES]);
-	hp_nl_get_u32(&cfg->busy_poll_fallback_us, tb[HOTPATH_A_BUSY_POLL_FALLBACK_US]);
 	if (tb[HOTPATH_A_PHC_DRIFT_PPB])
 		cfg->phc_drift_ppb = nla_get_s32(tb[HOTPATH_A_PHC_DRIFT_PPB]);
+	hp_nl_get_u32s(cfg, &hp_config_port_u32s, tb);
 
 	if (tb[HOTPATH_A_CTPIO]) {
 		err = nla_parse_nested(ct, HOTPATH_CTPIO_A_MAX, tb[HOTPATH_A_CTPIO],
@@ -583,9 +577,7 @@ static int hp_nl_parse_set(struct hp_config *cfg, struct nlattr **tb,
 		/* The mode before MAX_FRAME: the mode may move its default. */
 		if (ct[HOTPATH_CTPIO_A_MODE])
 			hp_config_set_ctpio_mode(cfg, nla_get_u8(ct[HOTPATH_CTPIO_A_MODE]));
-		hp_nl_get_u32(&cfg->ctpio_thresh, ct[HOTPATH_CTPIO_A_THRESH]);
-		hp_nl_get_u32(&cfg->ctpio_max_frame, ct[HOTPATH_CTPIO_A_MAX_FRAME]);
-		hp_nl_get_u32(&cfg->ctpio_underrun_ppm, ct[HOTPATH_CTPIO_A_UNDERRUN_PPM]);
+		hp_nl_get_u32s(cfg, &hp_config_ctpio_u32s, ct);
 	}
 
 	if (tb[HOTPATH_A_COALESCE]) {
@@ -593,10 +585,7 @@ static int hp_nl_parse_set(struct hp_config *cfg, struct nlattr **tb,
 				       hp_coalesce_policy, extack);
 		if (err)
 			return err;
-		hp_nl_get_u32(&cfg->rx_usecs, co[HOTPATH_COALESCE_A_RX_USECS]);
-		hp_nl_get_u32(&cfg->rx_frames, co[HOTPATH_COALESCE_A_RX_FRAMES]);
-		hp_nl_get_u32(&cfg->tx_usecs, co[HOTPATH_COALESCE_A_TX_USECS]);
-		hp_nl_get_u32(&cfg->tx_frames, co[HOTPATH_COALESCE_A_TX_FRAMES]);
+		hp_nl_get_u32s(cfg, &hp_config_coalesce_u32s, co);
 	}
 	return 0;
 }

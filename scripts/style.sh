@@ -26,20 +26,21 @@ mapfile -t kfiles < <(ls kmod/*.[ch] include/uapi/linux/*.h include/hotpath/*.h 
 mapfile -t ufiles < <(find tools -name '*.[ch]' 2>/dev/null | sort)
 CP=(perl "$CHECKPATCH" --strict --no-tree --quiet --show-types --max-line-length=100)
 echo "style: checkpatch --strict on ${#kfiles[@]} kernel and ${#ufiles[@]} tool files"
-# counters.h, stage_list.h and figures.h are X-macro lists (dropreason-core.h's form):
+# counters.h, stage_list.h, figures.h and settings.h are X-macro lists (dropreason-core.h's form):
 # each one macro is a list, not a value, and calls its arguments once per
 # entry by design.  trace.h expands them into one DEFINE_EVENT_FN(...);
 # per entry, a macro ending in the semicolon a trace event definition
 # takes (include/trace/events/skb.h's FN() does the same).  Everything
 # else checkpatch says holds for both.
 mapfile -t klists < <(printf '%s\n' "${kfiles[@]}" |
-		      grep -vx 'kmod/counters.h\|kmod/stage_list.h\|kmod/trace.h\|include/hotpath/figures.h')
+		      grep -vx 'kmod/counters.h\|kmod/stage_list.h\|kmod/trace.h\|include/hotpath/figures.h\|include/hotpath/settings.h')
 "${CP[@]}" -f "${klists[@]}" || rc=1
 "${CP[@]}" --ignore COMPLEX_MACRO,MACRO_ARG_REUSE -f kmod/counters.h kmod/stage_list.h || rc=1
 "${CP[@]}" --ignore TRAILING_SEMICOLON -f kmod/trace.h || rc=1
-# figures.h's list is the same form; its field macro ends in the semicolon
+# figures.h and settings.h are the same form; their field macros end in the semicolon
 # a struct member takes.
-"${CP[@]}" --ignore COMPLEX_MACRO,MACRO_ARG_REUSE,TRAILING_SEMICOLON -f include/hotpath/figures.h || rc=1
+"${CP[@]}" --ignore COMPLEX_MACRO,MACRO_ARG_REUSE,TRAILING_SEMICOLON -f include/hotpath/figures.h \
+	include/hotpath/settings.h || rc=1
 # Userspace has no __packed, BIT() or u64, and C requires volatile
 # sig_atomic_t for signal flags; long JSON/printf formats read better split.
 # Everything else checkpatch says holds for the tools as for the module.

@@ -12,6 +12,7 @@
 #include <net/if.h>
 #include <linux/hotpath.h>
 #include <hotpath/figures.h>
+#include <hotpath/settings.h>
 
 struct nl_msg;
 
@@ -34,13 +35,14 @@ struct hp_port {
 	bool has_peer;
 	uint8_t rx_mode;
 	uint8_t tx_push;
-	uint32_t busy_poll_fallback_us;
 	uint8_t stats;
 	uint8_t probes;
 	uint32_t rx_ring, tx_ring;
 	uint8_t ctpio_mode;
-	uint32_t ctpio_thresh, ctpio_max_frame, ctpio_underrun_ppm;
-	uint32_t rx_usecs, rx_frames, tx_usecs, tx_frames;
+	/* the settings, as the module's struct hp_config has them */
+	HP_PORT_SETTINGS(HP_SETTING_FIELD)
+	HP_CTPIO_SETTINGS(HP_SETTING_FIELD)
+	HP_COALESCE_SETTINGS(HP_SETTING_FIELD)
 
 	/* the model's figures, as the module's struct hp_model has them */
 	HP_MODEL_FIGURES(HP_MODEL_FIGURE_FIELD)

@@ -44,6 +44,8 @@ static const char *const sources[] = {
 static char *counters[HP_COUNTERS_MAX];
 
 /* CLI keys of the attributes, to name the one the kernel rejected. */
+#define HP_NAME_SETTING(nest, a, field, key, kind, min, max, def)	\
+	[HOTPATH_##a] = key,
 static const char *const port_keys[] = {
 	[HOTPATH_A_IFINDEX] = "ifindex",
 	[HOTPATH_A_IFNAME] = "device",
@@ -51,7 +53,7 @@ static const char *const port_keys[] = {
 	[HOTPATH_A_PEER_IFNAME] = "peer",
 	[HOTPATH_A_RX_MODE] = "rx-mode",
 	[HOTPATH_A_TX_PUSH] = "tx-push",
-	[HOTPATH_A_BUSY_POLL_FALLBACK_US] = "busy-poll-fallback-us",
+	HP_PORT_SETTINGS(HP_NAME_SETTING)
 	[HOTPATH_A_STATS_ENABLED] = "stats",
 	[HOTPATH_A_PROBES] = "probes",
 	[HOTPATH_A_RX_RING_SIZE] = "rx-ring",
@@ -67,16 +69,11 @@ static const char *const port_keys[] = {
 
 static const char *const ctpio_keys[] = {
 	[HOTPATH_CTPIO_A_MODE] = "ctpio",
-	[HOTPATH_CTPIO_A_THRESH] = "ctpio-thresh",
-	[HOTPATH_CTPIO_A_MAX_FRAME] = "ctpio-max-frame",
-	[HOTPATH_CTPIO_A_UNDERRUN_PPM] = "ctpio-underrun-ppm",
+	HP_CTPIO_SETTINGS(HP_NAME_SETTING)
 };
 
 static const char *const coalesce_keys[] = {
-	[HOTPATH_COALESCE_A_RX_USECS] = "rx-usecs",
-	[HOTPATH_COALESCE_A_RX_FRAMES] = "rx-frames",
-	[HOTPATH_COALESCE_A_TX_USECS] = "tx-usecs",
-	[HOTPATH_COALESCE_A_TX_FRAMES] = "tx-frames",
+	HP_COALESCE_SETTINGS(HP_NAME_SETTING)
 };
 
 static const char *const model_keys[] = {

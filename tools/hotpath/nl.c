@@ -337,6 +337,28 @@ static void get_str(char *dst, size_t len, struct nlattr *a)
 		snprintf(dst, len, "%.*s", nla_len(a), (char *)nla_data(a));
 }
 
+/* The settings of include/hotpath/settings.h: where each one goes. */
+struct setting_slot {
+	int attr;
+	size_t offset;		/* of its uint32_t in struct hp_port */
+};
+
+#define HP_SETTING_SLOT(nest, a, field, key, kind, min, max, def)	\
+	{ HOTPATH_##a, offsetof(struct hp_port, field) },
+static const struct setting_slot port_slots[] = { HP_PORT_SETTINGS(HP_SETTING_SLOT) };
+static const struct setting_slot ctpio_slots[] = { HP_CTPIO_SETTINGS(HP_SETTING_SLOT) };
+static const struct setting_slot coalesce_slots[] = { HP_COALESCE_SETTINGS(HP_SETTING_SLOT) };
+#undef HP_SETTING_SLOT
+
+static void get_settings(struct hp_port *p, const struct setting_slot *s, size_t n,
+			 struct nlattr **tb)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		get_u32((uint32_t *)((char *)p + s[i].offset), tb[s[i].attr]);
+}
+
 int hp_nl_parse_port(struct nl_msg *msg, struct hp_port *p)
 {
 	struct nlattr *tb[HOTPATH_A_MAX + 1];
@@ -355,7 +377,7 @@ int hp_nl_parse_port(struct nl_msg *msg, struct hp_port *p)
 	get_str(p->peer_ifname, sizeof(p->peer_ifname), tb[HOTPATH_A_PEER_IFNAME]);
 	get_u8(&p->rx_mode, tb[HOTPATH_A_RX_MODE]);
 	get_u8(&p->tx_push, tb[HOTPATH_A_TX_PUSH]);
-	get_u32(&p->busy_poll_fallback_us, tb[HOTPATH_A_BUSY_POLL_FALLBACK_US]);
+	get_settings(p, port_slots, ARRAY_SIZE(port_slots), tb);
 	get_u8(&p->stats, tb[HOTPATH_A_STATS_ENABLED]);
 	get_u8(&p->probes, tb[HOTPATH_A_PROBES]);
 	get_u32(&p->rx_ring, tb[HOTPATH_A_RX_RING_SIZE]);
@@ -368,16 +390,11 @@ int hp_nl_parse_port(struct nl_msg *msg, struct hp_port *p)
 	if (tb[HOTPATH_A_CTPIO] &&
 	    !parse_nested_u32(tb[HOTPATH_A_CTPIO], ct, HOTPATH_CTPIO_A_MAX)) {
 		get_u8(&p->ctpio_mode, ct[HOTPATH_CTPIO_A_MODE]);
-		get_u32(&p->ctpio_thresh, ct[HOTPATH_CTPIO_A_THRESH]);
-		get_u32(&p->ctpio_max_frame, ct[HOTPATH_CTPIO_A_MAX_FRAME]);
-		get_u32(&p->ctpio_underrun_ppm, ct[HOTPATH_CTPIO_A_UNDERRUN_PPM]);
+		get_settings(p, ctpio_slots, ARRAY_SIZE(ctpio_slots), ct);
 	}
 	if (tb[HOTPATH_A_COALESCE] &&
 	    !parse_nested_u32(tb[HOTPATH_A_COALESCE], co, HOTPATH_COALESCE_A_MAX)) {
-		get_u32(&p->rx_usecs, co[HOTPATH_COALESCE_A_RX_USECS]);
-		get_u32(&p->rx_frames, co[HOTPATH_COALESCE_A_RX_FRAMES]);
-		get_u32(&p->tx_usecs, co[HOTPATH_COALESCE_A_TX_USECS]);
-		get_u32(&p->tx_frames, co[HOTPATH_COALESCE_A_TX_FRAMES]);
+		get_settings(p, coalesce_slots, ARRAY_SIZE(coalesce_slots), co);
 	}
 	if (tb[HOTPATH_A_MODEL] &&
 	    !parse_nested_u32(tb[HOTPATH_A_MODEL], mo, HOTPATH_MODEL_A_MAX)) {

@@ -25,6 +25,15 @@ enum val_kind {
 #define V_FIGURE_mbps	V_MBPS
 #define V_FIGURE_link	V_LINK
 
+/* ... and of the other numeric settings (include/hotpath/settings.h). */
+#define V_SETTING_usecs	V_USECS
+#define V_SETTING_count	V_UINT
+#define NEST_port	0
+#define NEST_ctpio	HOTPATH_A_CTPIO
+#define NEST_coalesce	HOTPATH_A_COALESCE
+#define HP_SET_SETTING(nest, a, field, key, kind, min, max, def)	\
+	{ key, NEST_##nest, HOTPATH_##a, V_SETTING_##kind },
+
 static const struct set_key {
 	const char *key;
 	int nest;	/* 0: top level, else HOTPATH_A_CTPIO/COALESCE/MODEL */
@@ -33,17 +42,12 @@ static const struct set_key {
 } set_keys[] = {
 	{ "rx-mode", 0, HOTPATH_A_RX_MODE, V_RX_MODE },
 	{ "tx-push", 0, HOTPATH_A_TX_PUSH, V_ONOFF },
-	{ "busy-poll-fallback-us", 0, HOTPATH_A_BUSY_POLL_FALLBACK_US, V_USECS },
+	HP_PORT_SETTINGS(HP_SET_SETTING)
 	{ "stats", 0, HOTPATH_A_STATS_ENABLED, V_ONOFF },
 	{ "probes", 0, HOTPATH_A_PROBES, V_ONOFF },
 	{ "ctpio", HOTPATH_A_CTPIO, HOTPATH_CTPIO_A_MODE, V_CTPIO },
-	{ "ctpio-thresh", HOTPATH_A_CTPIO, HOTPATH_CTPIO_A_THRESH, V_UINT },
-	{ "ctpio-max-frame", HOTPATH_A_CTPIO, HOTPATH_CTPIO_A_MAX_FRAME, V_UINT },
-	{ "ctpio-underrun-ppm", HOTPATH_A_CTPIO, HOTPATH_CTPIO_A_UNDERRUN_PPM, V_UINT },
-	{ "rx-usecs", HOTPATH_A_COALESCE, HOTPATH_COALESCE_A_RX_USECS, V_USECS },
-	{ "rx-frames", HOTPATH_A_COALESCE, HOTPATH_COALESCE_A_RX_FRAMES, V_UINT },
-	{ "tx-usecs", HOTPATH_A_COALESCE, HOTPATH_COALESCE_A_TX_USECS, V_USECS },
-	{ "tx-frames", HOTPATH_A_COALESCE, HOTPATH_COALESCE_A_TX_FRAMES, V_UINT },
+	HP_CTPIO_SETTINGS(HP_SET_SETTING)
+	HP_COALESCE_SETTINGS(HP_SET_SETTING)
 	{ "profile", HOTPATH_A_MODEL, HOTPATH_MODEL_A_PROFILE, V_PROFILE },
 	{ "timing", HOTPATH_A_MODEL, HOTPATH_MODEL_A_TIMING, V_TIMING },
 #define HP_SET_FIGURE(a, field, key, kind, realistic, seed, row)	\
@@ -51,6 +55,7 @@ static const struct set_key {
 	HP_MODEL_FIGURES(HP_SET_FIGURE)
 #undef HP_SET_FIGURE
 	{ "phc-drift-ppb", 0, HOTPATH_A_PHC_DRIFT_PPB, V_SINT },
+#undef HP_SET_SETTING
 };
 
 #define N_KEYS (ARRAY_SIZE(set_keys))

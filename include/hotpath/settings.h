@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The port's numeric settings outside the model (whose figures are
+ * figures.h's): one list per attribute nest, read by the module (struct
+ * hp_config, the defaults, the policy, the netlink fill and parse, the
+ * checks) and by the CLI (its `set` keys, its port struct, the parse of a
+ * port message).  Adding a setting is a line here and its attribute in the
+ * YNL spec; selftests/ynl_policy.py holds the policy to the spec.  What a
+ * setting does is the datapath's; `hotpath show` prints each where it
+ * belongs.
+ *
+ * F(nest, ATTR, field, key, kind, min, max, def):
+ *   nest       port (top level), ctpio or coalesce: the nest it travels in
+ *   ATTR       the attribute, HOTPATH_<ATTR> (u32)
+ *   field      its member of struct hp_config (module) and struct hp_port
+ *              (CLI)
+ *   key        the `hotpath set` key
+ *   kind       usecs or count: the CLI's units
+ *   min, max   its range: the spec's checks, the policy's and the checks'
+ *   def        the default of a new port
+ *
+ * The coalescing frames are also held to the ring they count (the module
+ * checks, as ethtool -C would need); CTPIO's maximum frame length follows
+ * the mode's default (HP_CTPIO_DEFAULT_MAX_FRAME_*) until it is set.
+ */
+#ifndef _HOTPATH_SETTINGS_H
+#define _HOTPATH_SETTINGS_H
+
+#include <linux/types.h>
+
+/* Ring sizes ethtool -G takes; a ring counts at most HP_RING_MAX frames. */
+#define HP_RING_MIN	64
+#define HP_RING_MAX	4096
+
+/* Onload's EF_CTPIO_MAX_FRAME_LEN defaults: 1518 in ct, otherwise 500. */
+#define HP_CTPIO_DEFAULT_MAX_FRAME_CT	1518
+#define HP_CTPIO_DEFAULT_MAX_FRAME	500
+
+#define HP_PORT_SETTINGS(F)						\
+	F(port, A_BUSY_POLL_FALLBACK_US, busy_poll_fallback_us,		\
+	  "busy-poll-fallback-us", usecs, 1, 1000000, 100)
+
+/* 64: EF_CTPIO_CT_THRESH's default. */
+#define HP_CTPIO_SETTINGS(F)						\
+	F(ctpio, CTPIO_A_THRESH, ctpio_thresh, "ctpio-thresh", count,	\
+	  0, HOTPATH_CTPIO_MAX_FRAME, 64)				\
+	F(ctpio, CTPIO_A_MAX_FRAME, ctpio_max_frame, "ctpio-max-frame", count, \
+	  HOTPATH_CTPIO_MIN_FRAME, HOTPATH_CTPIO_MAX_FRAME, HP_CTPIO_DEFAULT_MAX_FRAME) \
+	F(ctpio, CTPIO_A_UNDERRUN_PPM, ctpio_underrun_ppm, "ctpio-underrun-ppm", count, \
+	  0, 1000000, 0)
+
+/*
+ * No coalescing by default (usecs 0, frames 1): this is a latency lab, and
+ * an immediate interrupt is the baseline the techniques are compared with;
+ * sfc-like moderation (60/150 us) is one `set` or `ethtool -C` away.
+ */
+#define HP_COALESCE_SETTINGS(F)						\
+	F(coalesce, COALESCE_A_RX_USECS, rx_usecs, "rx-usecs", usecs, 0, 10000, 0) \
+	F(coalesce, COALESCE_A_RX_FRAMES, rx_frames, "rx-frames", count, 0, HP_RING_MAX, 1) \
+	F(coalesce, COALESCE_A_TX_USECS, tx_usecs, "tx-usecs", usecs, 0, 10000, 0) \
+	F(coalesce, COALESCE_A_TX_FRAMES, tx_frames, "tx-frames", count, 0, HP_RING_MAX, 1)
+
+/* A setting as a member of a struct (hp_config, the CLI's hp_port). */
+#define HP_SETTING_FIELD(nest, a, field, key, kind, min, max, def)	__u32 field;
+
+#endif /* _HOTPATH_SETTINGS_H */
