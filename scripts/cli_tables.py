@@ -10,7 +10,10 @@ tools/hotpath/main.c and set.c.  This checks against it:
     after each enumerated key;
   - hotpath(8)'s JSON section: the keys of `show` and `stats` against
     selftests/golden/show.json and stats.json (what the printer writes, as
-    hotpath_golden.sh checks in the VM).
+    hotpath_golden.sh checks in the VM);
+  - README's and model.md's model tables against include/hotpath/figures.h,
+    and the range and default hotpath(8) and README give each setting of
+    include/hotpath/settings.h against that list.
 Prints one "ok"/"not ok" line per check; exit 1 if any failed.
 
   scripts/cli_tables.py [HOTPATH]   (default: tools/hotpath/hotpath, built)
@@ -73,6 +76,27 @@ def roff_words(line):
     tokens = shlex.split(rest)
     bold = tokens[0::2] if macro in (".BR", ".BI") else tokens[1::2]
     return [t for t in bold if t.strip() and not t.startswith(" ")], rest
+
+
+def man_paragraphs(path):
+    """KEYS of hotpath(8): each key's paragraph as plain text."""
+    lines = open(path, encoding="utf-8").read().split("\n")
+    start = lines.index(".SH KEYS")
+    paras, keys = {}, []
+    for i in range(start + 1, len(lines)):
+        line = lines[i]
+        if line.startswith(".SH "):
+            break
+        if line == ".TP":
+            keys = roff_words(lines[i + 1])[0]
+            for k in keys:
+                paras[k] = ""
+            continue
+        text = re.sub(r"\\f[RBIP]", "", line.replace("\\-", "-"))
+        text = re.sub(r"^\.[A-Z]+ ?", "", text).replace('"', "")
+        for k in keys:
+            paras[k] += " " + text
+    return paras
 
 
 def man_tables(path):
@@ -176,6 +200,7 @@ def main():
         check(not missing, f"hotpath(8) JSON names every key of golden/{name}",
               f"undocumented: {' '.join(sorted(missing))}")
     model_tables()
+    settings_tables()
     return 1 if failed else 0
 
 
@@ -208,6 +233,41 @@ def model_tables():
                 bad.append(f"{fig['key']}: JSON {c[json_col]}, figures.h {fig['field']}")
         check(not bad, f"{doc}'s model table gives figures.h's keys and both profiles' values",
               "\n".join(bad))
+
+
+def settings_tables():
+    """hotpath(8) and README give each setting's range and default as settings.h."""
+    defs = {}
+    for hdr in (("include", "uapi", "linux", "hotpath.h"), ("include", "hotpath", "settings.h")):
+        with open(os.path.join(TOP, *hdr), encoding="utf-8") as f:
+            src = f.read()
+        defs.update(re.findall(r"^#define\s+(\w+)\s+(\d+)\s*$", src, re.M))
+    flat = src.replace("\\\n", " ")
+    sets = [dict(zip(("nest", "attr", "field", "key", "kind", "min", "max", "def"),
+                     (defs.get(v, v) for v in
+                      (x.strip().strip('"') for x in m.group(1).split(",")))))
+            for m in re.finditer(r"\bF\((\w+,[^)]*)\)", flat)
+            if not m.group(1).startswith("nest,")]  # the comment's template
+    check(len(sets) > 0, "include/hotpath/settings.h lists the settings")
+    man = man_paragraphs(os.path.join(CLI_DIR, "hotpath.8"))
+    readme = {}
+    with open(os.path.join(TOP, "README.md"), encoding="utf-8") as f:
+        for line in f:
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) == 3 and cells[0].startswith("`"):
+                for key in re.findall(r"`([a-z-]+)`", cells[0]):
+                    readme.setdefault(key, cells[1])
+    bad = []
+    for st in sets:
+        rng, key = f"{st['min']}..{st['max']}", st["key"]
+        para = man.get(key, "")
+        if rng not in para or not re.search(rf"\(default {st['def']}\b", para):
+            bad.append(f"hotpath(8) {key}: wants {rng} and (default {st['def']}): {para.strip()}")
+        cell = readme.get(key, "")
+        if rng not in cell or not re.search(rf"\({st['def']}\b", cell):
+            bad.append(f"README {key}: wants {rng} and ({st['def']}): {cell}")
+    check(not bad, "hotpath(8) and README give settings.h's range and default of every setting",
+          "\n".join(bad))
 
 
 if __name__ == "__main__":

@@ -115,6 +115,12 @@ static inline uint32_t hp_port_figure_get(const struct hp_port *p, const struct 
 	return *(const uint32_t *)((const char *)p + f->offset);
 }
 
+/* The words of the protocol's enums, indexed by value. */
+extern const char *const hp_rx_mode_words[HOTPATH_RX_MODE_MAX + 1];
+extern const char *const hp_ctpio_words[HOTPATH_CTPIO_MAX + 1];
+extern const char *const hp_timing_words[HOTPATH_TIMING_MAX + 1];
+extern const char *const hp_profile_words[HOTPATH_PROFILE_MAX + 1];
+
 const char *rx_mode_name(unsigned int v);
 const char *ctpio_name(unsigned int v);
 const char *timing_name(unsigned int v);

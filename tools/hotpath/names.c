@@ -15,21 +15,27 @@ static const char *name(const char *const *tbl, size_t n, unsigned int v)
 	return v < n && tbl[v] ? tbl[v] : "unknown";
 }
 
-static const char *const rx_modes[] = {
+/* The enums' words: what `show` prints and what `set` takes (set.c). */
+const char *const hp_rx_mode_words[HOTPATH_RX_MODE_MAX + 1] = {
 	[HOTPATH_RX_MODE_INTERRUPT] = "interrupt",
 	[HOTPATH_RX_MODE_BUSY_POLL] = "busy-poll",
 };
 
-static const char *const ctpio_modes[] = {
+const char *const hp_ctpio_words[HOTPATH_CTPIO_MAX + 1] = {
 	[HOTPATH_CTPIO_OFF] = "off",
 	[HOTPATH_CTPIO_CT] = "ct",
 	[HOTPATH_CTPIO_SF] = "sf",
 	[HOTPATH_CTPIO_SF_NP] = "sf-np",
 };
 
-static const char *const timings[] = {
+const char *const hp_timing_words[HOTPATH_TIMING_MAX + 1] = {
 	[HOTPATH_TIMING_ENFORCED] = "enforced",
 	[HOTPATH_TIMING_ACCOUNTED] = "accounted",
+};
+
+const char *const hp_profile_words[HOTPATH_PROFILE_MAX + 1] = {
+	[HOTPATH_PROFILE_REALISTIC] = "realistic",
+	[HOTPATH_PROFILE_SEED] = "seed",
 };
 
 static const char *const sources[] = {
@@ -101,17 +107,17 @@ const unsigned int hp_nr_figures = ARRAY_SIZE(hp_figures);
 
 const char *rx_mode_name(unsigned int v)
 {
-	return name(rx_modes, ARRAY_SIZE(rx_modes), v);
+	return name(hp_rx_mode_words, ARRAY_SIZE(hp_rx_mode_words), v);
 }
 
 const char *ctpio_name(unsigned int v)
 {
-	return name(ctpio_modes, ARRAY_SIZE(ctpio_modes), v);
+	return name(hp_ctpio_words, ARRAY_SIZE(hp_ctpio_words), v);
 }
 
 const char *timing_name(unsigned int v)
 {
-	return name(timings, ARRAY_SIZE(timings), v);
+	return name(hp_timing_words, ARRAY_SIZE(hp_timing_words), v);
 }
 
 const char *source_name(unsigned int v)

@@ -121,11 +121,7 @@ static int sint(const char *s, uint64_t *out)
 	return 0;
 }
 
-static const char *const rx_modes[] = { "interrupt", "busy-poll" };
 static const char *const onoff[] = { "off", "on" };
-static const char *const ctpio[] = { "off", "ct", "sf", "sf-np" };
-static const char *const timing[] = { "enforced", "accounted" };
-static const char *const profile[] = { "realistic", "seed" };
 static const char *const links[] = { "1g", "10g", "25g", "40g", "100g" };
 
 /*
@@ -141,11 +137,11 @@ static const struct {
 	const char *expected;	/* error: after the words, or alone */
 	const char *shown;	/* in place of the words, in their users' order */
 } kinds[] = {
-	[V_RX_MODE] = { rx_modes, ARRAY_SIZE(rx_modes) },
+	[V_RX_MODE] = { hp_rx_mode_words, ARRAY_SIZE(hp_rx_mode_words) },
 	[V_ONOFF] = { onoff, ARRAY_SIZE(onoff), .shown = "on|off" },
-	[V_CTPIO] = { ctpio, ARRAY_SIZE(ctpio) },
-	[V_TIMING] = { timing, ARRAY_SIZE(timing) },
-	[V_PROFILE] = { profile, ARRAY_SIZE(profile) },
+	[V_CTPIO] = { hp_ctpio_words, ARRAY_SIZE(hp_ctpio_words) },
+	[V_TIMING] = { hp_timing_words, ARRAY_SIZE(hp_timing_words) },
+	[V_PROFILE] = { hp_profile_words, ARRAY_SIZE(hp_profile_words) },
 	[V_UINT] = { NULL, 0, "N", "a number" },
 	[V_USECS] = { NULL, 0, "US", "microseconds, e.g. 50 or 50us" },
 	[V_NS] = { NULL, 0, "T", "nanoseconds, e.g. 300, 300ns or 1.5us" },
