@@ -31,12 +31,13 @@ static const struct hp_model hp_model_seed = {
 	{								\
 		.attr = HOTPATH_MODEL_A_##a,				\
 		.offset = offsetof(struct hp_model, f),			\
+		.size = sizeof(u32),					\
 		.min = HP_MODEL_MIN_##kind,				\
 		.max = HP_MODEL_MAX_##kind,				\
 		.msg = KBUILD_MODNAME ": " key " (HOTPATH_MODEL_A_" #a "): must be " \
 		       HP_MODEL_RANGE_##kind,				\
 	},
-static const struct hp_config_u32 hp_config_figure_list[] = {
+static const struct hp_config_field hp_config_figure_list[] = {
 	HP_MODEL_FIGURES(HP_FIGURE_ENTRY)
 };
 
@@ -47,33 +48,44 @@ static_assert(ARRAY_SIZE(hp_config_figure_list) == HOTPATH_MODEL_A_MAX - HOTPATH
 	{								\
 		.attr = HOTPATH_##a,					\
 		.offset = offsetof(struct hp_config, f),		\
+		.size = sizeof(u32),					\
 		.min = lo,						\
 		.max = hi,						\
 		.def = dflt,						\
 		.msg = KBUILD_MODNAME ": " key " (HOTPATH_" #a "): must be " \
 		       __stringify(lo) ".." __stringify(hi),		\
 	},
-static const struct hp_config_u32 hp_config_port_list[] = {
+#define HP_SWITCH_ENTRY(nest, a, f, key, words, hi, dflt)		\
+	{								\
+		.attr = HOTPATH_##a,					\
+		.offset = offsetof(struct hp_config, f),		\
+		.size = sizeof(u8),					\
+		.max = hi,						\
+		.def = dflt,						\
+		.msg = KBUILD_MODNAME ": " key " (HOTPATH_" #a "): unknown value", \
+	},
+static const struct hp_config_field hp_config_port_list[] = {
+	HP_PORT_SWITCHES(HP_SWITCH_ENTRY)
 	HP_PORT_SETTINGS(HP_SETTING_ENTRY)
 };
 
-static const struct hp_config_u32 hp_config_ctpio_list[] = {
+static const struct hp_config_field hp_config_ctpio_list[] = {
 	HP_CTPIO_SETTINGS(HP_SETTING_ENTRY)
 };
 
-static const struct hp_config_u32 hp_config_coalesce_list[] = {
+static const struct hp_config_field hp_config_coalesce_list[] = {
 	HP_COALESCE_SETTINGS(HP_SETTING_ENTRY)
 };
 
-const struct hp_config_table hp_config_port_u32s = {
+const struct hp_config_table hp_config_port_fields = {
 	hp_config_port_list, ARRAY_SIZE(hp_config_port_list)
 };
 
-const struct hp_config_table hp_config_ctpio_u32s = {
+const struct hp_config_table hp_config_ctpio_fields = {
 	hp_config_ctpio_list, ARRAY_SIZE(hp_config_ctpio_list)
 };
 
-const struct hp_config_table hp_config_coalesce_u32s = {
+const struct hp_config_table hp_config_coalesce_fields = {
 	hp_config_coalesce_list, ARRAY_SIZE(hp_config_coalesce_list)
 };
 
@@ -123,19 +135,15 @@ void hp_config_set_ctpio_mode(struct hp_config *cfg, u8 mode)
 	cfg->ctpio_mode = mode;
 }
 
-static void hp_config_u32s_default(struct hp_config *cfg, const struct hp_config_table *t)
+static void hp_config_fields_default(struct hp_config *cfg, const struct hp_config_table *t)
 {
 	unsigned int i;
 
 	for (i = 0; i < t->n; i++)
-		hp_config_u32_set(cfg, &t->e[i], t->e[i].def);
+		hp_config_field_set(cfg, &t->e[i], t->e[i].def);
 }
 
-/*
- * Defaults: interrupts, no push, no CTPIO, stage accounting on, core probes
- * off (they cost on every socket of the system); the numeric settings'
- * defaults are include/hotpath/settings.h's.
- */
+/* Defaults: no CTPIO, and include/hotpath/settings.h's. */
 struct hp_config *hp_config_alloc_default(void)
 {
 	struct hp_config *cfg;
@@ -144,14 +152,10 @@ struct hp_config *hp_config_alloc_default(void)
 	if (!cfg)
 		return NULL;
 
-	cfg->rx_mode = HOTPATH_RX_MODE_INTERRUPT;
-	cfg->tx_push = false;
-	cfg->stats_enabled = true;
-	cfg->probes = false;
 	cfg->ctpio_mode = HOTPATH_CTPIO_OFF;
-	hp_config_u32s_default(cfg, &hp_config_port_u32s);
-	hp_config_u32s_default(cfg, &hp_config_ctpio_u32s);
-	hp_config_u32s_default(cfg, &hp_config_coalesce_u32s);
+	hp_config_fields_default(cfg, &hp_config_port_fields);
+	hp_config_fields_default(cfg, &hp_config_ctpio_fields);
+	hp_config_fields_default(cfg, &hp_config_coalesce_fields);
 
 	cfg->model.timing = HOTPATH_TIMING_ENFORCED;
 	hp_config_load_profile(&cfg->model, HOTPATH_PROFILE_REALISTIC);
@@ -172,14 +176,14 @@ bool hp_config_link_mbps_valid(u32 mbps)
 }
 
 /* A value of @t outside its range: the table's message, at no attribute. */
-static int hp_config_check_u32s(const void *base, const struct hp_config_table *t,
-				struct netlink_ext_ack *extack)
+static int hp_config_check_fields(const void *base, const struct hp_config_table *t,
+				  struct netlink_ext_ack *extack)
 {
 	unsigned int i;
 
 	for (i = 0; i < t->n; i++) {
-		const struct hp_config_u32 *f = &t->e[i];
-		u32 v = hp_config_u32_get(base, f);
+		const struct hp_config_field *f = &t->e[i];
+		u32 v = hp_config_field_get(base, f);
 
 		if (v < f->min || v > f->max ||
 		    (t == &hp_config_figures && f->attr == HOTPATH_MODEL_A_LINK_MBPS &&
@@ -204,10 +208,6 @@ int hp_config_validate(const struct hp_config *cfg, u32 rx_ring, u32 tx_ring,
 {
 	int err;
 
-	if (cfg->rx_mode > HOTPATH_RX_MODE_MAX) {
-		NL_SET_ERR_MSG_MOD(extack, "rx-mode (HOTPATH_A_RX_MODE): unknown mode");
-		return -EINVAL;
-	}
 	if (cfg->ctpio_mode > HOTPATH_CTPIO_MAX) {
 		NL_SET_ERR_MSG_MOD(extack, "ctpio (HOTPATH_CTPIO_A_MODE): unknown mode");
 		return -EINVAL;
@@ -234,12 +234,12 @@ int hp_config_validate(const struct hp_config *cfg, u32 rx_ring, u32 tx_ring,
 				   __stringify(HOTPATH_PHC_DRIFT_MAX));
 		return -EINVAL;
 	}
-	err = hp_config_check_u32s(cfg, &hp_config_port_u32s, extack);
+	err = hp_config_check_fields(cfg, &hp_config_port_fields, extack);
 	if (!err)
-		err = hp_config_check_u32s(cfg, &hp_config_ctpio_u32s, extack);
+		err = hp_config_check_fields(cfg, &hp_config_ctpio_fields, extack);
 	if (!err)
-		err = hp_config_check_u32s(cfg, &hp_config_coalesce_u32s, extack);
+		err = hp_config_check_fields(cfg, &hp_config_coalesce_fields, extack);
 	if (!err)
-		err = hp_config_check_u32s(&cfg->model, &hp_config_figures, extack);
+		err = hp_config_check_fields(&cfg->model, &hp_config_figures, extack);
 	return err;
 }

@@ -32,42 +32,49 @@ struct hp_model {
 };
 
 /*
- * The u32 settings of one attribute nest as a table, for the code that
- * treats them alike: netlink's fill and parse, the checks.  @offset is into
- * struct hp_config, or into struct hp_model for the model's figures.
+ * The switches and settings of one attribute nest as a table, for the code
+ * that treats them alike: netlink's fill and parse, the defaults, the
+ * checks.  @offset is into struct hp_config, or into struct hp_model for
+ * the model's figures.
  */
-struct hp_config_u32 {
+struct hp_config_field {
 	u16 attr;			/* HOTPATH_*_A_* */
 	u16 offset;
+	u8 size;			/* 1 (u8) or 4 (u32) */
 	u32 min, max;			/* its range */
 	u32 def;			/* a new port's (not a figure's: profiles) */
 	const char *msg;		/* the extack message of a value outside */
 };
 
 struct hp_config_table {
-	const struct hp_config_u32 *e;
+	const struct hp_config_field *e;
 	unsigned int n;
 };
 
 /* include/hotpath/settings.h's lists, and figures.h's */
-extern const struct hp_config_table hp_config_port_u32s, hp_config_ctpio_u32s,
-	hp_config_coalesce_u32s, hp_config_figures;
+extern const struct hp_config_table hp_config_port_fields, hp_config_ctpio_fields,
+	hp_config_coalesce_fields, hp_config_figures;
 
-static inline u32 hp_config_u32_get(const void *base, const struct hp_config_u32 *f)
+static inline u32 hp_config_field_get(const void *base, const struct hp_config_field *f)
 {
-	return *(const u32 *)((const u8 *)base + f->offset);
+	const u8 *p = (const u8 *)base + f->offset;
+
+	return f->size == sizeof(u8) ? *p : *(const u32 *)p;
 }
 
-static inline void hp_config_u32_set(void *base, const struct hp_config_u32 *f, u32 v)
+static inline void hp_config_field_set(void *base, const struct hp_config_field *f, u32 v)
 {
-	*(u32 *)((u8 *)base + f->offset) = v;
+	u8 *p = (u8 *)base + f->offset;
+
+	if (f->size == sizeof(u8))
+		*p = v;
+	else
+		*(u32 *)p = v;
 }
 
 struct hp_config {
-	u8 rx_mode;			/* enum hotpath_rx_mode */
-	bool tx_push;
-	bool stats_enabled;
-	bool probes;
+	/* include/hotpath/settings.h: rx_mode, tx_push, stats_enabled, probes */
+	HP_PORT_SWITCHES(HP_SWITCH_FIELD)
 	u8 ctpio_mode;			/* enum hotpath_ctpio_mode */
 
 	/* include/hotpath/settings.h: fallback us, CTPIO bytes, coalescing */

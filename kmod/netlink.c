@@ -65,6 +65,8 @@ static struct netlink_range_validation hp_range_coalesce[HOTPATH_COALESCE_A_MAX 
 
 #define HP_NL_SETTING_POLICY(nest, a, field, key, kind, lo, hi, def)	\
 	[HOTPATH_##a] = NLA_POLICY_FULL_RANGE(NLA_U32, &hp_range_##nest[HOTPATH_##a]),
+#define HP_NL_SWITCH_POLICY(nest, a, field, key, words, hi, def)	\
+	[HOTPATH_##a] = NLA_POLICY_MAX(NLA_U8, hi),
 
 /* The model's figures: one range per kind (include/hotpath/figures.h). */
 static struct netlink_range_validation hp_range_link = {
@@ -113,11 +115,8 @@ static const struct nla_policy hp_port_set_policy[HOTPATH_A_MAX + 1] = {
 	[HOTPATH_A_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[HOTPATH_A_PEER_IFINDEX]	= { .type = NLA_U32 },
 	[HOTPATH_A_PEER_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[HOTPATH_A_RX_MODE]		= NLA_POLICY_MAX(NLA_U8, HOTPATH_RX_MODE_MAX),
-	[HOTPATH_A_TX_PUSH]		= NLA_POLICY_MAX(NLA_U8, 1),
+	HP_PORT_SWITCHES(HP_NL_SWITCH_POLICY)
 	HP_PORT_SETTINGS(HP_NL_SETTING_POLICY)
-	[HOTPATH_A_STATS_ENABLED]	= NLA_POLICY_MAX(NLA_U8, 1),
-	[HOTPATH_A_PROBES]		= NLA_POLICY_MAX(NLA_U8, 1),
 	[HOTPATH_A_RX_RING_SIZE]	= { .type = NLA_U32 },
 	[HOTPATH_A_TX_RING_SIZE]	= { .type = NLA_U32 },
 	[HOTPATH_A_CTPIO]		= NLA_POLICY_NESTED(hp_ctpio_policy),
@@ -184,15 +183,34 @@ static struct net_device *hp_nl_port(struct net *net, struct nlattr **tb,
 	return dev;
 }
 
-/* The u32 settings of @t, read from @base (the config, or its model). */
-static int hp_nl_put_u32s(struct sk_buff *skb, const void *base, const struct hp_config_table *t)
+/* The fields of @t, read from @base (the config, or its model). */
+static int hp_nl_put_fields(struct sk_buff *skb, const void *base, const struct hp_config_table *t)
 {
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < t->n; i++) {
+		const struct hp_config_field *f = &t->e[i];
+
+		if (f->size == sizeof(u8))
+			err = nla_put_u8(skb, f->attr, hp_config_field_get(base, f));
+		else
+			err = nla_put_u32(skb, f->attr, hp_config_field_get(base, f));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* The attribute space the fields of @t take in a message. */
+static size_t hp_nl_fields_size(const struct hp_config_table *t)
+{
+	size_t size = 0;
 	unsigned int i;
 
 	for (i = 0; i < t->n; i++)
-		if (nla_put_u32(skb, t->e[i].attr, hp_config_u32_get(base, &t->e[i])))
-			return -EMSGSIZE;
-	return 0;
+		size += nla_total_size(t->e[i].size);
+	return size;
 }
 
 static int hp_nl_fill_port_attrs(struct sk_buff *skb, struct net_device *dev)
@@ -211,11 +229,7 @@ static int hp_nl_fill_port_attrs(struct sk_buff *skb, struct net_device *dev)
 	if (peer && (nla_put_u32(skb, HOTPATH_A_PEER_IFINDEX, peer->ifindex) ||
 		     nla_put_string(skb, HOTPATH_A_PEER_IFNAME, peer->name)))
 		return -EMSGSIZE;
-	if (nla_put_u8(skb, HOTPATH_A_RX_MODE, cfg->rx_mode) ||
-	    nla_put_u8(skb, HOTPATH_A_TX_PUSH, cfg->tx_push) ||
-	    hp_nl_put_u32s(skb, cfg, &hp_config_port_u32s) ||
-	    nla_put_u8(skb, HOTPATH_A_STATS_ENABLED, cfg->stats_enabled) ||
-	    nla_put_u8(skb, HOTPATH_A_PROBES, cfg->probes) ||
+	if (hp_nl_put_fields(skb, cfg, &hp_config_port_fields) ||
 	    nla_put_u32(skb, HOTPATH_A_RX_RING_SIZE, rx_ring) ||
 	    nla_put_u32(skb, HOTPATH_A_TX_RING_SIZE, tx_ring))
 		return -EMSGSIZE;
@@ -228,19 +242,19 @@ static int hp_nl_fill_port_attrs(struct sk_buff *skb, struct net_device *dev)
 	nest = nla_nest_start(skb, HOTPATH_A_CTPIO);
 	if (!nest ||
 	    nla_put_u8(skb, HOTPATH_CTPIO_A_MODE, cfg->ctpio_mode) ||
-	    hp_nl_put_u32s(skb, cfg, &hp_config_ctpio_u32s))
+	    hp_nl_put_fields(skb, cfg, &hp_config_ctpio_fields))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 
 	nest = nla_nest_start(skb, HOTPATH_A_COALESCE);
-	if (!nest || hp_nl_put_u32s(skb, cfg, &hp_config_coalesce_u32s))
+	if (!nest || hp_nl_put_fields(skb, cfg, &hp_config_coalesce_fields))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 
 	nest = nla_nest_start(skb, HOTPATH_A_MODEL);
 	if (!nest ||
 	    nla_put_u8(skb, HOTPATH_MODEL_A_TIMING, m->timing) ||
-	    hp_nl_put_u32s(skb, m, &hp_config_figures))
+	    hp_nl_put_fields(skb, m, &hp_config_figures))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -333,17 +347,17 @@ static size_t hp_nl_port_size(void)
 {
 	return 2 * nla_total_size(sizeof(u32)) +	/* IFINDEX, PEER_IFINDEX */
 	       2 * nla_total_size(IFNAMSIZ) +		/* IFNAME, PEER_IFNAME */
-	       /* RX_MODE, TX_PUSH, STATS_ENABLED, PROBES, HWTSTAMP_TX, _RX_FILTER */
-	       6 * nla_total_size(sizeof(u8)) +
-	       /* RX_/TX_RING_SIZE, PHC_INDEX, PHC_DRIFT_PPB, the settings */
-	       (4 + hp_config_port_u32s.n) * nla_total_size(sizeof(u32)) +
+	       2 * nla_total_size(sizeof(u8)) +		/* HWTSTAMP_TX, _RX_FILTER */
+	       /* RX_/TX_RING_SIZE, PHC_INDEX, PHC_DRIFT_PPB */
+	       4 * nla_total_size(sizeof(u32)) +
+	       hp_nl_fields_size(&hp_config_port_fields) +
 	       /* CTPIO: MODE, the settings */
 	       nla_total_size(nla_total_size(sizeof(u8)) +
-			      hp_config_ctpio_u32s.n * nla_total_size(sizeof(u32))) +
-	       nla_total_size(hp_config_coalesce_u32s.n * nla_total_size(sizeof(u32))) +
+			      hp_nl_fields_size(&hp_config_ctpio_fields)) +
+	       nla_total_size(hp_nl_fields_size(&hp_config_coalesce_fields)) +
 	       /* MODEL: TIMING, the figures */
 	       nla_total_size(nla_total_size(sizeof(u8)) +
-			      hp_config_figures.n * nla_total_size(sizeof(u32)));
+			      hp_nl_fields_size(&hp_config_figures));
 }
 
 static size_t hp_nl_stats_size(void)
@@ -516,14 +530,21 @@ static const int hp_nl_read_only[] = {
 	HOTPATH_A_PHC_INDEX, HOTPATH_A_HWTSTAMP_TX, HOTPATH_A_HWTSTAMP_RX_FILTER,
 };
 
-/* The u32 settings of @t the request carries, into @base. */
-static void hp_nl_get_u32s(void *base, const struct hp_config_table *t, struct nlattr **tb)
+/* The fields of @t the request carries, into @base. */
+static void hp_nl_get_fields(void *base, const struct hp_config_table *t, struct nlattr **tb)
 {
 	unsigned int i;
 
-	for (i = 0; i < t->n; i++)
-		if (tb[t->e[i].attr])
-			hp_config_u32_set(base, &t->e[i], nla_get_u32(tb[t->e[i].attr]));
+	for (i = 0; i < t->n; i++) {
+		const struct hp_config_field *f = &t->e[i];
+
+		if (!tb[f->attr])
+			continue;
+		if (f->size == sizeof(u8))
+			hp_config_field_set(base, f, nla_get_u8(tb[f->attr]));
+		else
+			hp_config_field_set(base, f, nla_get_u32(tb[f->attr]));
+	}
 }
 
 /* Build @cfg from the request; only checks that need the attribute here. */
@@ -554,20 +575,12 @@ static int hp_nl_parse_set(struct hp_config *cfg, struct nlattr **tb,
 					    HP_MODEL_RANGE_link);
 			return -EINVAL;
 		}
-		hp_nl_get_u32s(m, &hp_config_figures, mo);
+		hp_nl_get_fields(m, &hp_config_figures, mo);
 	}
 
-	if (tb[HOTPATH_A_RX_MODE])
-		cfg->rx_mode = nla_get_u8(tb[HOTPATH_A_RX_MODE]);
-	if (tb[HOTPATH_A_TX_PUSH])
-		cfg->tx_push = nla_get_u8(tb[HOTPATH_A_TX_PUSH]);
-	if (tb[HOTPATH_A_STATS_ENABLED])
-		cfg->stats_enabled = nla_get_u8(tb[HOTPATH_A_STATS_ENABLED]);
-	if (tb[HOTPATH_A_PROBES])
-		cfg->probes = nla_get_u8(tb[HOTPATH_A_PROBES]);
 	if (tb[HOTPATH_A_PHC_DRIFT_PPB])
 		cfg->phc_drift_ppb = nla_get_s32(tb[HOTPATH_A_PHC_DRIFT_PPB]);
-	hp_nl_get_u32s(cfg, &hp_config_port_u32s, tb);
+	hp_nl_get_fields(cfg, &hp_config_port_fields, tb);
 
 	if (tb[HOTPATH_A_CTPIO]) {
 		err = nla_parse_nested(ct, HOTPATH_CTPIO_A_MAX, tb[HOTPATH_A_CTPIO],
@@ -577,7 +590,7 @@ static int hp_nl_parse_set(struct hp_config *cfg, struct nlattr **tb,
 		/* The mode before MAX_FRAME: the mode may move its default. */
 		if (ct[HOTPATH_CTPIO_A_MODE])
 			hp_config_set_ctpio_mode(cfg, nla_get_u8(ct[HOTPATH_CTPIO_A_MODE]));
-		hp_nl_get_u32s(cfg, &hp_config_ctpio_u32s, ct);
+		hp_nl_get_fields(cfg, &hp_config_ctpio_fields, ct);
 	}
 
 	if (tb[HOTPATH_A_COALESCE]) {
@@ -585,7 +598,7 @@ static int hp_nl_parse_set(struct hp_config *cfg, struct nlattr **tb,
 				       hp_coalesce_policy, extack);
 		if (err)
 			return err;
-		hp_nl_get_u32s(cfg, &hp_config_coalesce_u32s, co);
+		hp_nl_get_fields(cfg, &hp_config_coalesce_fields, co);
 	}
 	return 0;
 }

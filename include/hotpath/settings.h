@@ -1,13 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The port's numeric settings outside the model (whose figures are
- * figures.h's): one list per attribute nest, read by the module (struct
- * hp_config, the defaults, the policy, the netlink fill and parse, the
- * checks) and by the CLI (its `set` keys, its port struct, the parse of a
- * port message).  Adding a setting is a line here and its attribute in the
- * YNL spec; selftests/ynl_policy.py holds the policy to the spec.  What a
- * setting does is the datapath's; `hotpath show` prints each where it
- * belongs.
+ * The port's settings outside the model (whose figures are figures.h's):
+ * its switches and one list of numeric settings per attribute nest, read by
+ * the module (struct hp_config, the defaults, the policy, the netlink fill
+ * and parse, the checks) and by the CLI (its `set` keys, its port struct,
+ * the parse of a port message, the names of attributes).  Adding a setting
+ * is a line here and its attribute in the YNL spec; selftests/ynl_policy.py
+ * holds the policy to the spec, scripts/cli_tables.py hotpath(8)'s and
+ * README's ranges and defaults to this file.  What a setting does is the
+ * datapath's; `hotpath show` prints each where it belongs.  The CTPIO mode,
+ * the profile, timing and the PHC drift are not here: a mode that moves
+ * another setting's default, an action, the model's nest and a signed value
+ * each have their own code.
+ *
+ * S(nest, ATTR, field, key, words, max, def): a switch, u8
+ *   words      the CLI's words of its values: an enum's (hp_<words>_words
+ *              in tools/hotpath/names.c), or onoff for 0/1
+ *   max        its largest value, the policy's and the checks'
+ *   the others as below
  *
  * F(nest, ATTR, field, key, kind, min, max, def):
  *   nest       port (top level), ctpio or coalesce: the nest it travels in
@@ -36,6 +46,17 @@
 #define HP_CTPIO_DEFAULT_MAX_FRAME_CT	1518
 #define HP_CTPIO_DEFAULT_MAX_FRAME	500
 
+/*
+ * Defaults: interrupts, no push, stage accounting on, core probes off (they
+ * cost on every socket of the system).
+ */
+#define HP_PORT_SWITCHES(S)						\
+	S(port, A_RX_MODE, rx_mode, "rx-mode", rx_mode, HOTPATH_RX_MODE_MAX,	\
+	  HOTPATH_RX_MODE_INTERRUPT)					\
+	S(port, A_TX_PUSH, tx_push, "tx-push", onoff, 1, 0)		\
+	S(port, A_STATS_ENABLED, stats_enabled, "stats", onoff, 1, 1)	\
+	S(port, A_PROBES, probes, "probes", onoff, 1, 0)
+
 #define HP_PORT_SETTINGS(F)						\
 	F(port, A_BUSY_POLL_FALLBACK_US, busy_poll_fallback_us,		\
 	  "busy-poll-fallback-us", usecs, 1, 1000000, 100)
@@ -60,7 +81,8 @@
 	F(coalesce, COALESCE_A_TX_USECS, tx_usecs, "tx-usecs", usecs, 0, 10000, 0) \
 	F(coalesce, COALESCE_A_TX_FRAMES, tx_frames, "tx-frames", count, 0, HP_RING_MAX, 1)
 
-/* A setting as a member of a struct (hp_config, the CLI's hp_port). */
+/* A switch or a setting as a member of a struct (hp_config, the CLI's hp_port). */
+#define HP_SWITCH_FIELD(nest, a, field, key, words, max, def)		__u8 field;
 #define HP_SETTING_FIELD(nest, a, field, key, kind, min, max, def)	__u32 field;
 
 #endif /* _HOTPATH_SETTINGS_H */

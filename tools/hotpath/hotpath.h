@@ -33,13 +33,11 @@ struct hp_port {
 	uint32_t peer_ifindex;
 	char peer_ifname[IF_NAMESIZE];
 	bool has_peer;
-	uint8_t rx_mode;
-	uint8_t tx_push;
-	uint8_t stats;
-	uint8_t probes;
 	uint32_t rx_ring, tx_ring;
 	uint8_t ctpio_mode;
-	/* the settings, as the module's struct hp_config has them */
+
+	/* the switches and settings, as the module's struct hp_config has them */
+	HP_PORT_SWITCHES(HP_SWITCH_FIELD)
 	HP_PORT_SETTINGS(HP_SETTING_FIELD)
 	HP_CTPIO_SETTINGS(HP_SETTING_FIELD)
 	HP_COALESCE_SETTINGS(HP_SETTING_FIELD)

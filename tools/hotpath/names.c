@@ -52,16 +52,15 @@ static char *counters[HP_COUNTERS_MAX];
 /* CLI keys of the attributes, to name the one the kernel rejected. */
 #define HP_NAME_SETTING(nest, a, field, key, kind, min, max, def)	\
 	[HOTPATH_##a] = key,
+#define HP_NAME_SWITCH(nest, a, field, key, words, max, def)		\
+	[HOTPATH_##a] = key,
 static const char *const port_keys[] = {
 	[HOTPATH_A_IFINDEX] = "ifindex",
 	[HOTPATH_A_IFNAME] = "device",
 	[HOTPATH_A_PEER_IFINDEX] = "peer-ifindex",
 	[HOTPATH_A_PEER_IFNAME] = "peer",
-	[HOTPATH_A_RX_MODE] = "rx-mode",
-	[HOTPATH_A_TX_PUSH] = "tx-push",
+	HP_PORT_SWITCHES(HP_NAME_SWITCH)
 	HP_PORT_SETTINGS(HP_NAME_SETTING)
-	[HOTPATH_A_STATS_ENABLED] = "stats",
-	[HOTPATH_A_PROBES] = "probes",
 	[HOTPATH_A_RX_RING_SIZE] = "rx-ring",
 	[HOTPATH_A_TX_RING_SIZE] = "tx-ring",
 	[HOTPATH_A_CTPIO] = "ctpio",

@@ -340,12 +340,21 @@ static void get_str(char *dst, size_t len, struct nlattr *a)
 /* The settings of include/hotpath/settings.h: where each one goes. */
 struct setting_slot {
 	int attr;
-	size_t offset;		/* of its uint32_t in struct hp_port */
+	size_t offset;		/* in struct hp_port */
+	size_t size;		/* 1 (uint8_t) or 4 (uint32_t) */
 };
 
 #define HP_SETTING_SLOT(nest, a, field, key, kind, min, max, def)	\
-	{ HOTPATH_##a, offsetof(struct hp_port, field) },
-static const struct setting_slot port_slots[] = { HP_PORT_SETTINGS(HP_SETTING_SLOT) };
+	{ HOTPATH_##a, offsetof(struct hp_port, field), sizeof(uint32_t) },
+#define HP_SWITCH_SLOT(nest, a, field, key, words, max, def)		\
+	{ HOTPATH_##a, offsetof(struct hp_port, field), sizeof(uint8_t) },
+static const struct setting_slot port_slots[] = {
+	HP_PORT_SWITCHES(HP_SWITCH_SLOT)
+	HP_PORT_SETTINGS(HP_SETTING_SLOT)
+};
+
+#undef HP_SWITCH_SLOT
+
 static const struct setting_slot ctpio_slots[] = { HP_CTPIO_SETTINGS(HP_SETTING_SLOT) };
 static const struct setting_slot coalesce_slots[] = { HP_COALESCE_SETTINGS(HP_SETTING_SLOT) };
 #undef HP_SETTING_SLOT
@@ -355,8 +364,14 @@ static void get_settings(struct hp_port *p, const struct setting_slot *s, size_t
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		get_u32((uint32_t *)((char *)p + s[i].offset), tb[s[i].attr]);
+	for (i = 0; i < n; i++) {
+		char *dst = (char *)p + s[i].offset;
+
+		if (s[i].size == sizeof(uint8_t))
+			get_u8((uint8_t *)dst, tb[s[i].attr]);
+		else
+			get_u32((uint32_t *)dst, tb[s[i].attr]);
+	}
 }
 
 int hp_nl_parse_port(struct nl_msg *msg, struct hp_port *p)
@@ -375,11 +390,7 @@ int hp_nl_parse_port(struct nl_msg *msg, struct hp_port *p)
 	p->has_peer = !!tb[HOTPATH_A_PEER_IFINDEX];
 	get_u32(&p->peer_ifindex, tb[HOTPATH_A_PEER_IFINDEX]);
 	get_str(p->peer_ifname, sizeof(p->peer_ifname), tb[HOTPATH_A_PEER_IFNAME]);
-	get_u8(&p->rx_mode, tb[HOTPATH_A_RX_MODE]);
-	get_u8(&p->tx_push, tb[HOTPATH_A_TX_PUSH]);
 	get_settings(p, port_slots, ARRAY_SIZE(port_slots), tb);
-	get_u8(&p->stats, tb[HOTPATH_A_STATS_ENABLED]);
-	get_u8(&p->probes, tb[HOTPATH_A_PROBES]);
 	get_u32(&p->rx_ring, tb[HOTPATH_A_RX_RING_SIZE]);
 	get_u32(&p->tx_ring, tb[HOTPATH_A_TX_RING_SIZE]);
 	get_u32(&p->phc_index, tb[HOTPATH_A_PHC_INDEX]);

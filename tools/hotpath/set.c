@@ -33,6 +33,10 @@ enum val_kind {
 #define NEST_coalesce	HOTPATH_A_COALESCE
 #define HP_SET_SETTING(nest, a, field, key, kind, min, max, def)	\
 	{ key, NEST_##nest, HOTPATH_##a, V_SETTING_##kind },
+#define V_SWITCH_rx_mode	V_RX_MODE
+#define V_SWITCH_onoff	V_ONOFF
+#define HP_SET_SWITCH(nest, a, field, key, words, max, def)		\
+	{ key, NEST_##nest, HOTPATH_##a, V_SWITCH_##words },
 
 static const struct set_key {
 	const char *key;
@@ -40,11 +44,8 @@ static const struct set_key {
 	int attr;
 	enum val_kind kind;
 } set_keys[] = {
-	{ "rx-mode", 0, HOTPATH_A_RX_MODE, V_RX_MODE },
-	{ "tx-push", 0, HOTPATH_A_TX_PUSH, V_ONOFF },
+	HP_PORT_SWITCHES(HP_SET_SWITCH)
 	HP_PORT_SETTINGS(HP_SET_SETTING)
-	{ "stats", 0, HOTPATH_A_STATS_ENABLED, V_ONOFF },
-	{ "probes", 0, HOTPATH_A_PROBES, V_ONOFF },
 	{ "ctpio", HOTPATH_A_CTPIO, HOTPATH_CTPIO_A_MODE, V_CTPIO },
 	HP_CTPIO_SETTINGS(HP_SET_SETTING)
 	HP_COALESCE_SETTINGS(HP_SET_SETTING)
@@ -56,6 +57,7 @@ static const struct set_key {
 #undef HP_SET_FIGURE
 	{ "phc-drift-ppb", 0, HOTPATH_A_PHC_DRIFT_PPB, V_SINT },
 #undef HP_SET_SETTING
+#undef HP_SET_SWITCH
 };
 
 #define N_KEYS (ARRAY_SIZE(set_keys))

@@ -31,7 +31,7 @@ void print_port(const struct hp_port *p)
 	print_uint(PRINT_ANY, "busy_poll_fallback_us", "  busy-poll-fallback-us %llu",
 		   p->busy_poll_fallback_us);
 	print_colour_bool(PRINT_ANY, COL_GREEN, "tx_push", "  tx-push %s", p->tx_push);
-	print_bool(PRINT_ANY, "stats", "  stats %s", p->stats);
+	print_bool(PRINT_ANY, "stats", "  stats %s", p->stats_enabled);
 	print_bool(PRINT_ANY, "probes", "  probes %s", p->probes);
 	print_nl();
 
