@@ -11,6 +11,7 @@ tools/hotpath/main.c and set.c.  This checks against it:
   - hotpath(8)'s JSON section: the keys of `show` and `stats` against
     selftests/golden/show.json and stats.json (what the printer writes, as
     hotpath_golden.sh checks in the VM);
+  - README's `set` key table: every key of the table;
   - README's and model.md's model tables against include/hotpath/figures.h,
     and the range and default hotpath(8) and README give each setting of
     include/hotpath/settings.h against that list.
@@ -199,6 +200,8 @@ def main():
         missing = keys_out - doc
         check(not missing, f"hotpath(8) JSON names every key of golden/{name}",
               f"undocumented: {' '.join(sorted(missing))}")
+    check(set(keys) <= set(readme_keys()), "README's set key table names every key of set's table",
+          f"missing: {' '.join(sorted(set(keys) - set(readme_keys())))}")
     model_tables()
     settings_tables()
     return 1 if failed else 0
@@ -235,6 +238,20 @@ def model_tables():
               "\n".join(bad))
 
 
+def readme_keys():
+    """README's `set` key table: key -> its "values (default)" cell."""
+    keys, inside = {}, False
+    with open(os.path.join(TOP, "README.md"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                inside = line.strip() == "### `set` keys"
+            cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
+            if inside and len(cells) == 3 and cells[0].startswith("`"):
+                for key in re.findall(r"`([a-z-]+)`", cells[0]):
+                    keys.setdefault(key, cells[1])
+    return keys
+
+
 def settings_tables():
     """hotpath(8) and README give each setting's range and default as settings.h."""
     defs = {}
@@ -250,13 +267,7 @@ def settings_tables():
             if not m.group(1).startswith("nest,")]  # the comment's template
     check(len(sets) > 0, "include/hotpath/settings.h lists the settings")
     man = man_paragraphs(os.path.join(CLI_DIR, "hotpath.8"))
-    readme = {}
-    with open(os.path.join(TOP, "README.md"), encoding="utf-8") as f:
-        for line in f:
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if len(cells) == 3 and cells[0].startswith("`"):
-                for key in re.findall(r"`([a-z-]+)`", cells[0]):
-                    readme.setdefault(key, cells[1])
+    readme = readme_keys()
     bad = []
     for st in sets:
         rng, key = f"{st['min']}..{st['max']}", st["key"]
