@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """The CLI's documentation agrees with its tables (host side, no module).
 
@@ -12,12 +12,15 @@ tools/hotpath/main.c and set.c.  This checks against it:
     selftests/golden/show.json and stats.json (what the printer writes, as
     hotpath_golden.sh checks in the VM);
   - README's `set` key table: every key of the table;
+  - the words of the enumerated keys against the spec's enums, in order;
   - README's and model.md's model tables against include/hotpath/figures.h,
     and the range and default hotpath(8) and README give each setting of
     include/hotpath/settings.h against that list.
 Prints one "ok"/"not ok" line per check; exit 1 if any failed.
 
   scripts/cli_tables.py [HOTPATH]   (default: tools/hotpath/hotpath, built)
+
+Debian's python3: the spec is read with python3-yaml (scripts/deps.sh).
 """
 import json
 import os
@@ -202,6 +205,7 @@ def main():
               f"undocumented: {' '.join(sorted(missing))}")
     check(set(keys) <= set(readme_keys()), "README's set key table names every key of set's table",
           f"missing: {' '.join(sorted(set(keys) - set(readme_keys())))}")
+    enum_words(keys)
     model_tables()
     settings_tables()
     return 1 if failed else 0
@@ -236,6 +240,23 @@ def model_tables():
                 bad.append(f"{fig['key']}: JSON {c[json_col]}, figures.h {fig['field']}")
         check(not bad, f"{doc}'s model table gives figures.h's keys and both profiles' values",
               "\n".join(bad))
+
+
+def enum_words(keys):
+    """The words `set` takes for an enumerated key are the spec's entries, in value order."""
+    import yaml  # python3-yaml: the kernel's YNL tools need it too
+    with open(os.path.join(TOP, "Documentation", "netlink", "specs", "hotpath.yaml"),
+              encoding="utf-8") as f:
+        spec = yaml.safe_load(f)
+    enums = {d["name"]: [e["name"] if isinstance(e, dict) else e for e in d["entries"]]
+             for d in spec["definitions"] if d["type"] == "enum"}
+    bad = []
+    for key, enum in (("rx-mode", "rx-mode"), ("ctpio", "ctpio-mode"),
+                      ("timing", "timing"), ("profile", "profile")):
+        if keys.get(key) != enums.get(enum):
+            bad.append(f"{key}: set takes {keys.get(key)}, the spec's {enum} is {enums.get(enum)}")
+    check(not bad, "set's words for rx-mode, ctpio, timing and profile are the spec's enums",
+          "\n".join(bad))
 
 
 def readme_keys():
