@@ -289,6 +289,8 @@ void hp_tx_xsk_frame(struct hp_port *port, void *data, u32 len, u64 start);
 void hp_tx_kick(struct hp_port *port);
 
 /* rx.c */
+unsigned int hp_rx_pickup(struct hp_stage_sample *s, u64 done, bool busy,
+			  u64 entry, u64 pick);
 int hp_rx_poll(struct napi_struct *napi, int budget);
 int hp_rx_ring_alloc(struct hp_port *port, u32 size);
 void hp_rx_ring_free(struct hp_port *port);
@@ -325,7 +327,8 @@ void hp_xdp_uninit(struct hp_port *port);
 int hp_xdp_check_mtu(struct hp_port *port, int mtu);
 u32 hp_xdp_run(struct hp_port *port, struct bpf_prog *prog,
 	       struct hp_rx_buf *b, const struct hp_rx_cmpl *c,
-	       struct hp_xdp_poll *xp, u32 *off, u32 *len, u32 *meta);
+	       struct hp_xdp_poll *xp, bool busy, u64 entry,
+	       u32 *off, u32 *len, u32 *meta);
 u32 hp_xdp_act(struct hp_port *port, struct bpf_prog *prog,
 	       struct xdp_buff *xdp, const struct hp_rx_cmpl *c,
 	       struct hp_xdp_poll *xp, struct hp_xdp_clock *clk);
@@ -335,7 +338,8 @@ int hp_xsk_wakeup(struct net_device *dev, u32 qid, u32 flags);
 bool hp_xsk_rx_alloc(struct hp_port *port, struct hp_rx_buf *b);
 void hp_xsk_rx_free(struct hp_rx_buf *b);
 void hp_xsk_rx(struct hp_port *port, struct bpf_prog *prog, struct hp_rx_buf *b,
-	       const struct hp_rx_cmpl *c, struct hp_xdp_poll *xp);
+	       const struct hp_rx_cmpl *c, struct hp_xdp_poll *xp, bool busy,
+	       u64 entry);
 void hp_xsk_rx_end(struct hp_port *port, bool posted);
 bool hp_xsk_tx(struct hp_port *port, int budget);
 void hp_xsk_tx_completed(struct hp_port *port, u32 n);

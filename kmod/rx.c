@@ -180,8 +180,8 @@ static void hp_rx_stats(struct hp_port *port, u32 len)
  * run that an interrupt or the watchdog scheduled, entered at @entry (0:
  * none, e.g. a repoll).  Returns how many.
  */
-static unsigned int hp_rx_pickup(struct hp_stage_sample *s, u64 done,
-				 bool busy, u64 entry, u64 pick)
+unsigned int hp_rx_pickup(struct hp_stage_sample *s, u64 done, bool busy,
+			  u64 entry, u64 pick)
 {
 	if (!done || pick < done)
 		return 0;
@@ -234,16 +234,13 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 		if (prog || b->xsk) {
 			/* the NIC received it, whatever the program decides */
 			hp_rx_stats(port, c->len);
-			if (account) {
-				n = hp_rx_pickup(smp, c->done_ns, busy, entry, hp_stages_now());
-				hp_stages_record_n(port->acct, port->dev, smp, n, c->seq, c->len);
-				n = 0;
-			}
+			/* their pickup stages are recorded with the program's */
 			if (b->xsk) {
-				hp_xsk_rx(port, prog, b, c, &xp);
+				hp_xsk_rx(port, prog, b, c, &xp, busy, entry);
 				continue;
 			}
-			if (hp_xdp_run(port, prog, b, c, &xp, &off, &len, &meta) != XDP_PASS)
+			if (hp_xdp_run(port, prog, b, c, &xp, busy, entry,
+				       &off, &len, &meta) != XDP_PASS)
 				continue;
 		}
 		skb = napi_build_skb(b->data, b->truesize);

@@ -263,12 +263,18 @@ err:
  * act on: XDP_PASS with *@off, *@len and *@meta describing the frame to
  * build an skb of, or XDP_DROP (buffer still ours: it stays posted), or
  * XDP_TX / XDP_REDIRECT (the buffer is gone: b->data is NULL).
+ * With stage accounting on, the program's start also ends the frame's
+ * pickup (hp_rx_pickup(), @busy and @entry as there): one clock read for
+ * the boundary, and one record of both after acting.
  */
 u32 hp_xdp_run(struct hp_port *port, struct bpf_prog *prog,
 	       struct hp_rx_buf *b, const struct hp_rx_cmpl *c,
-	       struct hp_xdp_poll *xp, u32 *off, u32 *len, u32 *meta)
+	       struct hp_xdp_poll *xp, bool busy, u64 entry,
+	       u32 *off, u32 *len, u32 *meta)
 {
+	struct hp_stage_sample s[3];
 	struct hp_xdp_clock clk;
+	unsigned int n;
 	struct xdp_buff xdp;
 	u32 act;
 
@@ -283,9 +289,12 @@ u32 hp_xdp_run(struct hp_port *port, struct bpf_prog *prog,
 		b->data = NULL;
 	}
 	/* after acting, so the recording times neither xdp_prog nor what follows */
-	if (clk.start)
-		hp_port_stage(port, HOTPATH_STAGE_XDP_PROG, clk.end - clk.start,
-			      c->seq, c->len);
+	if (clk.start) {
+		n = hp_rx_pickup(s, c->done_ns, busy, entry, clk.start);
+		s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_XDP_PROG,
+						   clk.end - clk.start };
+		hp_stages_record_n(port->acct, port->dev, s, n, c->seq, c->len);
+	}
 	return act;
 }
 

@@ -126,7 +126,8 @@ stage_count()
 
 # only the verdict's own counter moved on hp1, and the program's run was
 # timed once per frame (the xdp_prog stage, recorded after the verdict's
-# counter: a bounded wait)
+# counter: a bounded wait), with the frame's pickup by the interrupt's NAPI
+# run (rx_irq, rx_napi: recorded with xdp_prog, no busy poller here)
 expect_only()
 {
 	local keep=$1 c got
@@ -138,6 +139,10 @@ expect_only()
 	done
 	got=$(busywait_eq 5000 $N stage_count "$NS_B" hp1 xdp_prog)
 	check_eq "$got" $N "hp1 xdp_prog stage count"
+	for c in rx_irq rx_napi; do
+		check_eq "$(stage_count "$NS_B" hp1 $c)" $N "hp1 $c stage count"
+	done
+	check_eq "$(stage_count "$NS_B" hp1 rx_busy_poll)" 0 "hp1 rx_busy_poll stage count"
 }
 
 # --- DROP -------------------------------------------------------------------

@@ -10,7 +10,8 @@
  *  - rx: the socket reports XDP_OPTIONS_ZEROCOPY; N frames sent on hp0
  *    arrive on the socket exactly once each, with the bytes sent;
  *    xsk_rx_packets +N, no fill-ring drops; the bypass path's RX stages
- *    xdp_prog and xsk_rx counted N times, the stack's rx_stack not once;
+ *    xdp_prog and xsk_rx counted N times, as is each frame's pickup
+ *    (rx_napi or rx_busy_poll), the stack's rx_stack not once;
  *  - tx: N frames written into the UMEM and put on the XSK TX ring arrive
  *    on hp0 with their bytes, N completions come back; xsk_tx_packets +N;
  *    the bypass path's TX stage xsk_tx counted N times, the stack's
@@ -89,6 +90,15 @@ static long long counter(const char *ns, const char *dev, const char *name)
 			v = x;
 	pclose(f);
 	return v;
+}
+
+/* frames @dev's NAPI runs or busy pollers picked up (their pickup stages) */
+static long long pickups(const char *ns, const char *dev)
+{
+	long long napi = counter(ns, dev, "rx_napi_count");
+	long long busy = counter(ns, dev, "rx_busy_poll_count");
+
+	return napi < 0 || busy < 0 ? -1 : napi + busy;
 }
 
 static long long param(const char *name)
@@ -402,7 +412,7 @@ TEST_F_TIMEOUT(zc, rx, 120)
 	struct xdp_options opts = {};
 	socklen_t len = sizeof(opts);
 	unsigned char seen[N] = {};
-	long long rx0, drops0, rx1, drops1, xs0, st0, xp0;
+	long long rx0, drops0, rx1, drops1, xs0, st0, xp0, pk0;
 	int got, bad = 0, i, fd = xsk_socket__fd(self->x.sock);
 
 	ASSERT_EQ(0, getsockopt(fd, SOL_XDP, XDP_OPTIONS, &opts, &len));
@@ -413,10 +423,12 @@ TEST_F_TIMEOUT(zc, rx, 120)
 	xs0 = counter(self->ns_b, "hp1", "xsk_rx_count");
 	st0 = counter(self->ns_b, "hp1", "rx_stack_count");
 	xp0 = counter(self->ns_b, "hp1", "xdp_prog_count");
+	pk0 = pickups(self->ns_b, "hp1");
 	ASSERT_LE(0, rx0);
 	ASSERT_LE(0, xs0);
 	ASSERT_LE(0, st0);
 	ASSERT_LE(0, xp0);
+	ASSERT_LE(0, pk0);
 	ASSERT_EQ(0, xsk_post_fill(&self->x, FILL_N));
 	ASSERT_EQ(0, xsk_wait_fill_taken(&self->x));
 	ASSERT_EQ(0, send_range(self, 0, N));
@@ -434,6 +446,8 @@ TEST_F_TIMEOUT(zc, rx, 120)
 	ASSERT_EQ(0, counter(self->ns_b, "hp1", "rx_stack_count") - st0);
 	/* the program's run is its own stage, timed once per frame */
 	ASSERT_EQ(N, counter(self->ns_b, "hp1", "xdp_prog_count") - xp0);
+	/* and each frame's pickup, by a NAPI run or a busy poller, once */
+	ASSERT_EQ(N, pickups(self->ns_b, "hp1") - pk0);
 	/* nothing more: exactly once */
 	ASSERT_EQ(0, xsk_receive(&self->x, self->mac_a, seen, 1, &bad, 300));
 }
