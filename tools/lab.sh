@@ -1353,7 +1353,8 @@ xdp_drop_stop()
 }
 
 # xdp_drop_pps NAME: the median of ROUNDS runs' XDP_DROP rate (packets/s) on
-# the receiving end of hotpath's pair or veth's: xdp-tools' `xdp-bench drop`
+# the receiving end of veth's pair or of hotpath's in configuration NAME
+# (CFG_SET): xdp-tools' `xdp-bench drop`
 # in native mode on hp1 / hplabv1, pktgen sending XDP_COUNT frames from the
 # peer.  The rate is the frames the driver counted dropped by the program
 # (hotpath xdp_drop, veth rx_queue_0_xdp_drops) over pktgen's run time;
@@ -1370,7 +1371,7 @@ xdp_drop_pps()
 	fi
 	[ -d /proc/net/pktgen ] || modprobe pktgen || return 1
 	for r in $(seq "$ROUNDS"); do
-		[ "$name" = veth ] || config default >/dev/null || return 1
+		[ "$name" = veth ] || config "$name" >/dev/null || return 1
 		"$IP" netns exec "$ns_rx" sh -c 'mount -t bpf bpf /sys/fs/bpf 2>/dev/null;
 			exec xdp-bench drop -m native -i 1 "$0"' "$dev_rx" > "$TMP/xd-$name-$r" 2>&1 &
 		pid=$!
@@ -1395,6 +1396,9 @@ xdp_drop_pps()
 	done | sort -n | awk -v k=$(( (ROUNDS + 1) / 2 )) 'NR == k { printf "%d\n", $1 } END { exit NR < k }'
 }
 
+# per_frame PPS: ns per frame at PPS packets/s (0 for none)
+per_frame() { [ "${1:-0}" -gt 0 ] && echo $(( 1000000000 / $1 )) || echo 0; }
+
 # The bench's configurations: hotpath's default (stats on, probes off) with
 # timing accounted, so that its software is compared with veth's, and one
 # mechanism changed at a time.
@@ -1404,7 +1408,7 @@ XDP_COUNT=${LAB_XDP_COUNT:-20000}
 
 bench_mode()
 {
-	local n pps_hp pps_veth xdp_hp xdp_veth
+	local n pps_hp pps_veth xdp_hp xdp_veth xdp_so xdp_tc
 
 	echo "=== hotpath bench: one-way p50 ratios, $COUNT datagrams of $SIZE B per run ==="
 	echo "$ROUNDS rounds of every configuration in turn; the median round of each is compared."
@@ -1424,6 +1428,10 @@ bench_mode()
 	# the bypass saving: AF_XDP zero-copy on both ends against kernel UDP
 	CFG_SET[af-xdp-zc]=${CFG_SET[default]}
 	CFG_XDP[af-xdp-zc]=zero-copy
+	# XDP_DROP's two per-frame costs veth does not have, one taken away
+	# each: the stage accounting, and the TX completion interrupt (and
+	# its NAPI run) on the sending port, which coalescing batches
+	CFG_SET[xdp-tx-coalesced]="${CFG_SET[default]} tx-usecs 200 tx-frames 64"
 	for n in $BENCH_CFGS; do CFG_BUSY[$n]=0; done
 	CFG_BUSY[busy-poll]=$BUSY_US
 	# shellcheck disable=SC2086
@@ -1440,11 +1448,18 @@ bench_mode()
 		{ fail "64 B stream"; pps_hp=0; pps_veth=0; }
 	printf '  %-10s %d packets/s received, veth %d (64 B stream of %d, median of %d)\n' \
 		stream "$pps_hp" "$pps_veth" "$STREAM_COUNT" "$ROUNDS"
-	xdp_hp=$(xdp_drop_pps default) && xdp_veth=$(xdp_drop_pps veth) ||
-		{ fail "XDP_DROP"; xdp_hp=0; xdp_veth=0; }
+	xdp_hp=$(xdp_drop_pps default) && xdp_veth=$(xdp_drop_pps veth) &&
+		xdp_so=$(xdp_drop_pps stats-off) && xdp_tc=$(xdp_drop_pps xdp-tx-coalesced) ||
+		{ fail "XDP_DROP"; xdp_hp=0; xdp_veth=0; xdp_so=0; xdp_tc=0; }
 	printf '  %-10s %d packets/s dropped by XDP, veth %d (xdp-bench drop -m native, pktgen\n' \
 		xdp-drop "$xdp_hp" "$xdp_veth"
 	printf '  %-10s %d frames of 60 B from the peer, median of %d)\n' "" "$XDP_COUNT" "$ROUNDS"
+	# on the virtual clock ns per frame are the guest's instructions per frame
+	printf '  %-10s ns per frame: hotpath %d, stats off %d, TX completions coalesced\n' \
+		"" "$(per_frame "$xdp_hp")" "$(per_frame "$xdp_so")"
+	printf '  %-10s (tx-usecs 200 tx-frames 64) %d, veth %d\n' \
+		"" "$(per_frame "$xdp_tc")" "$(per_frame "$xdp_veth")"
+	echo "# xdp-drop pps default=$xdp_hp stats-off=$xdp_so tx-coalesced=$xdp_tc veth=$xdp_veth"
 	echo
 	ratio "hotpath / veth" hotpath "${TOTAL[default]}" veth "${TOTAL[veth]}" "<= 1.10"
 	printf '  %-30s %6s  (timing enforced: %d ns, the modelled NIC waited)\n' "" "" "${TOTAL[enforced]}"
