@@ -300,6 +300,14 @@ def settings_tables():
             bad.append(f"README {key}: wants {rng} and ({st['def']}): {cell}")
     check(not bad, "hotpath(8) and README give settings.h's range and default of every setting",
           "\n".join(bad))
+    # the CTPIO mode moves ctpio-max-frame's default: both paragraphs say to what
+    ct, other = defs.get("HP_CTPIO_DEFAULT_MAX_FRAME_CT"), defs.get("HP_CTPIO_DEFAULT_MAX_FRAME")
+    wants = {"ctpio": f"({ct} in ct, otherwise {other})",
+             "ctpio-max-frame": f"(default {other}, {ct} in ct)"}
+    bad = [f"hotpath(8) {key}: wants {want}: {man.get(key, '').strip()}"
+           for key, want in wants.items() if want not in " ".join(man.get(key, "").split())]
+    check(ct is not None and other is not None and not bad,
+          "hotpath(8) gives settings.h's per-mode ctpio-max-frame defaults", "\n".join(bad))
 
 
 if __name__ == "__main__":
