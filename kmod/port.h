@@ -309,6 +309,9 @@ void hp_rx_nic_complete(struct hp_port *port, const struct hp_config *cfg,
 struct hp_xdp_poll {
 	bool redirect;		/* xdp_do_flush() at the end of the poll */
 	bool tx;		/* XDP_TX descriptors wait for the doorbell */
+	/* how the poll was entered, for the frames' pickup (hp_rx_pickup()) */
+	bool busy;
+	u64 entry;
 };
 
 /* The program's run (the xdp_prog stage); start 0: stage accounting off. */
@@ -327,19 +330,20 @@ void hp_xdp_uninit(struct hp_port *port);
 int hp_xdp_check_mtu(struct hp_port *port, int mtu);
 u32 hp_xdp_run(struct hp_port *port, struct bpf_prog *prog,
 	       struct hp_rx_buf *b, const struct hp_rx_cmpl *c,
-	       struct hp_xdp_poll *xp, bool busy, u64 entry,
-	       u32 *off, u32 *len, u32 *meta);
+	       struct hp_xdp_poll *xp, u32 *off, u32 *len, u32 *meta);
 u32 hp_xdp_act(struct hp_port *port, struct bpf_prog *prog,
 	       struct xdp_buff *xdp, const struct hp_rx_cmpl *c,
 	       struct hp_xdp_poll *xp, struct hp_xdp_clock *clk);
+void hp_xdp_record(struct hp_port *port, const struct hp_rx_cmpl *c,
+		   const struct hp_xdp_poll *xp, const struct hp_xdp_clock *clk,
+		   u64 xsk_end);
 void hp_xdp_poll_end(struct hp_port *port, struct hp_xdp_poll *xp);
 int hp_xsk_setup_pool(struct net_device *dev, struct xsk_buff_pool *pool, u16 qid);
 int hp_xsk_wakeup(struct net_device *dev, u32 qid, u32 flags);
 bool hp_xsk_rx_alloc(struct hp_port *port, struct hp_rx_buf *b);
 void hp_xsk_rx_free(struct hp_rx_buf *b);
 void hp_xsk_rx(struct hp_port *port, struct bpf_prog *prog, struct hp_rx_buf *b,
-	       const struct hp_rx_cmpl *c, struct hp_xdp_poll *xp, bool busy,
-	       u64 entry);
+	       const struct hp_rx_cmpl *c, struct hp_xdp_poll *xp);
 void hp_xsk_rx_end(struct hp_port *port, bool posted);
 bool hp_xsk_tx(struct hp_port *port, int budget);
 void hp_xsk_tx_completed(struct hp_port *port, u32 n);

@@ -210,7 +210,7 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 	u64 entry = READ_ONCE(port->rx_entry_ns) ?: READ_ONCE(port->napi_entry_ns);
 	bool account = cfg->stats_enabled;
 	struct bpf_prog *prog = rcu_dereference_bh(port->xdp_prog);
-	struct hp_xdp_poll xp = {};
+	struct hp_xdp_poll xp = { .busy = busy, .entry = entry };
 	int work = 0;
 
 	for (; r != filled && work < budget; r++, work++) {
@@ -236,11 +236,10 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 			hp_rx_stats(port, c->len);
 			/* their pickup stages are recorded with the program's */
 			if (b->xsk) {
-				hp_xsk_rx(port, prog, b, c, &xp, busy, entry);
+				hp_xsk_rx(port, prog, b, c, &xp);
 				continue;
 			}
-			if (hp_xdp_run(port, prog, b, c, &xp, busy, entry,
-				       &off, &len, &meta) != XDP_PASS)
+			if (hp_xdp_run(port, prog, b, c, &xp, &off, &len, &meta) != XDP_PASS)
 				continue;
 		}
 		skb = napi_build_skb(b->data, b->truesize);

@@ -259,22 +259,38 @@ err:
 }
 
 /*
+ * After acting on the verdict for completion @c, with stage accounting on
+ * (@clk->start set): one record of the frame's pickup, which the program's
+ * start ended (one clock read for the boundary), the program's run
+ * (xdp_prog) and, if @xsk_end, the hand-off to an AF_XDP socket that
+ * followed it (xsk_rx, ending at @xsk_end).
+ */
+void hp_xdp_record(struct hp_port *port, const struct hp_rx_cmpl *c,
+		   const struct hp_xdp_poll *xp, const struct hp_xdp_clock *clk,
+		   u64 xsk_end)
+{
+	struct hp_stage_sample s[4];
+	unsigned int n;
+
+	n = hp_rx_pickup(s, c->done_ns, xp->busy, xp->entry, clk->start);
+	s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_XDP_PROG, clk->end - clk->start };
+	if (xsk_end)
+		s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_XSK_RX, xsk_end - clk->end };
+	hp_stages_record_n(port->acct, port->dev, s, n, c->seq, c->len);
+}
+
+/*
  * The native path: run @prog on the page buffer @b.  Returns the verdict to
  * act on: XDP_PASS with *@off, *@len and *@meta describing the frame to
  * build an skb of, or XDP_DROP (buffer still ours: it stays posted), or
  * XDP_TX / XDP_REDIRECT (the buffer is gone: b->data is NULL).
- * With stage accounting on, the program's start also ends the frame's
- * pickup (hp_rx_pickup(), @busy and @entry as there): one clock read for
- * the boundary, and one record of both after acting.
+ * Its stages are recorded after acting (hp_xdp_record()).
  */
 u32 hp_xdp_run(struct hp_port *port, struct bpf_prog *prog,
 	       struct hp_rx_buf *b, const struct hp_rx_cmpl *c,
-	       struct hp_xdp_poll *xp, bool busy, u64 entry,
-	       u32 *off, u32 *len, u32 *meta)
+	       struct hp_xdp_poll *xp, u32 *off, u32 *len, u32 *meta)
 {
-	struct hp_stage_sample s[3];
 	struct hp_xdp_clock clk;
-	unsigned int n;
 	struct xdp_buff xdp;
 	u32 act;
 
@@ -289,12 +305,8 @@ u32 hp_xdp_run(struct hp_port *port, struct bpf_prog *prog,
 		b->data = NULL;
 	}
 	/* after acting, so the recording times neither xdp_prog nor what follows */
-	if (clk.start) {
-		n = hp_rx_pickup(s, c->done_ns, busy, entry, clk.start);
-		s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_XDP_PROG,
-						   clk.end - clk.start };
-		hp_stages_record_n(port->acct, port->dev, s, n, c->seq, c->len);
-	}
+	if (clk.start)
+		hp_xdp_record(port, c, xp, &clk, 0);
 	return act;
 }
 

@@ -274,19 +274,15 @@ static void hp_xsk_rx_pass(struct hp_port *port, struct xdp_buff *xdp,
 /*
  * NAPI: the engine wrote completion @c into the UMEM frame of @b.  The
  * frame leaves the ring whatever the verdict (the refill posts another).
- * @busy and @entry say how the poll was entered, for the frame's pickup
- * stages (hp_rx_pickup()).
  */
 void hp_xsk_rx(struct hp_port *port, struct bpf_prog *prog, struct hp_rx_buf *b,
-	       const struct hp_rx_cmpl *c, struct hp_xdp_poll *xp, bool busy,
-	       u64 entry)
+	       const struct hp_rx_cmpl *c, struct hp_xdp_poll *xp)
 {
 	struct xdp_buff *xdp = b->xsk;
-	struct hp_stage_sample s[4];
+	struct hp_stage_sample s[2];
 	struct hp_xdp_clock clk;
 	unsigned int n;
 	u64 end = 0;
-	u32 act;
 
 	b->xsk = NULL;
 	b->data = NULL;
@@ -294,15 +290,15 @@ void hp_xsk_rx(struct hp_port *port, struct bpf_prog *prog, struct hp_rx_buf *b,
 	hp_compat_xsk_sync_for_cpu(xdp, port->xsk_pool);
 	if (!prog) {
 		if (hp_port_cfg(port)->stats_enabled) {
-			n = hp_rx_pickup(s, c->done_ns, busy, entry, hp_stages_now());
+			n = hp_rx_pickup(s, c->done_ns, xp->busy, xp->entry,
+					 hp_stages_now());
 			hp_stages_record_n(port->acct, port->dev, s, n, c->seq, c->len);
 		}
 		hp_xsk_rx_pass(port, xdp, c);
 		return;
 	}
 
-	act = hp_xdp_act(port, prog, xdp, c, xp, &clk);
-	switch (act) {
+	switch (hp_xdp_act(port, prog, xdp, c, xp, &clk)) {
 	case XDP_REDIRECT:
 		/* xsk_rx: the redirect onto the socket's RX ring, after the program */
 		if (clk.start)
@@ -316,17 +312,8 @@ void hp_xsk_rx(struct hp_port *port, struct bpf_prog *prog, struct hp_rx_buf *b,
 		xsk_buff_free(xdp);
 		break;
 	}
-	/*
-	 * The program's start ends the pickup: one clock read for the
-	 * boundary, one record of the frame's stages after acting.
-	 */
-	if (!clk.start)
-		return;
-	n = hp_rx_pickup(s, c->done_ns, busy, entry, clk.start);
-	s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_XDP_PROG, clk.end - clk.start };
-	if (end)
-		s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_XSK_RX, end - clk.end };
-	hp_stages_record_n(port->acct, port->dev, s, n, c->seq, c->len);
+	if (clk.start)
+		hp_xdp_record(port, c, xp, &clk, end);
 }
 
 /*
