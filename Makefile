@@ -12,6 +12,8 @@ KERNELS	?= 6.1 6.12
 TESTS	?=
 # Run the whole check this many times in a row (flake hunting).
 REPEAT	?= 1
+# LOAD=1: run the check while stress-ng keeps every host core busy.
+LOAD	?= 0
 # The VM clock of `make demo`/`make bench`: virtual (instruction counting,
 # reproducible) or real (the host's time).  `make check` picks per test.
 CLOCK	?= virtual
@@ -71,7 +73,7 @@ selftests: $(KSFT_DIR)/lib.mk
 # Every test on every kernel in QEMU; ends with "N passed, N failed".
 check:
 	$(TOP)/scripts/check.sh --kernels "$(KERNELS)" $(if $(TESTS),--tests "$(TESTS)") \
-		--repeat "$(REPEAT)"
+		--repeat "$(REPEAT)" $(if $(filter 1,$(LOAD)),--load)
 
 # The debug-kernel lane: linux-source-6.1 built with KASAN, KFENCE, lockdep,
 # PROVE_RCU, DEBUG_OBJECTS, kmemleak, UBSAN and DEBUG_NET

@@ -10,21 +10,28 @@
 # with the line "N passed, N failed" summed over the kernels; exits non-zero
 # on any failure.
 #
-#   scripts/check.sh [--kernels "6.1 6.12"] [--tests "NAME..."] [--repeat N]
+#   scripts/check.sh [--kernels "6.1 6.12"] [--tests "NAME..."] [--repeat N] [--load]
 #
 # --repeat N runs the whole set N times in a row (a flake shows up as a
 # failed run); the summary lists every run with its time.
+# --load runs it all while a competing process keeps every host core busy
+# (stress-ng --cpu NPROC at normal priority), as a shared CI machine may:
+# the vCPUs then get about half the time they would, so a test that races
+# its own background program, or bounds a time by the host's speed, fails
+# here first.  The summary ends with every test's time per kernel and clock.
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 KERNELS="6.1 6.12"
 TESTS=
 REPEAT=1
+LOAD=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernels) KERNELS=$2; shift 2 ;;
 	--tests) TESTS=$2; shift 2 ;;
 	--repeat) REPEAT=$2; shift 2 ;;
+	--load) LOAD=1; shift ;;
 	*) echo "check.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -45,6 +52,80 @@ case $REPEAT in
 ''|*[!0-9]*|0) echo "check: --repeat needs a positive number, not '$REPEAT'" >&2; exit 2 ;;
 esac
 
+# The competing load: its own process group, ended with this script.
+LOAD_PID=
+stop_load()
+{
+	[ -n "$LOAD_PID" ] || return 0
+	kill -- -"$LOAD_PID" 2>/dev/null
+	wait "$LOAD_PID" 2>/dev/null
+	LOAD_PID=
+}
+if [ "$LOAD" = 1 ]; then
+	command -v stress-ng > /dev/null || { echo "check: --load needs stress-ng"; exit 2; }
+	setsid stress-ng --cpu "$(nproc)" --quiet > /dev/null 2>&1 &
+	LOAD_PID=$!
+	trap stop_load EXIT
+	trap 'stop_load; exit 130' INT TERM
+	echo "==== host load: stress-ng --cpu $(nproc) (pid $LOAD_PID) for the whole check ===="
+fi
+
+# Every test's wall time, from the "# hotpath-vm: took N s" line the VM's
+# init writes after each result: TIME[test|lane], lanes in LANES's order.
+declare -A TIME=()
+LANES=()
+TESTS_SEEN=()
+record_times()
+{
+	local lane=$1 ktap=$2 t secs verdict
+
+	[ -f "$ktap" ] || return 0
+	LANES+=("$lane")
+	while read -r t secs verdict; do
+		[ -n "${TIME[$t|_]:-}" ] || { TESTS_SEEN+=("$t"); TIME[$t|_]=1; }
+		TIME[$t|$lane]=$secs$verdict
+	done < <(awk '/^(ok|not ok) [0-9]+ / {
+			l = $0; sub(/ # .*/, "", l); n = split(l, w, " "); t = w[n]
+			v = ($1 == "not") ? "!" : ""
+			if ($0 ~ /# SKIP/) v = "s"
+			next_t = 1; next }
+		next_t && /^# hotpath-vm: took / { print t, $4, v; next_t = 0 }' "$ktap")
+}
+
+print_times()
+{
+	local t l v row sum
+
+	[ ${#LANES[@]} -gt 0 ] || return 0
+	echo
+	echo "==== per-test wall time, seconds (! failed, s skipped) ===="
+	printf '%-30s' test
+	printf ' %14s' "${LANES[@]}"
+	echo
+	for t in "${TESTS_SEEN[@]}"; do
+		row=$(printf '%-30s' "$t")
+		sum=0
+		for l in "${LANES[@]}"; do
+			v=${TIME[$t|$l]:--}
+			row+=$(printf ' %14s' "$v")
+			[ "$v" = - ] || sum=$((sum + ${v//[^0-9]/}))
+		done
+		echo "$sum $row"
+	done | sort -k1,1nr | cut -d' ' -f2-
+	printf '%-30s' total
+	for l in "${LANES[@]}"; do
+		sum=0
+		for t in "${TESTS_SEEN[@]}"; do
+			v=${TIME[$t|$l]:-}
+			v=${v//[^0-9]/}
+			[ -z "$v" ] || sum=$((sum + v))
+		done
+		printf ' %14s' "$sum"
+	done
+	echo
+}
+
+check_start=$(date +%s)
 total_pass=0 total_fail=0 total_skip=0
 summary=()
 for ((run = 1; run <= REPEAT; run++)); do
@@ -100,6 +181,7 @@ for ((run = 1; run <= REPEAT; run++)); do
 				f=$((f + rf))
 				[ "$rf" = 0 ] || status=fail
 			fi
+			record_times "$tag$series $clock" "$out/ktap.txt"
 			total_pass=$((total_pass + p))
 			total_fail=$((total_fail + f))
 			total_skip=$((total_skip + s))
@@ -110,9 +192,12 @@ for ((run = 1; run <= REPEAT; run++)); do
 	[ "$REPEAT" = 1 ] || summary+=("${tag}took $(( $(date +%s) - run_start ))s")
 done
 
+print_times
 echo
 echo "==== summary ===="
 printf '%s\n' "${summary[@]}"
+[ "$LOAD" = 0 ] || echo "under load: stress-ng --cpu $(nproc); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "took $(( $(date +%s) - check_start )) s"
 [ "$total_skip" = 0 ] || echo "($total_skip skipped)"
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" = 0 ]
