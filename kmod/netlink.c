@@ -2,7 +2,8 @@
 /*
  * The "hotpath" generic netlink family: port configuration get/dump/set,
  * stage statistics get/dump/reset and the "config" multicast group.  The
- * protocol is specified in include/uapi/linux/hotpath.h.
+ * protocol is specified in Documentation/netlink/specs/hotpath.yaml (YNL);
+ * include/uapi/linux/hotpath.h is generated from it (make regen).
  *
  * Every handler runs under RTNL: the port configuration is RTNL-protected on
  * the writer side, and RTNL also keeps the ports from going away or moving

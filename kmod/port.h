@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * struct hp_port: the private data of a hotpath net_device, shared by the
- * datapath files (device.c, tx.c, rx.c, irq.c) and by nothing else; the
- * rest of the module goes through device.h.
+ * datapath files (device.c, tx.c, rx.c, irq.c, xdp.c, xsk.c) and the two
+ * that reach into a port's state for the control plane (tstamp.c, the
+ * stamping configuration; fault.c, the injection knobs) and by nothing
+ * else; the rest of the module goes through device.h.
  *
  * Who writes what (the datapath takes no locks of its own):
  *  - TX ring: descriptors and @prod are written by this port's xmit, which
@@ -338,6 +340,8 @@ void hp_xdp_record(struct hp_port *port, const struct hp_rx_cmpl *c,
 		   const struct hp_xdp_poll *xp, const struct hp_xdp_clock *clk,
 		   u64 xsk_end);
 void hp_xdp_poll_end(struct hp_port *port, struct hp_xdp_poll *xp);
+
+/* xsk.c */
 int hp_xsk_setup_pool(struct net_device *dev, struct xsk_buff_pool *pool, u16 qid);
 int hp_xsk_wakeup(struct net_device *dev, u32 qid, u32 flags);
 bool hp_xsk_rx_alloc(struct hp_port *port, struct hp_rx_buf *b);

@@ -15,7 +15,9 @@ tools/hotpath/main.c and set.c.  This checks against it:
   - the words of the enumerated keys against the spec's enums, in order;
   - README's and model.md's model tables against include/hotpath/figures.h,
     and the range and default hotpath(8) and README give each setting of
-    include/hotpath/settings.h against that list.
+    include/hotpath/settings.h against that list;
+  - README's orientation: the stage count and the stage table against
+    kmod/stage_list.h, the layout table's kmod/ row against the files there.
 Prints one "ok"/"not ok" line per check; exit 1 if any failed.
 
   scripts/cli_tables.py [HOTPATH]   (default: tools/hotpath/hotpath, built)
@@ -208,7 +210,43 @@ def main():
     enum_words(keys)
     model_tables()
     settings_tables()
+    orientation()
     return 1 if failed else 0
+
+
+def readme_section(title):
+    """The lines of README's section headed exactly TITLE (any level)."""
+    out, inside = [], False
+    with open(os.path.join(TOP, "README.md"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                inside = line.lstrip("#").strip() == title
+                continue
+            if inside:
+                out.append(line.rstrip("\n"))
+    return out
+
+
+def orientation():
+    """README's stage count, stage table and kmod/ layout row are the tree's."""
+    with open(os.path.join(TOP, "kmod", "stage_list.h"), encoding="utf-8") as f:
+        stages = re.findall(r"^\s*S\(\w+,\s*(\w+),", f.read(), re.M)
+    check(len(stages) > 0, "kmod/stage_list.h lists the stages")
+    text = readme_section("Stages")
+    count = re.search(r"split into (\d+) stages", " ".join(text))
+    check(count is not None and int(count.group(1)) == len(stages),
+          f"README's Stages section counts the {len(stages)} stages of stage_list.h",
+          f"README says: {count.group(0) if count else 'no count'}")
+    table = [m.group(1) for line in text if (m := re.match(r"\|\s*`([a-z_]+)`\s*\|", line))]
+    check(table == stages, "README's stage table names stage_list.h's stages, in order",
+          f"stage_list.h: {' '.join(stages)}\nREADME:       {' '.join(table)}")
+    row = next((line for line in readme_section("Layout") if line.startswith("| `kmod/` |")), "")
+    named = set(re.findall(r"`([a-z_]+\.[ch])`", row))
+    files = {f for f in os.listdir(os.path.join(TOP, "kmod"))
+             if f.endswith(".c") and not f.endswith(".mod.c")}
+    files |= {f for f in os.listdir(os.path.join(TOP, "kmod")) if f == "port.h"}
+    check(files <= named, "README's layout table names every kmod/*.c file (and port.h)",
+          differ(files, named & files, "kmod/", "README's layout"))
 
 
 def model_tables():
