@@ -334,18 +334,35 @@ static void hp_device_free(struct net_device *dev)
 	port->stats = NULL;
 }
 
+/*
+ * A larger MTU while up makes the posted buffers too small: quiesce the ring
+ * like ndo_stop (frames waiting are dropped, counted), post buffers of the
+ * new size, resume.  If none can be posted the change fails and the old MTU
+ * stays, so the error the caller sees changed nothing it can see; NAPI
+ * refills the emptied ring once resumed.
+ */
 static int hp_device_change_mtu(struct net_device *dev, int new_mtu)
 {
+	struct hp_port *port = hp_port(dev);
 	int old_mtu = dev->mtu;
 	int err;
 
-	err = hp_xdp_check_mtu(hp_port(dev), new_mtu);
+	ASSERT_RTNL();
+	err = hp_xdp_check_mtu(port, new_mtu);
 	if (err)
 		return err;
+	if (new_mtu <= old_mtu || !netif_running(dev)) {
+		WRITE_ONCE(dev->mtu, new_mtu);
+		return 0;
+	}
+	hp_rx_ring_quiesce(port);
+	/* hp_rx_ring_open() sizes the buffers from dev->mtu */
 	WRITE_ONCE(dev->mtu, new_mtu);
-	if (new_mtu > old_mtu && netif_running(dev))
-		return hp_rx_ring_restart(hp_port(dev));
-	return 0;
+	err = hp_rx_ring_open(port);
+	if (err)
+		WRITE_ONCE(dev->mtu, old_mtu);
+	hp_rx_ring_resume(port);
+	return err;
 }
 
 static int hp_device_get_iflink(const struct net_device *dev)

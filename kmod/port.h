@@ -297,7 +297,6 @@ int hp_rx_poll(struct napi_struct *napi, int budget);
 int hp_rx_ring_alloc(struct hp_port *port, u32 size);
 void hp_rx_ring_free(struct hp_port *port);
 int hp_rx_ring_open(struct hp_port *port);
-int hp_rx_ring_restart(struct hp_port *port);
 void hp_rx_ring_quiesce(struct hp_port *port);
 void hp_rx_ring_resume(struct hp_port *port);
 void hp_rx_drain(struct hp_port *port);

@@ -386,23 +386,8 @@ int hp_rx_ring_open(struct hp_port *port)
 }
 
 /*
- * The MTU grew while up: the posted buffers are too small.  Quiesce the
- * ring like ndo_stop (frames waiting are dropped, counted), post buffers of
- * the new size, resume.  RTNL held, dev->mtu already set.
- */
-int hp_rx_ring_restart(struct hp_port *port)
-{
-	int err;
-
-	hp_rx_ring_quiesce(port);
-	err = hp_rx_ring_open(port);
-	hp_rx_ring_resume(port);
-	return err;
-}
-
-/*
- * The first half of a ring change while up (MTU, AF_XDP pool): the peer's
- * engine kept out, NAPI disabled, the ring drained.  RTNL held.
+ * The first half of a ring change while up (a larger MTU, an AF_XDP pool):
+ * the peer's engine kept out, NAPI disabled, the ring drained.  RTNL held.
  */
 void hp_rx_ring_quiesce(struct hp_port *port)
 {

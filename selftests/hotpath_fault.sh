@@ -3,7 +3,8 @@
 #
 # Fault injection (/sys/kernel/debug/hotpath/, kmod/fault.c):
 #  - a failed first RX buffer allocation fails ndo_open with ENOMEM, is
-#    counted once, and the next open works;
+#    counted once, and the next open works; on a larger MTU while up it
+#    fails the change the same way and the old MTU stays;
 #  - RX buffer allocations failing under traffic: each failure counted
 #    (rx_alloc_fails), every frame received or dropped by reason (hp1
 #    rx_packets + rx_ring_drops = hp0 tx_packets), then traffic recovers;
@@ -16,7 +17,7 @@
 source "$(dirname "$0")/lib.sh"
 
 require_root
-require_cmd ethtool
+require_cmd ethtool jq ping
 
 XFER=$(hp_helper hp_xfer)
 SEND=$(hp_helper tech_send)
@@ -33,6 +34,7 @@ stat_a() { hp_ethtool_stat "$NS_A" hp0 "$1"; }
 stat_b() { hp_ethtool_stat "$NS_B" hp1 "$1"; }
 # both ports draw from the module-wide budget
 alloc_fails() { echo $(($(stat_a rx_alloc_fails) + $(stat_b rx_alloc_fails))); }
+mtu_b() { ip -n "$NS_B" -j link show hp1 | jq '.[0].mtu'; }
 udp_errors() { echo $(($(hp_netstat "$NS_B" Udp:RcvbufErrors) + $(hp_netstat "$NS_B" Udp:InErrors))); }
 
 hp_mod_load pairs=1 || hp_fail "insmod failed"
@@ -88,6 +90,37 @@ test_open_enomem()
 	hp_pair_quiet
 	check_err $? "cannot quiet the link again"
 	log_test "failed RX allocation at open: ENOMEM, counted, next open works"
+}
+
+# A larger MTU while up reposts the RX ring (device.c); when no buffer of the
+# new size can be posted, the change fails and the old MTU stays.
+test_mtu_enomem()
+{
+	local f0 out
+
+	RET=0
+	f0=$(stat_b rx_alloc_fails)
+	set_knob fail_rx_alloc 1
+	out=$(ip -n "$NS_B" link set hp1 mtu 9000 2>&1)
+	check_fail $? "hp1 took MTU 9000 with its first RX allocation failing"
+	log_info "ip link set hp1 mtu 9000: $out"
+	[[ $out == *"Cannot allocate memory"* ]]
+	check_err $? "error is not ENOMEM: '$out'"
+	check_eq "$(knob fail_rx_alloc)" 0 "fail_rx_alloc left"
+	check_eq "$(($(stat_b rx_alloc_fails) - f0))" 1 "hp1 rx_alloc_fails"
+	check_eq "$(mtu_b)" 1500 "hp1's MTU after the failed change"
+	# the emptied ring is refilled by NAPI: traffic flows
+	run_cmd ip netns exec "$NS_A" ping -c 3 -W 5 "$IP4_B"
+	check_err $? "no ping through hp1 after the failed MTU change"
+
+	run_cmd ip -n "$NS_B" link set hp1 mtu 9000
+	check_err $? "second MTU change failed"
+	check_eq "$(mtu_b)" 9000 "hp1's MTU after the second change"
+	run_cmd ip netns exec "$NS_A" ping -c 3 -W 5 "$IP4_B"
+	check_err $? "no ping through hp1 at MTU 9000"
+	run_cmd ip -n "$NS_B" link set hp1 mtu 1500
+	check_err $? "MTU back to 1500 failed"
+	log_test "failed RX repost on a larger MTU: ENOMEM, counted, the old MTU stays"
 }
 
 test_rx_alloc_traffic()
@@ -243,6 +276,7 @@ test_teardown_held()
 }
 
 test_open_enomem
+test_mtu_enomem
 test_rx_alloc_traffic
 test_tx_delay_paced
 test_tx_delay_full_ring
