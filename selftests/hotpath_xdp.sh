@@ -16,7 +16,8 @@
 # - MTU rules: no attach above the single-buffer bound (extack), no MTU
 #   above it while attached;
 # - xdp-tools' xdp-bench drop, pass, tx, redirect and redirect-map in native
-#   mode on hp1: the same exact counts while it runs, detached after.
+#   mode on hp1: the same exact counts while it runs, frames sent once its
+#   baseline is read and counted by its samples, detached after.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -254,21 +255,48 @@ check_err $? "MTU back to 1500"
 log_test "MTU: attach refused above 3500 (extack), MTU capped while attached"
 
 # --- xdp-bench (xdp-tools) in native mode -------------------------------------
+# What xdp-bench (1.3) guarantees: after attaching it reads its counters once
+# as the baseline, then every interval (-i 1) reads them again and prints one
+# sample line ("Summary" or "hp1->hp2", then "N rx/s") with the difference;
+# SIGINT ends it without a last sample, and its closing summary ("Packets
+# received") is the sum of the printed samples' rx/s, printed only when
+# nonzero.  So frames that arrive before the baseline is read (after the
+# attach) count in no sample, and frames after the last sample neither: the
+# test sends only once a first sample line is out (the baseline was read),
+# and stops it only once a sample line shows the frames.  Its stdout goes to
+# a file, so it is line buffered (stdbuf) for the lines to show as printed.
+
+# bench_samples: sample lines xdp-bench printed so far
+bench_samples()
+{
+	grep -c ' rx/s ' "$TMP/bench"
+}
+
+# bench_counted: a sample line with a nonzero rx/s
+bench_counted()
+{
+	grep -qE '[^0-9][1-9][0-9,]* rx/s ' "$TMP/bench"
+}
+
 # bench CMD ARGS...: xdp-bench CMD ARGS on hp1 while N frames come.  In the
 # namespace's own /sys, with a bpffs there (libxdp wants one).  SIGINT ends
 # it (sig_default undoes the background job's ignored SIGINT; ip netns exec,
-# sh and sig_default exec it: $! is its pid).
+# sh, sig_default and stdbuf exec it: $! is its pid).
 bench()
 {
 	local cmd=$1; shift
 
 	detach >/dev/null
+	echo "COMMAND: xdp-bench $cmd $* -i 1 (in $NS_B, background)"
 	# "$IP", not the ip function: a function in the background is a subshell
-	"$IP" netns exec "$NS_B" sh -c 'mount -t bpf bpf /sys/fs/bpf && exec "$0" xdp-bench "$@"' \
+	"$IP" netns exec "$NS_B" sh -c 'mount -t bpf bpf /sys/fs/bpf && exec "$0" stdbuf -oL xdp-bench "$@"' \
 		"$SIGDFL" "$cmd" "$@" -i 1 >"$TMP/bench" 2>&1 &
 	BENCH_PID=$!
 	busywait_eq 10000 1 xdp_mode "$NS_B" hp1 >/dev/null
 	check_err $? "xdp-bench $cmd did not attach natively: $(tr -d '\0' < "$TMP/bench")"
+	# its baseline is read before its first sample line (1 s later)
+	busywait_ge 10000 1 bench_samples >/dev/null
+	check_err $? "xdp-bench $cmd printed no sample line: $(tr -d '\0' < "$TMP/bench")"
 	send_n
 	check_err $? "send"
 }
@@ -279,13 +307,17 @@ bench_gone()
 	! grep -qE 'State:.*[RSD]' "/proc/$BENCH_PID/status" 2>/dev/null
 }
 
-# bench_end: stop it; it printed its closing summary and detached.  (Its own
-# packet count is the sum of its 1 s samples, the last partial one may be
-# missing: the exact counts are the driver's, checked before.)
+# bench_end: once a sample shows the frames (the program counted them before
+# the driver's counters, checked before, moved: at most an interval and the
+# print), stop it; it printed its closing summary and detached.  (Its own
+# count is a sum of rates over about 1 s each, not exact: the exact counts
+# are the driver's.)
 bench_end()
 {
 	local rc
 
+	busywait 10000 bench_counted
+	check_err $? "no xdp-bench sample counted the frames"
 	kill -INT "$BENCH_PID" 2>/dev/null
 	busywait 10000 bench_gone >/dev/null || {
 		echo "    xdp-bench still running: $(grep -E 'State|Sig' /proc/$BENCH_PID/status | tr '\n' ' ')"
@@ -293,9 +325,9 @@ bench_end()
 	}
 	wait "$BENCH_PID" 2>/dev/null
 	rc=$?
-	grep -v '^Summary' "$TMP/bench" | tr -d '\0' | sed 's/^/    /'
+	tr -d '\0' < "$TMP/bench" | sed 's/^/    /'
 	check_eq "$rc" 0 "xdp-bench exit status after SIGINT"
-	grep -qE "Packets received +: +[0-9]+" "$TMP/bench"
+	grep -qE "Packets received +: +[1-9]" "$TMP/bench"
 	check_err $? "xdp-bench printed no closing summary"
 	busywait_eq 5000 "" xdp_mode "$NS_B" hp1 >/dev/null
 	check_err $? "xdp-bench left a program on hp1"
