@@ -19,7 +19,7 @@
 #   interrupt for (0, 1), (0, 8) and (50, 0) alike;
 # - ping-pong, one frame at a time, (rx-usecs 50, rx-frames 0): one
 #   interrupt per frame, each after the 50 us timer: rx_irq's minimum (and
-#   mean) >= 50 us; with (0, 1) rx_irq's mean stays below it.  The echo
+#   mean) >= 50 us; with (0, 1) rx_irq's minimum is below it.  The echo
 #   goes back over a third pair (hp4 -> hp5), so that hp1 never transmits:
 #   a TX completion would run hp1's NAPI (shared by both vectors, as on
 #   sfc) and pick a frame up before its timer.
@@ -215,11 +215,15 @@ reset_all
 hp_pingpong $N $SIZE
 check_err $? "ping-pong failed"
 expect_irqs $N "rx-usecs 0 rx-frames 1, ping-pong" $N
-# The median, not the mean: one descheduled vCPU must not fail the test.
+# The minimum: no wait means some frame is picked up in less than the 50 us
+# timer, however the host scheduled the vCPUs; the median is not bounded on
+# a loaded host (a vCPU the host preempts delays the interrupt of every
+# frame that arrives meanwhile, half of them if it runs half the time).
+min=$(hp_stage "$NS_B" "$DEV_B" rx_irq min_ns)
 p50=$(hp_stage "$NS_B" "$DEV_B" rx_irq p50_ns)
-echo "    rx_irq p50 $p50 ns"
-[ "${p50:-50000}" -lt 50000 ]
-check_err $? "rx_irq p50 $p50 ns without coalescing not below 50 us"
-log_test "no coalescing: rx_irq p50 below the 50 us wait"
+echo "    rx_irq min $min ns, p50 $p50 ns"
+[ "${min:-50000}" -lt 50000 ]
+check_err $? "rx_irq min $min ns without coalescing not below 50 us"
+log_test "no coalescing: rx_irq min below the 50 us wait"
 
 exit "$EXIT_STATUS"
