@@ -397,8 +397,9 @@ hp_reset_both()
 
 # hp_pingpong COUNT SIZE [SERVER_BUSY CLIENT_BUSY WARMUP [RESET_CMD]]: COUNT
 # round trips of SIZE-byte datagrams NS_A -> NS_B -> NS_A, one in flight
-# (stages_pingpong); with BUSY (SO_BUSY_POLL us) for the server and the
-# client, and WARMUP round trips before the client runs RESET_CMD.
+# (stages_pingpong); with BUSY (SO_BUSY_POLL us, non-zero: each receive
+# busy polls until its datagram is there) for the server and the client, and
+# WARMUP round trips before the client runs RESET_CMD.
 hp_pingpong()
 {
 	local count=$1 size=$2 sargs=("$1") cargs=("$1" "$2") rc
