@@ -180,6 +180,10 @@ test_standalone_server()
 		> "$srv_out" 2>&1 &
 	pid=$!
 	hp_defer kill "$pid"
+	# the client's HELLO retries end after 10 s: start it once the server
+	# is bound, not on the guess that the server starts within them
+	hp_wait_listen "$NS_B" u 9001
+	check_err $? "server not bound to port 9001"
 	bench "$NS_A" client "$IP4_B" --port 9001 --count 50 --timeout 2000
 	check_err $? "hotpath-bench client failed"
 	grep -q '^rtt  *50  *0 ' <<< "$OUT"
