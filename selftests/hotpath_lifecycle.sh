@@ -29,7 +29,8 @@ test_rmmod_under_traffic()
 	srv=$!
 	ip netns exec "$NS_B" "$XFER" udp-server 6002 1000000000 60000 >/dev/null 2>&1 &
 	hp_defer kill $srv $!
-	hp_wait_listen "$NS_B" t 6001
+	hp_wait_listen "$NS_B" t 6001 && hp_wait_listen "$NS_B" u 6002
+	check_err $? "servers not bound to TCP 6001 and UDP 6002"
 	ip netns exec "$NS_A" "$XFER" tcp-client "$IP4_B" 6001 100000000000 >/dev/null 2>&1 &
 	tcp=$!
 	ip netns exec "$NS_A" "$XFER" udp-flood "$IP4_B" 6002 60 256 >/dev/null 2>&1 &
