@@ -54,6 +54,11 @@ test_dump()
 	log_test "dump of $PAIRS pairs is complete"
 }
 
+hotpath_rx_usecs()
+{
+	hotpath -j show "$1" | jq -r '.[0].coalesce.rx_usecs'
+}
+
 test_dump_under_changes()
 {
 	local n=0 push
@@ -68,6 +73,10 @@ test_dump_under_changes()
 		done
 	) &
 	FLIP_PID=$!
+	# dump once the flipper changes settings (its second round sets
+	# rx-usecs 1), and it must still run after the dumps: they overlapped
+	busywait_ge 10000 1 hotpath_rx_usecs hp5 >/dev/null
+	check_err $? "the flipper changed nothing"
 	check_dumps "under changes" 20
 	kill -0 "$FLIP_PID" 2>/dev/null
 	check_err $? "the flipper died"
