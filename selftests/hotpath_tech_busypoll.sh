@@ -128,13 +128,9 @@ reset_all
 # frames arrived since the last: every switch falls in the stream and
 # traffic flows between any two, however the host schedules the vCPUs.
 # The server checks every datagram and stops 5 s after the last.
-echo "COMMAND: ip netns exec $NS_B hp_xfer udp-server $PORT $((1 << 24)) 5000 &"
-ip netns exec "$NS_B" "$XFER" udp-server $PORT $((1 << 24)) 5000 >"$TMP/server" 2>&1 &
-SERVER=$!
+hp_bg SERVER "$TMP/server" "$NS_B" "$XFER" udp-server $PORT $((1 << 24)) 5000
 hp_wait_listen "$NS_B" u $PORT
-echo "COMMAND: ip netns exec $NS_A hp_xfer udp-client $IP4_B $PORT $((1 << 24)) 100 &"
-ip netns exec "$NS_A" "$XFER" udp-client "$IP4_B" $PORT $((1 << 24)) 100 >"$TMP/client" 2>&1 &
-CLIENT=$!
+hp_bg CLIENT "$TMP/client" "$NS_A" "$XFER" udp-client "$IP4_B" $PORT $((1 << 24)) 100
 mode=interrupt
 rx=$(hp_stat "$NS_B" "$DEV_B" rx_packets)
 for ((flips = 0; flips < FLIPS; flips++)); do

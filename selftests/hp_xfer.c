@@ -217,6 +217,8 @@ static int udp_client(const char *addr, int port, uint32_t count, uint32_t size,
 	static unsigned char buf[MAX_DGRAM];
 	struct sockaddr_storage ss;
 	uint32_t seq, sent = 0;
+	struct sigaction sa;
+	sigset_t term;
 	socklen_t len;
 	int fd;
 
@@ -234,10 +236,19 @@ static int udp_client(const char *addr, int port, uint32_t count, uint32_t size,
 		die("SO_SNDBUFFORCE");
 	if (connect(fd, (struct sockaddr *)&ss, len))
 		die("connect");
-	signal(SIGTERM, client_on_term);
+	/* no SA_RESTART: a send() blocked on a full send buffer returns */
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = client_on_term;
+	sa.sa_flags = 0;
+	sigaction(SIGTERM, &sa, NULL);
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_UNBLOCK, &term, NULL);
 	for (seq = 0; seq < count && !client_stop; seq++) {
 		make_dgram(buf, seq, size);
 		if (send(fd, buf, size, 0) != (ssize_t)size) {
+			if (errno == EINTR && client_stop)
+				break;
 			perror("send");
 			break;
 		}

@@ -202,6 +202,20 @@ hp_defer()
 	HP_DEFERRED+=("$(printf '%q ' "$@")")
 }
 
+# hp_bg VAR OUT NS CMD...: CMD in netns NS in the background, printed, its
+# output to OUT; VAR gets the pid of CMD itself (ip netns exec execs it), so
+# that kill reaches it.  Not `ip netns exec ... &`: ip is a function
+# (hp-common.sh), and a function in the background runs in a subshell, whose
+# pid $! is: a kill then ends the subshell and leaves CMD running.
+hp_bg()
+{
+	local var=$1 out=$2 ns=$3; shift 3
+
+	echo "COMMAND: ip netns exec $ns $* &"
+	"$IP" netns exec "$ns" "$@" >"$out" 2>&1 &
+	printf -v "$var" '%s' "$!"
+}
+
 # hp_stop_bg VAR: end the background job whose pid VAR holds (none: a
 # no-op) and reap it; VAR is emptied, so that a second call does nothing.
 hp_stop_bg()
