@@ -20,21 +20,21 @@ param() { cat "$P/$1" 2>/dev/null; }
 
 test_rmmod_under_traffic()
 {
-	local flood tcp srv
+	local flood tcp srv usrv
 
 	RET=0
 	hp_mod_load pairs=1 || hp_fail "insmod failed"
 	hp_pair_setup hp0 hp1 || hp_fail "pair setup failed"
-	ip netns exec "$NS_B" "$XFER" tcp-server 6001 >/dev/null 2>&1 &
-	srv=$!
-	ip netns exec "$NS_B" "$XFER" udp-server 6002 1000000000 60000 >/dev/null 2>&1 &
-	hp_defer kill $srv $!
+	# hp_bg: their own pids, so that the kills below end them, not only
+	# the subshells around them (a flood left running would load the VM
+	# through the load/unload cycles for its 60 s)
+	hp_bg srv /dev/null "$NS_B" "$XFER" tcp-server 6001
+	hp_bg usrv /dev/null "$NS_B" "$XFER" udp-server 6002 1000000000 60000
+	hp_defer kill $srv $usrv
 	hp_wait_listen "$NS_B" t 6001 && hp_wait_listen "$NS_B" u 6002
 	check_err $? "servers not bound to TCP 6001 and UDP 6002"
-	ip netns exec "$NS_A" "$XFER" tcp-client "$IP4_B" 6001 100000000000 >/dev/null 2>&1 &
-	tcp=$!
-	ip netns exec "$NS_A" "$XFER" udp-flood "$IP4_B" 6002 60 256 >/dev/null 2>&1 &
-	flood=$!
+	hp_bg tcp /dev/null "$NS_A" "$XFER" tcp-client "$IP4_B" 6001 100000000000
+	hp_bg flood /dev/null "$NS_A" "$XFER" udp-flood "$IP4_B" 6002 60 256
 	hp_defer kill $tcp $flood
 	busywait_ge 60000 2000 hp_stat "$NS_B" hp1 rx_packets >/dev/null
 	check_err $? "traffic did not start"
@@ -45,7 +45,7 @@ test_rmmod_under_traffic()
 	check_err $? "module still there"
 	! ip -n "$NS_A" link show hp0 >/dev/null 2>&1 && ! ip -n "$NS_B" link show hp1 >/dev/null 2>&1
 	check_err $? "ports survive rmmod"
-	kill $tcp $flood $srv 2>/dev/null
+	kill $tcp $flood $srv $usrv 2>/dev/null
 	wait 2>/dev/null
 	ip netns del "$NS_A"
 	ip netns del "$NS_B"
