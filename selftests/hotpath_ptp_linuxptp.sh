@@ -74,18 +74,18 @@ test_phc_ctl()
 	log_test "phc_ctl: get, set, adj and freq on a port's PHC"
 }
 
-# ptp4l NS DEV NAME [OPTIONS]: in the background, log in $TMP/NAME.log
+# ptp4l NS DEV NAME [OPTIONS]: in the background, log in $TMP/NAME.log;
+# killed at exit (hp_bg: its own pid, not a subshell's, or it would run on)
 start_ptp4l()
 {
-	local ns=$1 dev=$2 name=$3; shift 3
+	local ns=$1 dev=$2 name=$3 pid; shift 3
 
-	ip netns exec "$ns" ptp4l -i "$dev" -2 -H -m -q \
+	hp_bg pid "$TMP/$name.log" "$ns" ptp4l -i "$dev" -2 -H -m -q \
 		--uds_address="/run/ptp4l-$$-$name" \
 		--logSyncInterval=-2 --logMinDelayReqInterval=-2 \
 		--logAnnounceInterval=-1 --announceReceiptTimeout=3 \
-		--summary_interval=-2 --tx_timestamp_timeout=1000 \
-		"$@" >"$TMP/$name.log" 2>&1 &
-	hp_defer kill $!
+		--summary_interval=-2 --tx_timestamp_timeout=1000 "$@"
+	hp_defer kill "$pid"
 }
 
 # The slave's "master offset N s2" values since its last state change, one
