@@ -128,8 +128,7 @@ tcp_transfer()
 {
 	local k=$1 port=${2:-$TCP_PORT} srv cli tag=
 
-	ip netns exec "$NS_B" timeout 240 "$XFER" tcp-server $port >"$TMP/srv.$k" 2>&1 &
-	srv=$!
+	hp_bg srv "$TMP/srv.$k" "$NS_B" timeout 240 "$XFER" tcp-server $port
 	echo "$srv" > "$TMP/tcp.pids"
 	if ! hp_wait_listen "$NS_B" t $port; then
 		echo "$k listen-failed" >>"$TMP/tcp.log"
@@ -137,9 +136,7 @@ tcp_transfer()
 		wait $srv
 		return 1
 	fi
-	ip netns exec "$NS_A" timeout 240 "$XFER" tcp-client "$IP4_B" $port $TCP_BYTES \
-		>"$TMP/cli.$k" 2>&1 &
-	cli=$!
+	hp_bg cli "$TMP/cli.$k" "$NS_A" timeout 240 "$XFER" tcp-client "$IP4_B" $port $TCP_BYTES
 	echo "$srv $cli" > "$TMP/tcp.pids"
 	# a client that could not connect (no route while the link is down)
 	# leaves the server waiting for a connection that never comes
@@ -165,16 +162,13 @@ tcp_loop()
 run_cmd ip netns exec "$NS_B" tc -s qdisc show dev "$DEV_B"
 
 
-ip netns exec "$NS_B" "$XFER" udp-server $UDP_PORT 1000000000 $(((SOAK_S + 60) * 1000)) \
-	>"$TMP/udp-srv" 2>&1 &
-UDP_SRV=$!
+hp_bg UDP_SRV "$TMP/udp-srv" "$NS_B" "$XFER" udp-server $UDP_PORT 1000000000 \
+	$(((SOAK_S + 60) * 1000))
 hp_wait_listen "$NS_B" u $UDP_PORT || hp_fail "UDP server not listening"
 # UDP both ways: hp0 -> hp1 to the server, hp1 -> hp0 to a closed port
 # (the receiver's stack drops those, counted by UDP, not by the NIC)
-ip netns exec "$NS_A" "$XFER" udp-flood "$IP4_B" $UDP_PORT "$SOAK_S" 1400 >/dev/null 2>&1 &
-FLOOD_A=$!
-ip netns exec "$NS_B" "$XFER" udp-flood "$IP4_A" 9 "$SOAK_S" 200 >/dev/null 2>&1 &
-FLOOD_B=$!
+hp_bg FLOOD_A /dev/null "$NS_A" "$XFER" udp-flood "$IP4_B" $UDP_PORT "$SOAK_S" 1400
+hp_bg FLOOD_B /dev/null "$NS_B" "$XFER" udp-flood "$IP4_A" 9 "$SOAK_S" 200
 tcp_loop &
 TCP_LOOP=$!
 
@@ -207,8 +201,7 @@ busywait_eq 10000 1 hp_carrier "$NS_B" "$DEV_B" >/dev/null
 echo "INFO: one more TCP transfer, over the restored link"
 rm -f "$TMP/cut"
 tcp_transfer after $TCP_PORT_AFTER
-kill $UDP_SRV 2>/dev/null
-wait $UDP_SRV 2>/dev/null
+hp_stop_bg UDP_SRV
 echo "INFO: $(cat "$TMP/churn.$DEV_A.count") changes on $DEV_A, $(cat "$TMP/churn.$DEV_B.count") on $DEV_B in ${SOAK_S}s;" \
 	"refused: $(cat "$TMP"/churn.*.log | grep -c FAILED)"
 cat "$TMP"/churn.*.log | grep FAILED | sort | uniq -c | head -n 20 | sed 's/^/    /'
