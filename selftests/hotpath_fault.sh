@@ -52,8 +52,7 @@ hp_wait_quiet "$NS_A" hp0 || hp_fail "the link does not go quiet"
 # udp_server COUNT IDLE_MS: hp_xfer's checking receiver on hp1, in the background
 udp_server()
 {
-	ip netns exec "$NS_B" "$XFER" udp-server $PORT "$1" "$2" > "$TMP/srv" 2>&1 &
-	SRV=$!
+	hp_bg SRV "$TMP/srv" "$NS_B" "$XFER" udp-server $PORT "$1" "$2"
 	# not hp_wait_listen's 10 s: on the debug kernel (make check-debug)
 	# starting a process can take longer than that
 	busywait 60000 _hp_listening "$NS_B" u $PORT >/dev/null ||

@@ -61,7 +61,7 @@ test_rmmod_under_traffic()
 # One cycle: load, pair in namespaces, traffic, then unload one of two ways.
 cycle()
 {
-	local i=$1 out
+	local i=$1 out srv
 
 	NS_A=hp-$$-a$i NS_B=hp-$$-b$i
 	hp_mod_load pairs=2 >/dev/null || { check_err 1 "cycle $i: insmod failed"; return; }
@@ -69,10 +69,10 @@ cycle()
 	ip link add hpc0 type hotpath || check_err 1 "cycle $i: ip link add failed"
 	ip netns exec "$NS_A" ping -c 2 -i 0.2 -W 5 "$IP4_B" >/dev/null ||
 		check_err 1 "cycle $i: no ping"
-	ip netns exec "$NS_B" "$XFER" udp-server 6003 100 10000 > /tmp/hp-$$-srv 2>&1 &
+	hp_bg srv /tmp/hp-$$-srv "$NS_B" "$XFER" udp-server 6003 100 10000
 	hp_wait_listen "$NS_B" u 6003
 	out=$(ip netns exec "$NS_A" "$XFER" udp-client "$IP4_B" 6003 100 1000 65536 2>&1)
-	wait $! || check_err 1 "cycle $i: UDP: $out / $(cat /tmp/hp-$$-srv)"
+	wait $srv || check_err 1 "cycle $i: UDP: $out / $(cat /tmp/hp-$$-srv)"
 	if ((i % 2)); then
 		# Delete everything first: the counters must fall back to zero.
 		ip netns del "$NS_A"

@@ -37,8 +37,7 @@ tx0=$(hp_stat "$NS_A" hp0 tx_packets)
 rx0=$(hp_stat "$NS_B" hp1 rx_packets)
 rd0=$(hp_stat "$NS_B" hp1 rx_dropped)
 d0=$(drops)
-ip netns exec "$NS_B" "$XFER" udp-server 7001 "$COUNT" 4000 > "$TMP/srv" 2>&1 &
-srv=$!
+hp_bg srv "$TMP/srv" "$NS_B" "$XFER" udp-server 7001 "$COUNT" 4000
 hp_wait_listen "$NS_B" u 7001
 # No small send buffer: the sender runs ahead of the stopped receiver.
 run_ns "$NS_A" "$XFER" udp-client "$IP4_B" 7001 "$COUNT" 100
@@ -66,8 +65,7 @@ log_test "RX ring exhaustion drops and counts exactly"
 RET=0
 d0=$(drops)
 rx0=$(hp_stat "$NS_B" hp1 rx_packets)
-ip netns exec "$NS_B" "$XFER" udp-server 7002 300 10000 > "$TMP/srv2" 2>&1 &
-srv=$!
+hp_bg srv "$TMP/srv2" "$NS_B" "$XFER" udp-server 7002 300 10000
 hp_wait_listen "$NS_B" u 7002
 run_ns "$NS_A" "$XFER" udp-client "$IP4_B" 7002 300 100 16384
 check_err $? "sender failed"

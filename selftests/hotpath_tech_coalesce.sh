@@ -55,8 +55,7 @@ coalesce()
 
 server_start()
 {
-	ip netns exec "$NS_B" "$XFER" udp-server $PORT "$1" 5000 >"$TMP/server" 2>&1 &
-	SERVER=$!
+	hp_bg SERVER "$TMP/server" "$NS_B" "$XFER" udp-server $PORT "$1" 5000
 	hp_wait_listen "$NS_B" u $PORT
 }
 

@@ -37,8 +37,7 @@ udp()
 {
 	local count=$1 size=$2 rc
 
-	ip netns exec "$NS_B" "$XFER" udp-server $PORT "$count" 3000 >"$TMP/server" 2>&1 &
-	SERVER=$!
+	hp_bg SERVER "$TMP/server" "$NS_B" "$XFER" udp-server $PORT "$count" 3000
 	hp_wait_listen "$NS_B" u $PORT
 	run_cmd ip netns exec "$NS_A" "$SEND" udp "$IP4_B" $PORT "$count" "$size"
 	rc=$?

@@ -48,8 +48,7 @@ tcp_xfer()
 
 	RET=0
 	s0=($(snapshot))
-	ip netns exec "$NS_B" timeout 300 "$XFER" tcp-server "$port" > "$TMP/srv" 2>&1 &
-	srv=$!
+	hp_bg srv "$TMP/srv" "$NS_B" timeout 300 "$XFER" tcp-server "$port"
 	hp_wait_listen "$NS_B" t "$port" || check_err 1 "server did not listen"
 	echo "COMMAND: ip netns exec $NS_A hp_xfer tcp-client $addr $port $TCP_BYTES"
 	cli=$(ip netns exec "$NS_A" timeout 300 "$XFER" tcp-client "$addr" "$port" "$TCP_BYTES" 2>&1)

@@ -423,8 +423,7 @@ hp_pingpong()
 		cargs+=("$4" "$5")
 		[ $# -gt 5 ] && cargs+=("$6")
 	fi
-	ip netns exec "$NS_B" "$PP" server "$PORT" "${sargs[@]}" >"$TMP/server" 2>&1 &
-	SERVER=$!
+	hp_bg SERVER "$TMP/server" "$NS_B" "$PP" server "$PORT" "${sargs[@]}"
 	hp_wait_listen "$NS_B" u "$PORT"
 	run_cmd ip netns exec "$NS_A" "$PP" client "$IP4_B" "$PORT" "${cargs[@]}"
 	rc=$?
@@ -459,8 +458,7 @@ hp_fwd_burst()
 {
 	local count=$1 size=$2 rc
 
-	ip netns exec "$NS_B" "$XFER" udp-server "$PORT" "$count" 5000 >"$TMP/server" 2>&1 &
-	SERVER=$!
+	hp_bg SERVER "$TMP/server" "$NS_B" "$XFER" udp-server "$PORT" "$count" 5000
 	hp_wait_listen "$NS_B" u "$PORT"
 	run_cmd ip netns exec "$NS_S" "$XFER" udp-client "$IP4_B" "$PORT" "$count" "$size"
 	rc=$?
