@@ -158,7 +158,8 @@ for ((run = 1; run <= REPEAT; run++)); do
 			out=$TOP/build/vm/$kver
 			[ $clock = real ] || out=$out-$clock
 			res=$out/result
-			rm -f "$res"
+			# no stale results or times from an earlier run
+			rm -f "$res" "$out/ktap.txt"
 			echo "==== ${tag}kernel $kver ($series), $clock clock ===="
 			"$TOP/selftests/vm/run.sh" --no-deps --kernel "$kver" --clock $clock --clock-filter \
 				"${targs[@]}"
