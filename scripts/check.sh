@@ -94,7 +94,7 @@ record_times()
 
 print_times()
 {
-	local t l v row sum
+	local t i v secs row sum col=() rows=()
 
 	[ ${#LANES[@]} -gt 0 ] || return 0
 	echo
@@ -102,26 +102,22 @@ print_times()
 	printf '%-30s' test
 	printf ' %14s' "${LANES[@]}"
 	echo
+	# rows slowest first (by their sum over the lanes), then the lanes' totals
 	for t in "${TESTS_SEEN[@]}"; do
 		row=$(printf '%-30s' "$t")
 		sum=0
-		for l in "${LANES[@]}"; do
-			v=${TIME[$t|$l]:--}
+		for i in "${!LANES[@]}"; do
+			v=${TIME[$t|${LANES[i]}]:--}
 			row+=$(printf ' %14s' "$v")
-			[ "$v" = - ] || sum=$((sum + ${v//[^0-9]/}))
+			secs=${v//[^0-9]/}
+			sum=$((sum + ${secs:-0}))
+			col[i]=$((${col[i]:-0} + ${secs:-0}))
 		done
-		echo "$sum $row"
-	done | sort -k1,1nr | cut -d' ' -f2-
-	printf '%-30s' total
-	for l in "${LANES[@]}"; do
-		sum=0
-		for t in "${TESTS_SEEN[@]}"; do
-			v=${TIME[$t|$l]:-}
-			v=${v//[^0-9]/}
-			[ -z "$v" ] || sum=$((sum + v))
-		done
-		printf ' %14s' "$sum"
+		rows+=("$sum $row")
 	done
+	printf '%s\n' "${rows[@]}" | sort -k1,1nr | cut -d' ' -f2-
+	printf '%-30s' total
+	printf ' %14s' "${col[@]}"
 	echo
 }
 

@@ -132,8 +132,7 @@ tcp_transfer()
 	echo "$srv" > "$TMP/tcp.pids"
 	if ! hp_wait_listen "$NS_B" t $port; then
 		echo "$k listen-failed" >>"$TMP/tcp.log"
-		kill $srv 2>/dev/null
-		wait $srv
+		hp_stop_bg srv
 		return 1
 	fi
 	hp_bg cli "$TMP/cli.$k" "$NS_A" timeout 240 "$XFER" tcp-client "$IP4_B" $port $TCP_BYTES
@@ -188,8 +187,7 @@ while kill -0 $TCP_LOOP 2>/dev/null; do
 	sleep 0.1
 done
 wait $TCP_LOOP
-# Back to one known state, every link up: the transfer still running
-# (TCP retransmits through whatever the churn left) then completes.
+# Back to one known state, every link up, for the transfer below.
 for side in "$NS_A $DEV_A" "$NS_B $DEV_B"; do
 	set -- $side
 	ip -n "$1" link set dev "$2" up mtu 1500
