@@ -63,6 +63,16 @@
 	C(XSK_FILL_EMPTY_DROPS,	xsk_fill_empty_drops)		\
 	C(XSK_WAKEUPS,		xsk_wakeups)
 
+/*
+ * The counters an attached device (attach.c, nicpath.c) moves, which are
+ * all stats-get reports for one: interrupts on its vectors, busy-poll
+ * pickups, its NAPI polls, the frames it received and sent, and their TX
+ * completions.  A port reports every counter.
+ */
+#define HP_NIC_COUNTERS(N)						\
+	N(INTERRUPTS) N(BUSY_POLL_PICKUPS) N(NAPI_POLLS) N(RX_PACKETS)	\
+	N(TX_PACKETS) N(TX_COMPLETIONS)
+
 /* An HP_COUNTERS() argument that expands to nothing. */
 #define HP_CNT_NONE(id, name)
 

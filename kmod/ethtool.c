@@ -27,9 +27,16 @@
 
 #define HP_DRV_NAME	"hotpath"
 
-/* -S: counters (ids 1..MAX), then count and mean per stage, then the peer. */
+/*
+ * -S: counters (ids 1..MAX), then count and mean per stage a port records,
+ * then the peer.
+ */
 #define HP_ETH_N_COUNTERS	(__HOTPATH_CNT_MAX - 1)
-#define HP_ETH_N_STATS		(HP_ETH_N_COUNTERS + 2 * __HOTPATH_STAGE_MAX + 1)
+
+static unsigned int hp_ethtool_stages(u8 *ids)
+{
+	return hp_stages_of_kind(HOTPATH_KIND_PORT, ids);
+}
 
 static void hp_ethtool_get_drvinfo(struct net_device *dev, struct ethtool_drvinfo *info)
 {
@@ -128,9 +135,11 @@ out_free:
 
 static int hp_ethtool_get_sset_count(struct net_device *dev, int sset)
 {
+	u8 ids[__HOTPATH_STAGE_MAX];
+
 	switch (sset) {
 	case ETH_SS_STATS:
-		return HP_ETH_N_STATS;
+		return HP_ETH_N_COUNTERS + 2 * hp_ethtool_stages(ids) + 1;
 	default:
 		return -EOPNOTSUPP;
 	}
@@ -138,15 +147,17 @@ static int hp_ethtool_get_sset_count(struct net_device *dev, int sset)
 
 static void hp_ethtool_get_strings(struct net_device *dev, u32 sset, u8 *data)
 {
-	unsigned int i;
+	u8 ids[__HOTPATH_STAGE_MAX];
+	unsigned int i, n;
 
 	if (sset != ETH_SS_STATS)
 		return;
 	for (i = HOTPATH_CNT_UNSPEC + 1; i < __HOTPATH_CNT_MAX; i++)
 		ethtool_sprintf(&data, "%s", hp_stages_counter_name(i));
-	for (i = 0; i < __HOTPATH_STAGE_MAX; i++) {
-		ethtool_sprintf(&data, "%s_count", hp_stages_name(i));
-		ethtool_sprintf(&data, "%s_mean_ns", hp_stages_name(i));
+	n = hp_ethtool_stages(ids);
+	for (i = 0; i < n; i++) {
+		ethtool_sprintf(&data, "%s_count", hp_stages_name(ids[i]));
+		ethtool_sprintf(&data, "%s_mean_ns", hp_stages_name(ids[i]));
 	}
 	ethtool_sprintf(&data, "peer_ifindex");
 }
@@ -154,16 +165,18 @@ static void hp_ethtool_get_strings(struct net_device *dev, u32 sset, u8 *data)
 static void hp_ethtool_get_stats(struct net_device *dev, struct ethtool_stats *stats, u64 *data)
 {
 	u64 counters[__HOTPATH_CNT_MAX];
+	u8 ids[__HOTPATH_STAGE_MAX];
 	struct hp_stage_summary s;
 	struct net_device *peer;
-	unsigned int i;
+	unsigned int i, n;
 
 	memset(counters, 0, sizeof(counters));
 	hp_stages_read_counters(hp_device_acct(dev), counters);
 	for (i = HOTPATH_CNT_UNSPEC + 1; i < __HOTPATH_CNT_MAX; i++)
 		*data++ = counters[i];
-	for (i = 0; i < __HOTPATH_STAGE_MAX; i++) {
-		hp_stages_read(hp_device_acct(dev), i, &s);
+	n = hp_ethtool_stages(ids);
+	for (i = 0; i < n; i++) {
+		hp_stages_read(hp_device_acct(dev), ids[i], &s);
 		*data++ = s.count;
 		*data++ = s.mean_ns;
 	}

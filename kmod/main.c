@@ -9,6 +9,8 @@
  * only on slow paths.  At exit, anything still alive is reported with
  * pr_warn ("hotpath: exit: N ports, M buffers leaked") so a console scan
  * catches what the counters, gone with the module, no longer can.
+ * attached_alive (attach.c) counts the devices of other drivers with
+ * accounting attached.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -18,6 +20,7 @@
 #include <net/net_namespace.h>
 #include <net/rtnetlink.h>
 
+#include "attach.h"
 #include "device.h"
 #include "fault.h"
 #include "netlink.h"
@@ -60,6 +63,12 @@ static int hp_create_pairs(unsigned int n)
 	return err;
 }
 
+/* The core-path probes' view: a port's accounting, or an attached device's. */
+static struct hp_acct *hp_acct_of(const struct net_device *dev)
+{
+	return hp_device_acct(dev) ?: hp_attach_acct(dev);
+}
+
 static int __init hp_init(void)
 {
 	int err;
@@ -70,16 +79,19 @@ static int __init hp_init(void)
 	}
 
 	/* before any port: the probes find ports' accounting through it */
-	hp_probes_init(hp_device_acct);
+	hp_probes_init(hp_acct_of);
 	err = hp_fault_init();
 	if (err)
 		return err;
 	err = hp_xsk_init();
 	if (err)
 		goto err_fault;
-	err = rtnl_link_register(&hp_device_link_ops);
+	err = hp_attach_init();
 	if (err)
 		goto err_xsk;
+	err = rtnl_link_register(&hp_device_link_ops);
+	if (err)
+		goto err_attach;
 	err = hp_netlink_init();
 	if (err)
 		goto err_link;
@@ -97,6 +109,8 @@ err_link:
 	rtnl_link_unregister(&hp_device_link_ops);
 	hp_probes_exit();
 	rcu_barrier();
+err_attach:
+	hp_attach_exit();
 err_xsk:
 	hp_xsk_exit();
 err_fault:
@@ -109,6 +123,8 @@ static void __exit hp_exit(void)
 	long ports, buffers;
 
 	hp_netlink_uninit();
+	/* detaches every attached device (nothing attaches any more) */
+	hp_attach_exit();
 	/* deletes every pair in every netns */
 	rtnl_link_unregister(&hp_device_link_ops);
 	hp_probes_exit();

@@ -17,7 +17,9 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
+#include "attach.h"
 #include "config.h"
+#include "counters.h"
 #include "device.h"
 #include "netlink.h"
 #include "stages.h"
@@ -38,6 +40,9 @@ static bool hp_genl_registered;
 enum hp_mcgrp {
 	HP_MCGRP_CONFIG,
 };
+
+/* ethtool_drvinfo's driver field, the spec's driver max-len + 1 */
+#define HP_NL_DRIVER_LEN	32
 
 static const struct genl_multicast_group hp_mcgrps[] = {
 	[HP_MCGRP_CONFIG] = { .name = HOTPATH_MCGRP_CONFIG },
@@ -132,6 +137,9 @@ static const struct nla_policy hp_port_set_policy[HOTPATH_A_MAX + 1] = {
 	[HOTPATH_A_HWTSTAMP_TX]		= { .type = NLA_U8 },
 	[HOTPATH_A_HWTSTAMP_RX_FILTER]	= { .type = NLA_U8 },
 	[HOTPATH_A_COUNTER_NAMES]	= { .type = NLA_REJECT },
+	[HOTPATH_A_KIND]		= NLA_POLICY_MAX(NLA_U32, HOTPATH_KIND_ATTACHED),
+	[HOTPATH_A_DRIVER]		= { .type = NLA_NUL_STRING, .len = HP_NL_DRIVER_LEN - 1 },
+	[HOTPATH_A_PHC_OFFSET_NS]	= { .type = NLA_S64 },
 };
 
 /*
@@ -140,9 +148,9 @@ static const struct nla_policy hp_port_set_policy[HOTPATH_A_MAX + 1] = {
  */
 static const struct nla_policy hp_no_attr_policy[HOTPATH_A_MAX + 1] = {};
 
-/* The port named by IFINDEX or IFNAME in the caller's namespace.  RTNL. */
-static struct net_device *hp_nl_port(struct net *net, struct nlattr **tb,
-				     struct netlink_ext_ack *extack)
+/* The device named by IFINDEX or IFNAME in the caller's namespace.  RTNL. */
+static struct net_device *hp_nl_dev(struct net *net, struct nlattr **tb,
+				    struct netlink_ext_ack *extack)
 {
 	struct net_device *dev = NULL;
 
@@ -175,10 +183,24 @@ static struct net_device *hp_nl_port(struct net *net, struct nlattr **tb,
 		NL_SET_ERR_MSG(extack, "ifindex/ifname (HOTPATH_A_IFINDEX/IFNAME): missing");
 		return ERR_PTR(-EINVAL);
 	}
+	return dev;
+}
 
-	if (!hp_device_is_port(dev)) {
+/* Whether netlink reports @dev: a port, or a device with accounting attached. */
+static bool hp_nl_reported(const struct net_device *dev)
+{
+	return hp_device_is_port(dev) || hp_attach_is(dev);
+}
+
+/* The port or attached device named by the request.  RTNL. */
+static struct net_device *hp_nl_port(struct net *net, struct nlattr **tb,
+				     struct netlink_ext_ack *extack)
+{
+	struct net_device *dev = hp_nl_dev(net, tb, extack);
+
+	if (!IS_ERR(dev) && !hp_nl_reported(dev)) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[HOTPATH_A_IFINDEX] ?: tb[HOTPATH_A_IFNAME],
-				    "ifindex/ifname: not a hotpath port");
+				    "ifindex/ifname: not a hotpath port, nor a device with stats attached (set DEV stats on)");
 		return ERR_PTR(-ENODEV);
 	}
 	return dev;
@@ -214,19 +236,59 @@ static size_t hp_nl_fields_size(const struct hp_config_table *t)
 	return size;
 }
 
+/* Which device this is, for every message about one. */
+static int hp_nl_put_id(struct sk_buff *skb, struct net_device *dev)
+{
+	bool port = hp_device_is_port(dev);
+	char driver[HP_NL_DRIVER_LEN];
+
+	if (nla_put_u32(skb, HOTPATH_A_IFINDEX, dev->ifindex) ||
+	    nla_put_string(skb, HOTPATH_A_IFNAME, dev->name) ||
+	    nla_put_u32(skb, HOTPATH_A_KIND, port ? HOTPATH_KIND_PORT : HOTPATH_KIND_ATTACHED) ||
+	    nla_put_string(skb, HOTPATH_A_DRIVER,
+			   hp_attach_driver(dev, driver, sizeof(driver))))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * Another driver's device: whether accounting is attached (a notification
+ * after a detach says 0), its PHC and the PHC's mapping.
+ */
+static int hp_nl_fill_attached_attrs(struct sk_buff *skb, struct net_device *dev)
+{
+	bool on = hp_attach_is(dev);
+	int phc = hp_attach_phc_index(dev);
+	s64 offset;
+
+	if (nla_put_u8(skb, HOTPATH_A_STATS_ENABLED, on) ||
+	    nla_put_u8(skb, HOTPATH_A_PROBES, on))
+		return -EMSGSIZE;
+	if (phc >= 0 && nla_put_u32(skb, HOTPATH_A_PHC_INDEX, phc))
+		return -EMSGSIZE;
+	if (hp_attach_phc_offset(dev, &offset) &&
+	    nla_put_s64(skb, HOTPATH_A_PHC_OFFSET_NS, offset, HOTPATH_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int hp_nl_fill_port_attrs(struct sk_buff *skb, struct net_device *dev)
 {
-	const struct hp_config *cfg = hp_device_config(dev);
-	const struct hp_model *m = &cfg->model;
-	struct net_device *peer = hp_device_peer(dev);
+	const struct hp_config *cfg;
+	const struct hp_model *m;
+	struct net_device *peer;
 	struct nlattr *nest;
 	u32 rx_ring, tx_ring;
 
-	hp_device_ring_sizes(dev, &rx_ring, &tx_ring);
-
-	if (nla_put_u32(skb, HOTPATH_A_IFINDEX, dev->ifindex) ||
-	    nla_put_string(skb, HOTPATH_A_IFNAME, dev->name))
+	if (hp_nl_put_id(skb, dev))
 		return -EMSGSIZE;
+	if (!hp_device_is_port(dev))
+		return hp_nl_fill_attached_attrs(skb, dev);
+
+	cfg = hp_device_config(dev);
+	m = &cfg->model;
+	peer = hp_device_peer(dev);
+	hp_device_ring_sizes(dev, &rx_ring, &tx_ring);
 	if (peer && (nla_put_u32(skb, HOTPATH_A_PEER_IFINDEX, peer->ifindex) ||
 		     nla_put_string(skb, HOTPATH_A_PEER_IFNAME, peer->name)))
 		return -EMSGSIZE;
@@ -261,27 +323,49 @@ static int hp_nl_fill_port_attrs(struct sk_buff *skb, struct net_device *dev)
 	return 0;
 }
 
+/* A port's accounting or an attached device's.  RTNL. */
+static struct hp_acct *hp_nl_acct(const struct net_device *dev)
+{
+	return hp_device_is_port(dev) ? hp_device_acct(dev) : hp_attach_acct(dev);
+}
+
+/* Whether an attached device reports @counter (counters.h). */
+static bool hp_nl_nic_counter(unsigned int counter)
+{
+#define HP_NL_NIC_COUNTER(id)	case HOTPATH_CNT_##id:
+	switch (counter) {
+	HP_NIC_COUNTERS(HP_NL_NIC_COUNTER)
+		return true;
+	default:
+		return false;
+	}
+#undef HP_NL_NIC_COUNTER
+}
+
 static int hp_nl_fill_stats_attrs(struct sk_buff *skb, struct net_device *dev)
 {
 	u64 counters[__HOTPATH_CNT_MAX];
+	u8 ids[__HOTPATH_STAGE_MAX];
 	struct hp_stage_summary s;
 	struct nlattr *stages, *stage, *cnt;
-	unsigned int i;
+	struct hp_acct *acct = hp_nl_acct(dev);
+	bool port = hp_device_is_port(dev);
+	unsigned int i, n;
 
-	if (nla_put_u32(skb, HOTPATH_A_IFINDEX, dev->ifindex) ||
-	    nla_put_string(skb, HOTPATH_A_IFNAME, dev->name))
+	if (hp_nl_put_id(skb, dev))
 		return -EMSGSIZE;
 
 	stages = nla_nest_start(skb, HOTPATH_A_STAGES);
 	if (!stages)
 		return -EMSGSIZE;
-	for (i = 0; i < __HOTPATH_STAGE_MAX; i++) {
-		hp_stages_read(hp_device_acct(dev), i, &s);
+	n = hp_stages_of_kind(port ? HOTPATH_KIND_PORT : HOTPATH_KIND_ATTACHED, ids);
+	for (i = 0; i < n; i++) {
+		hp_stages_read(acct, ids[i], &s);
 		stage = nla_nest_start(skb, HOTPATH_A_STAGE);
 		if (!stage ||
-		    nla_put_u32(skb, HOTPATH_STAGE_A_ID, i) ||
-		    nla_put_string(skb, HOTPATH_STAGE_A_NAME, hp_stages_name(i)) ||
-		    nla_put_u8(skb, HOTPATH_STAGE_A_SOURCE, hp_stages_source(i)) ||
+		    nla_put_u32(skb, HOTPATH_STAGE_A_ID, ids[i]) ||
+		    nla_put_string(skb, HOTPATH_STAGE_A_NAME, hp_stages_name(ids[i])) ||
+		    nla_put_u8(skb, HOTPATH_STAGE_A_SOURCE, hp_stages_source(ids[i])) ||
 		    nla_put_u64_64bit(skb, HOTPATH_STAGE_A_COUNT, s.count, HOTPATH_STAGE_A_PAD) ||
 		    nla_put_u64_64bit(skb, HOTPATH_STAGE_A_SUM_NS, s.sum_ns,
 				      HOTPATH_STAGE_A_PAD) ||
@@ -305,13 +389,14 @@ static int hp_nl_fill_stats_attrs(struct sk_buff *skb, struct net_device *dev)
 	nla_nest_end(skb, stages);
 
 	memset(counters, 0, sizeof(counters));
-	hp_stages_read_counters(hp_device_acct(dev), counters);
+	hp_stages_read_counters(acct, counters);
 	cnt = nla_nest_start(skb, HOTPATH_A_COUNTERS);
 	if (!cnt)
 		return -EMSGSIZE;
 	/* Counter ids start at 1; id 0 (UNSPEC) doubles as the pad attribute. */
 	for (i = HOTPATH_CNT_UNSPEC + 1; i < __HOTPATH_CNT_MAX; i++)
-		if (nla_put_u64_64bit(skb, i, counters[i], HOTPATH_CNT_UNSPEC))
+		if ((port || hp_nl_nic_counter(i)) &&
+		    nla_put_u64_64bit(skb, i, counters[i], HOTPATH_CNT_UNSPEC))
 			return -EMSGSIZE;
 	nla_nest_end(skb, cnt);
 	return 0;
@@ -344,10 +429,21 @@ static int hp_nl_fill_counter_names(struct sk_buff *skb)
  * and counter and is near NLMSG_GOODSIZE already.  Names are sized by
  * their length, interface names by IFNAMSIZ.
  */
+static size_t hp_nl_id_size(void)
+{
+	return nla_total_size(sizeof(u32)) +		/* IFINDEX */
+	       nla_total_size(IFNAMSIZ) +		/* IFNAME */
+	       nla_total_size(sizeof(u32)) +		/* KIND */
+	       nla_total_size(HP_NL_DRIVER_LEN);	/* DRIVER */
+}
+
+/* A port's message; an attached device's is smaller (id, two u8, PHC). */
 static size_t hp_nl_port_size(void)
 {
-	return 2 * nla_total_size(sizeof(u32)) +	/* IFINDEX, PEER_IFINDEX */
-	       2 * nla_total_size(IFNAMSIZ) +		/* IFNAME, PEER_IFNAME */
+	return hp_nl_id_size() +
+	       nla_total_size_64bit(sizeof(s64)) +	/* PHC_OFFSET_NS */
+	       nla_total_size(sizeof(u32)) +		/* PEER_IFINDEX */
+	       nla_total_size(IFNAMSIZ) +		/* PEER_IFNAME */
 	       2 * nla_total_size(sizeof(u8)) +		/* HWTSTAMP_TX, _RX_FILTER */
 	       /* RX_/TX_RING_SIZE, PHC_INDEX, PHC_DRIFT_PPB */
 	       4 * nla_total_size(sizeof(u32)) +
@@ -372,8 +468,7 @@ static size_t hp_nl_stats_size(void)
 					 nla_total_size(sizeof(u8)) +		/* SOURCE */
 					 /* COUNT, SUM, MIN, MEAN, MAX, P50, P90, P99, P999 */
 					 9 * nla_total_size_64bit(sizeof(u64)));
-	return nla_total_size(sizeof(u32)) + nla_total_size(IFNAMSIZ) +
-	       nla_total_size(stages) +
+	return hp_nl_id_size() + nla_total_size(stages) +
 	       nla_total_size((__HOTPATH_CNT_MAX - 1) * nla_total_size_64bit(sizeof(u64)));
 }
 
@@ -472,7 +567,7 @@ static int hp_nl_dumpit(struct sk_buff *skb, struct netlink_callback *cb, hp_nl_
 	rtnl_lock();
 	cb->seq = net->dev_base_seq + hp_device_generation();
 	for_each_netdev(net, dev) {
-		if (!hp_device_is_port(dev))
+		if (!hp_nl_reported(dev))
 			continue;
 		if (idx < skip) {
 			idx++;
@@ -529,7 +624,80 @@ static const int hp_nl_read_only[] = {
 	HOTPATH_A_PEER_IFINDEX, HOTPATH_A_PEER_IFNAME,
 	HOTPATH_A_RX_RING_SIZE, HOTPATH_A_TX_RING_SIZE,
 	HOTPATH_A_PHC_INDEX, HOTPATH_A_HWTSTAMP_TX, HOTPATH_A_HWTSTAMP_RX_FILTER,
+	HOTPATH_A_KIND, HOTPATH_A_DRIVER,
 };
+
+/*
+ * What the emulated NIC alone has: refused on another driver's device,
+ * naming the attribute (the technique switches of a real NIC go through
+ * the kernel's own knobs).
+ */
+#define HP_NL_NOT_ATTACHED	": not a hotpath port; another driver's device takes stats and phc-offset-ns only"
+#define HP_NL_PORT_ONLY_SW(nest, a, field, key, words, hi, def)	\
+	[HOTPATH_##a] = key " (HOTPATH_" #a ")" HP_NL_NOT_ATTACHED,
+#define HP_NL_PORT_ONLY_SET(nest, a, field, key, kind, lo, hi, def)	\
+	[HOTPATH_##a] = key " (HOTPATH_" #a ")" HP_NL_NOT_ATTACHED,
+static const char * const hp_nl_port_only[HOTPATH_A_MAX + 1] = {
+	HP_PORT_SWITCHES(HP_NL_PORT_ONLY_SW)
+	HP_PORT_SETTINGS(HP_NL_PORT_ONLY_SET)
+	[HOTPATH_A_CTPIO]		= "ctpio (HOTPATH_A_CTPIO)" HP_NL_NOT_ATTACHED,
+	[HOTPATH_A_COALESCE]		= "coalesce (HOTPATH_A_COALESCE)" HP_NL_NOT_ATTACHED,
+	[HOTPATH_A_MODEL]		= "model (HOTPATH_A_MODEL)" HP_NL_NOT_ATTACHED,
+	[HOTPATH_A_PHC_DRIFT_PPB]	= "phc-drift-ppb (HOTPATH_A_PHC_DRIFT_PPB)" HP_NL_NOT_ATTACHED,
+};
+
+/*
+ * SET on another driver's device: stats-enabled attaches or detaches,
+ * phc-offset-ns maps its PHC; probes come with the attachment.  Checked
+ * whole before anything changes.
+ */
+static int hp_nl_attached_set(struct net_device *dev, struct nlattr **tb,
+			      struct netlink_ext_ack *extack)
+{
+	bool on = hp_attach_is(dev);
+	unsigned int i;
+	int err;
+
+	for (i = 0; i <= HOTPATH_A_MAX; i++) {
+		if (!tb[i] || i == HOTPATH_A_STATS_ENABLED || i == HOTPATH_A_PROBES)
+			continue;
+		if (hp_nl_port_only[i]) {
+			/* a nest's first member is the key the user gave */
+			struct nlattr *bad = tb[i];
+
+			if ((i == HOTPATH_A_CTPIO || i == HOTPATH_A_COALESCE ||
+			     i == HOTPATH_A_MODEL) && nla_len(bad) >= NLA_HDRLEN)
+				bad = nla_data(bad);
+			/* the table's strings are static, as NL_SET_ERR_MSG's */
+			if (extack)
+				extack->_msg = hp_nl_port_only[i];
+			NL_SET_BAD_ATTR(extack, bad);
+			return -EOPNOTSUPP;
+		}
+	}
+	if (tb[HOTPATH_A_STATS_ENABLED])
+		on = nla_get_u8(tb[HOTPATH_A_STATS_ENABLED]);
+	if (tb[HOTPATH_A_PROBES] && nla_get_u8(tb[HOTPATH_A_PROBES]) != on) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[HOTPATH_A_PROBES],
+				    "probes (HOTPATH_A_PROBES): on exactly while stats are, on another driver's device");
+		return -EINVAL;
+	}
+	if (tb[HOTPATH_A_PHC_OFFSET_NS] && !on) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[HOTPATH_A_PHC_OFFSET_NS],
+				    "phc-offset-ns (HOTPATH_A_PHC_OFFSET_NS): the device has no stats attached");
+		return -EINVAL;
+	}
+	if (on == hp_attach_is(dev) && !tb[HOTPATH_A_PHC_OFFSET_NS])
+		return 0;
+
+	err = hp_attach_set(dev, on, extack);
+	if (err)
+		return err;
+	if (tb[HOTPATH_A_PHC_OFFSET_NS])
+		hp_attach_set_phc_offset(dev, nla_get_s64(tb[HOTPATH_A_PHC_OFFSET_NS]));
+	hp_netlink_notify(dev);
+	return 0;
+}
 
 /* The fields of @t the request carries, into @base. */
 static void hp_nl_get_fields(void *base, const struct hp_config_table *t, struct nlattr **tb)
@@ -625,9 +793,19 @@ static int hp_nl_port_set_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 
 	rtnl_lock();
-	dev = hp_nl_port(genl_info_net(info), tb, info->extack);
+	dev = hp_nl_dev(genl_info_net(info), tb, info->extack);
 	if (IS_ERR(dev)) {
 		err = PTR_ERR(dev);
+		goto out_unlock;
+	}
+	if (!hp_device_is_port(dev)) {
+		err = hp_nl_attached_set(dev, tb, info->extack);
+		goto out_unlock;
+	}
+	if (tb[HOTPATH_A_PHC_OFFSET_NS]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[HOTPATH_A_PHC_OFFSET_NS],
+				    "phc-offset-ns (HOTPATH_A_PHC_OFFSET_NS): a port's PHC is hotpath's own clock, its stamps need no mapping");
+		err = -EOPNOTSUPP;
 		goto out_unlock;
 	}
 	/* Start from the current configuration: unnamed settings are kept. */
@@ -653,7 +831,7 @@ static int hp_nl_stats_reset_doit(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(dev))
 		err = PTR_ERR(dev);
 	else
-		hp_stages_reset(hp_device_acct(dev));
+		hp_stages_reset(hp_nl_acct(dev));
 	rtnl_unlock();
 	return err;
 }

@@ -16,21 +16,16 @@
  *              skb:consume_skb (linear UDP copies without a tracepoint and
  *              frees the skb in recvmsg) in the receiving task ends it.
  *
- * The stamps between two probes live in small global tables indexed by a
- * hash of a pointer that identifies the packet at both ends: the skb itself
- * on TX (queue and xmit see the same skb, possibly on different CPUs), its
- * data buffer skb->head on RX, because raw and ICMP (ping) sockets receive
- * clones and TCP may coalesce, but clones share the buffer.  Entries are
- * written and consumed with plain stores (no locks, no atomics); the key is
- * written last and checked again after the payload was read, so a reader
- * never uses a half-written entry of another packet, and an entry is
- * consumed once, so a packet read in several recv() calls counts once.  A
- * collision overwrites an older entry: that packet's stage is then not
- * recorded (the tables are sized for the packets in flight of a lab, 1024).
- * Only packets of hotpath ports are stamped (skb->dev on TX; on RX only
- * the datapath stamps, and the copy probe finds the port from skb_iif in
- * the reader's netns), only while the port's probes (tx_stack, rx_wakeup)
- * or stats (tx_qdisc) are on.
+ * The stamps between two probes live in stamp tables (stamp.h) keyed by a
+ * pointer that identifies the packet at both ends: the skb itself on TX
+ * (queue and xmit see the same skb, possibly on different CPUs), its data
+ * buffer skb->head on RX, because raw and ICMP (ping) sockets receive
+ * clones and TCP may coalesce, but clones share the buffer.  An entry is
+ * consumed once, so a packet read in several recv() calls counts once.
+ * Only packets of hotpath ports and attached devices are stamped (skb->dev
+ * on TX; on RX only the datapath or the attach hooks stamp, and the copy
+ * probe finds the device from skb_iif in the reader's netns), only while
+ * the device's probes (tx_stack, rx_wakeup) or stats (tx_qdisc) are on.
  *
  * Registration: under RTNL, net_dev_queue is registered while any port has
  * stats or probes on (tx_qdisc needs it), sys_enter,
@@ -42,7 +37,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/hash.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/rtnetlink.h>
@@ -60,21 +54,14 @@
 #include "config.h"
 #include "stages.h"
 #include "probes.h"
-
-#define HP_PROBES_HASH_BITS	10
+#include "stamp.h"
 
 /* A send() whose first packet is queued later than this is not timed. */
 #define HP_TX_STACK_MAX_NS	NSEC_PER_SEC
 
-struct hp_stamp {
-	const void *key;
-	u64 t;		/* hp_stages_now(); RX: 0 while the handoff runs */
-	u64 t_sys;	/* TX: send() entry, 0 if unknown */
-	u32 seq;	/* RX: the frame's sequence number */
-};
-
-static struct hp_stamp hp_tx_table[1 << HP_PROBES_HASH_BITS];
-static struct hp_stamp hp_rx_table[1 << HP_PROBES_HASH_BITS];
+/* TX: the skb; t its queueing, aux its send() entry.  RX: the buffer. */
+static struct hp_stamp hp_tx_table[HP_STAMP_SLOTS];
+static struct hp_stamp hp_rx_table[HP_STAMP_SLOTS];
 
 /* The send-family syscall the task on this CPU is in. */
 struct hp_sys_slot {
@@ -115,7 +102,7 @@ static struct hp_probe hp_probes[HP_NR_PROBES] = {
 	[HP_PROBE_CONSUME]	 = { "consume_skb", HP_CONSUME_PROBE },
 };
 
-/* Ports with stats on, with probes on; RTNL. */
+/* Ports and attached devices with stats on, with probes on; RTNL. */
 static unsigned int hp_probes_nr_stats, hp_probes_nr_probes;
 
 /*
@@ -129,40 +116,6 @@ static struct hp_acct *(*hp_probes_acct_of)(const struct net_device *dev);
 void hp_probes_init(struct hp_acct *(*acct_of)(const struct net_device *dev))
 {
 	hp_probes_acct_of = acct_of;
-}
-
-static struct hp_stamp *hp_stamp_slot(struct hp_stamp *table, const void *key)
-{
-	return &table[hash_ptr(key, HP_PROBES_HASH_BITS)];
-}
-
-static void hp_stamp_put(struct hp_stamp *e, const void *key, u64 t, u64 t_sys,
-			 u32 seq)
-{
-	WRITE_ONCE(e->key, NULL);
-	smp_wmb();	/* hide the entry while it changes */
-	WRITE_ONCE(e->t, t);
-	WRITE_ONCE(e->t_sys, t_sys);
-	WRITE_ONCE(e->seq, seq);
-	smp_wmb();	/* payload before key */
-	WRITE_ONCE(e->key, key);
-}
-
-/* Consume @key's entry into @out; false if there is none. */
-static bool hp_stamp_take(struct hp_stamp *e, const void *key,
-			  struct hp_stamp *out)
-{
-	if (READ_ONCE(e->key) != key)
-		return false;
-	smp_rmb();	/* key before payload: pairs with hp_stamp_put() */
-	out->t = READ_ONCE(e->t);
-	out->t_sys = READ_ONCE(e->t_sys);
-	out->seq = READ_ONCE(e->seq);
-	smp_rmb();	/* payload read before the key is checked again */
-	if (READ_ONCE(e->key) != key)
-		return false;
-	WRITE_ONCE(e->key, NULL);
-	return true;
 }
 
 static bool hp_is_send_syscall(long id)
@@ -218,7 +171,8 @@ static void hp_probe_net_dev_queue(void *data, struct sk_buff *skb)
 		if (slot->task == current && now - slot->t < HP_TX_STACK_MAX_NS)
 			t_sys = slot->t;
 	}
-	hp_stamp_put(hp_stamp_slot(hp_tx_table, skb), skb, now, t_sys, 0);
+	hp_stamp_put(hp_stamp_slot(hp_tx_table, skb), skb,
+		     &(struct hp_stamp_val){ .t = now, .aux = t_sys });
 }
 
 /*
@@ -229,7 +183,7 @@ static void hp_probe_net_dev_queue(void *data, struct sk_buff *skb)
  */
 static u64 hp_probes_tx_queued(const struct sk_buff *skb, u64 now, u64 *syscall_ns)
 {
-	struct hp_stamp s;
+	struct hp_stamp_val s;
 
 	*syscall_ns = 0;
 	if (!hp_stamp_take(hp_stamp_slot(hp_tx_table, skb), skb, &s))
@@ -237,8 +191,8 @@ static u64 hp_probes_tx_queued(const struct sk_buff *skb, u64 now, u64 *syscall_
 	/* a stale entry of a freed skb whose address was reused */
 	if (now - s.t > HP_TX_STACK_MAX_NS)
 		return 0;
-	if (s.t_sys && s.t_sys <= s.t)
-		*syscall_ns = s.t_sys;
+	if (s.aux && s.aux <= s.t)
+		*syscall_ns = s.aux;
 	return s.t;
 }
 
@@ -271,6 +225,22 @@ static bool hp_probes_port_on(const struct hp_acct *st)
 	return hp_stages_probes(st) && hp_stages_enabled(st);
 }
 
+void hp_probes_rx_expect(const void *head)
+{
+	/* t = 0: queued "now" if a reader beats hp_probes_rx_delivered() */
+	hp_stamp_put(hp_stamp_slot(hp_rx_table, head), head, &(struct hp_stamp_val){});
+}
+
+void hp_probes_rx_delivered(const void *head, u32 seq, u64 now)
+{
+	struct hp_stamp *e = hp_stamp_slot(hp_rx_table, head);
+
+	if (READ_ONCE(e->key) != head)
+		return;
+	WRITE_ONCE(e->v.seq, seq);
+	WRITE_ONCE(e->v.t, now);
+}
+
 void hp_probes_rx_handoff(const struct hp_acct *st, struct sk_buff *skb)
 {
 	struct hp_rx_slot *slot;
@@ -280,15 +250,13 @@ void hp_probes_rx_handoff(const struct hp_acct *st, struct sk_buff *skb)
 	slot = this_cpu_ptr(&hp_rx_slot);
 	slot->skb = skb;
 	slot->head = skb->head;
-	/* t = 0: queued "now" if a reader beats hp_probes_rx_queued() */
-	hp_stamp_put(hp_stamp_slot(hp_rx_table, skb->head), skb->head, 0, 0, 0);
+	hp_probes_rx_expect(skb->head);
 }
 
 void hp_probes_rx_queued(const struct hp_acct *st, const void *skb,
 			 u32 seq, u64 now)
 {
 	struct hp_rx_slot *slot;
-	struct hp_stamp *e;
 
 	if (!hp_probes_port_on(st))
 		return;
@@ -296,11 +264,7 @@ void hp_probes_rx_queued(const struct hp_acct *st, const void *skb,
 	if (slot->skb != skb)
 		return;
 	slot->skb = NULL;
-	e = hp_stamp_slot(hp_rx_table, slot->head);
-	if (READ_ONCE(e->key) != slot->head)
-		return;
-	WRITE_ONCE(e->seq, seq);
-	WRITE_ONCE(e->t, now);
+	hp_probes_rx_delivered(slot->head, seq, now);
 }
 
 /*
@@ -315,7 +279,7 @@ static void hp_rx_copied(const struct sk_buff *skb)
 {
 	struct hp_stamp *e = hp_stamp_slot(hp_rx_table, skb->head);
 	struct net_device *dev;
-	struct hp_stamp s;
+	struct hp_stamp_val s;
 	struct hp_acct *st;
 	u64 now;
 
@@ -367,13 +331,25 @@ static inline void hp_probes_check_prototypes(void)
 	check_trace_callback_type_consume_skb(HP_CONSUME_PROBE);
 }
 
+struct hp_tp_lookup {
+	const char *name;
+	struct tracepoint *tp;
+};
+
 static void hp_probes_find(struct tracepoint *tp, void *priv)
 {
-	unsigned int i;
+	struct hp_tp_lookup *l = priv;
 
-	for (i = 0; i < HP_NR_PROBES; i++)
-		if (!strcmp(tp->name, hp_probes[i].name))
-			hp_probes[i].tp = tp;
+	if (!strcmp(tp->name, l->name))
+		l->tp = tp;
+}
+
+struct tracepoint *hp_probes_tracepoint(const char *name)
+{
+	struct hp_tp_lookup l = { .name = name };
+
+	for_each_kernel_tracepoint(hp_probes_find, &l);
+	return l.tp;
 }
 
 static int hp_probe_set(struct hp_probe *p, bool on)
@@ -383,7 +359,7 @@ static int hp_probe_set(struct hp_probe *p, bool on)
 	if (p->registered == on)
 		return 0;
 	if (!p->tp)
-		for_each_kernel_tracepoint(hp_probes_find, NULL);
+		p->tp = hp_probes_tracepoint(p->name);
 	if (!p->tp) {
 		pr_warn("core tracepoint %s not found\n", p->name);
 		return -ENOENT;
@@ -444,6 +420,16 @@ void hp_probes_config(struct hp_acct *st, const struct hp_config *old,
 	}
 	hp_probes_nr_stats += (new && new->stats_enabled) - (old && old->stats_enabled);
 	hp_probes_nr_probes += (new && new->probes) - (old && old->probes);
+	hp_probes_sync();
+}
+
+void hp_probes_attach(struct hp_acct *st, bool on)
+{
+	ASSERT_RTNL();
+	hp_stages_set_enabled(st, on);
+	hp_stages_set_probes(st, on);
+	hp_probes_nr_stats += on ? 1 : -1;
+	hp_probes_nr_probes += on ? 1 : -1;
 	hp_probes_sync();
 }
 

@@ -67,4 +67,27 @@ void hp_probes_rx_handoff(const struct hp_acct *st, struct sk_buff *skb);
 void hp_probes_rx_queued(const struct hp_acct *st, const void *skb,
 			 u32 seq, u64 now);
 
+/*
+ * The same for a driver path the module does not own (nicpath.c), in two
+ * calls that need not be on one CPU: hp_probes_rx_expect() when the frame
+ * whose data buffer is @head is handed to the stack, and
+ * hp_probes_rx_delivered() once it sits on its socket queue (rx_stack's
+ * end, rx_wakeup's start) at @now.  The caller checks the device's probes.
+ */
+void hp_probes_rx_expect(const void *head);
+void hp_probes_rx_delivered(const void *head, u32 seq, u64 now);
+
+/*
+ * The core tracepoint called @name (they are not exported to modules), or
+ * NULL; process context.
+ */
+struct tracepoint *hp_probes_tracepoint(const char *name);
+
+/*
+ * Hold (@on) or release the core-path probes for an attached device whose
+ * accounting is @st, as hp_probes_config() does for a port with stats and
+ * probes on.  RTNL held, process context.
+ */
+void hp_probes_attach(struct hp_acct *st, bool on);
+
 #endif /* _HP_PROBES_H */

@@ -107,9 +107,9 @@ void hp_stages_trace_unreg(void)
  * entry's position must be its HOTPATH_STAGE_ value and the list must end
  * where the enum does.  The tables are then indexed by the stage's id.
  */
-#define HP_STAGE_POS(id, name, src)	HP_STAGE_POS_##id,
+#define HP_STAGE_POS(id, name, src, kind)	HP_STAGE_POS_##id,
 enum { HP_STAGES(HP_STAGE_POS) HP_STAGE_POS_END };
-#define HP_STAGE_AT_ID(id, name, src)	\
+#define HP_STAGE_AT_ID(id, name, src, kind)	\
 	BUILD_BUG_ON_ZERO((int)HP_STAGE_POS_##id != (int)HOTPATH_STAGE_##id),
 static const char hp_stage_at_id[] __maybe_unused = {
 	HP_STAGES(HP_STAGE_AT_ID)
@@ -118,15 +118,38 @@ static const char hp_stage_at_id[] __maybe_unused = {
 static_assert((int)HP_STAGE_POS_END == (int)__HOTPATH_STAGE_MAX,
 	      "stage_list.h and enum hotpath_stage differ in length");
 
-#define HP_STAGE_NAME(id, name, src)	__stringify(name),
+#define HP_STAGE_NAME(id, name, src, kind)	__stringify(name),
 static const char * const hp_stage_names[__HOTPATH_STAGE_MAX] = {
 	HP_STAGES(HP_STAGE_NAME)
 };
 
-#define HP_STAGE_SOURCE(id, name, src)	HP_STAGE_SRC_##src,
+#define HP_STAGE_SOURCE(id, name, src, kind)	HP_STAGE_SRC_##src,
 static const u8 hp_stage_sources[__HOTPATH_STAGE_MAX] = {
 	HP_STAGES(HP_STAGE_SOURCE)
 };
+
+/* Whether a port records the stage (stage_list.h's kind). */
+#define HP_STAGE_ON_PORT(id, name, src, kind)	HP_STAGE_PORT_##kind,
+static const bool hp_stage_on_port[__HOTPATH_STAGE_MAX] = {
+	HP_STAGES(HP_STAGE_ON_PORT)
+};
+
+#define HP_NIC_STAGE(id)	HOTPATH_STAGE_##id,
+static const u8 hp_nic_stages[] = { HP_NIC_PATH(HP_NIC_STAGE) };
+
+unsigned int hp_stages_of_kind(u32 kind, u8 *ids)
+{
+	unsigned int i, n = 0;
+
+	if (kind == HOTPATH_KIND_ATTACHED) {
+		memcpy(ids, hp_nic_stages, sizeof(hp_nic_stages));
+		return ARRAY_SIZE(hp_nic_stages);
+	}
+	for (i = 0; i < __HOTPATH_STAGE_MAX; i++)
+		if (hp_stage_on_port[i])
+			ids[n++] = i;
+	return n;
+}
 
 /*
  * counters.h's list at the uapi ids: each entry's position in the list must
@@ -219,7 +242,7 @@ static struct hp_ctx *hp_ctx_this(struct hp_acct *st)
 typedef void (*hp_trace_fn_t)(int ifindex, u16 queue, u32 seq, u32 len, u64 ns);
 
 /* Each stage's event (stage_list.h); called with tracing on only. */
-#define HP_STAGE_TRACE(id, name, src)	trace_##name,
+#define HP_STAGE_TRACE(id, name, src, kind)	trace_##name,
 static const hp_trace_fn_t hp_trace_stages[__HOTPATH_STAGE_MAX] = {
 	HP_STAGES(HP_STAGE_TRACE)
 };

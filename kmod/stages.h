@@ -36,6 +36,13 @@ struct hp_stage_summary {
 
 const char *hp_stages_name(unsigned int stage);
 u8 hp_stages_source(unsigned int stage);	/* enum hotpath_stage_source */
+/*
+ * The stages a device of @kind (enum hotpath_kind) records, into @ids
+ * (__HOTPATH_STAGE_MAX entries) in the order stats-get reports them: a
+ * port's in id order, an attached device's in its path's order.  Returns
+ * how many.
+ */
+unsigned int hp_stages_of_kind(u32 kind, u8 *ids);
 const char *hp_stages_counter_name(unsigned int counter);
 
 /*

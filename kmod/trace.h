@@ -54,7 +54,7 @@ void hp_stages_trace_unreg(void);
 		hp_stages_trace_reg, hp_stages_trace_unreg)
 
 /* stages, in path order (enum hotpath_stage; stage_list.h) */
-#define HP_TRACE_STAGE(id, name, src) HP_TRACE_EVENT(name);
+#define HP_TRACE_STAGE(id, name, src, kind) HP_TRACE_EVENT(name);
 HP_STAGES(HP_TRACE_STAGE)
 
 /*

@@ -27,9 +27,17 @@ typedef int (*hp_msg_cb)(struct nl_msg *msg, void *arg);
 extern const char *prog;
 extern bool json_output;
 
+/* ethtool_drvinfo's driver field */
+#define HP_DRIVER_LEN	32
+
 struct hp_port {
 	uint32_t ifindex;
 	char ifname[IF_NAMESIZE];
+	uint32_t kind;			/* enum hotpath_kind */
+	char driver[HP_DRIVER_LEN];
+	bool has_phc;			/* phc_index is set (an attached device may have none) */
+	bool has_phc_offset;
+	int64_t phc_offset_ns;
 	uint32_t peer_ifindex;
 	char peer_ifname[IF_NAMESIZE];
 	bool has_peer;
@@ -68,6 +76,8 @@ struct hp_stage {
 struct hp_stats {
 	uint32_t ifindex;
 	char ifname[IF_NAMESIZE];
+	uint32_t kind;			/* enum hotpath_kind */
+	char driver[HP_DRIVER_LEN];
 	unsigned int n_stages;
 	struct hp_stage stages[__HOTPATH_STAGE_MAX];
 	uint64_t counters[HP_COUNTERS_MAX];
@@ -88,6 +98,12 @@ int hp_nl_parse_port(struct nl_msg *msg, struct hp_port *port);
 /* The module's counter names into counter_name()'s table. */
 int hp_nl_load_counter_names(const char *op);
 int hp_nl_monitor(int (*cb)(const struct hp_port *port));
+
+/*
+ * phc.c: the offset of PHC /dev/ptp@index to CLOCK_MONOTONIC (PHC minus
+ * monotonic, ns) from the PHC's own cross time stamps; prints why not.
+ */
+int phc_offset_to_monotonic(const char *op, unsigned int index, int64_t *offset_ns);
 
 /* names.c */
 /* The model's figures (include/hotpath/figures.h), for parse and show. */
@@ -123,6 +139,7 @@ const char *rx_mode_name(unsigned int v);
 const char *ctpio_name(unsigned int v);
 const char *timing_name(unsigned int v);
 const char *source_name(unsigned int v);
+const char *kind_name(unsigned int v);
 /* The name of counter @id, or "counter_<id>" in @buf if it has none. */
 const char *counter_name(unsigned int id, char *buf, size_t len);
 int counter_name_set(unsigned int id, const char *name);

@@ -43,6 +43,11 @@ static const char *const sources[] = {
 	[HOTPATH_SOURCE_MODELLED] = "modelled",
 };
 
+static const char *const kinds[] = {
+	[HOTPATH_KIND_PORT] = "port",
+	[HOTPATH_KIND_ATTACHED] = "attached",
+};
+
 /*
  * Counter names, the JSON keys: the kernel's (counter-names-get), loaded by
  * hp_nl_load_counter_names() before anything is printed.
@@ -122,6 +127,11 @@ const char *timing_name(unsigned int v)
 const char *source_name(unsigned int v)
 {
 	return name(sources, ARRAY_SIZE(sources), v);
+}
+
+const char *kind_name(unsigned int v)
+{
+	return name(kinds, ARRAY_SIZE(kinds), v);
 }
 
 int counter_name_set(unsigned int id, const char *v)

@@ -387,6 +387,13 @@ int hp_nl_parse_port(struct nl_msg *msg, struct hp_port *p)
 		return -EINVAL;
 	get_u32(&p->ifindex, tb[HOTPATH_A_IFINDEX]);
 	get_str(p->ifname, sizeof(p->ifname), tb[HOTPATH_A_IFNAME]);
+	get_u32(&p->kind, tb[HOTPATH_A_KIND]);
+	get_str(p->driver, sizeof(p->driver), tb[HOTPATH_A_DRIVER]);
+	p->has_phc = !!tb[HOTPATH_A_PHC_INDEX];
+	if (tb[HOTPATH_A_PHC_OFFSET_NS] && nla_len(tb[HOTPATH_A_PHC_OFFSET_NS]) >= 8) {
+		p->has_phc_offset = true;
+		p->phc_offset_ns = (int64_t)nla_get_u64(tb[HOTPATH_A_PHC_OFFSET_NS]);
+	}
 	p->has_peer = !!tb[HOTPATH_A_PEER_IFINDEX];
 	get_u32(&p->peer_ifindex, tb[HOTPATH_A_PEER_IFINDEX]);
 	get_str(p->peer_ifname, sizeof(p->peer_ifname), tb[HOTPATH_A_PEER_IFNAME]);
@@ -433,6 +440,8 @@ static int parse_stats(struct nl_msg *msg, struct hp_stats *s)
 		return -EINVAL;
 	get_u32(&s->ifindex, tb[HOTPATH_A_IFINDEX]);
 	get_str(s->ifname, sizeof(s->ifname), tb[HOTPATH_A_IFNAME]);
+	get_u32(&s->kind, tb[HOTPATH_A_KIND]);
+	get_str(s->driver, sizeof(s->driver), tb[HOTPATH_A_DRIVER]);
 	if (tb[HOTPATH_A_STAGES]) {
 		nla_for_each_nested(a, tb[HOTPATH_A_STAGES], rem) {
 			struct hp_stage *g;

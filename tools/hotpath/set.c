@@ -222,6 +222,40 @@ static int put(struct nl_msg *msg, const struct set_key *k, uint64_t v)
 	}
 }
 
+/*
+ * Stats on for another driver's device with a PHC: tell the module where
+ * the PHC stands against CLOCK_MONOTONIC, so that the NIC's time stamps
+ * become stages (tx_nic, rx_nic).  Setting stats on again remaps (a free-
+ * running PHC drifts by its oscillator's error).  A device without a PHC
+ * has no hardware stages: nothing to do.
+ */
+static int map_phc(const char *dev)
+{
+	struct hp_port *ports = NULL;
+	struct nl_msg *msg;
+	unsigned int n;
+	int64_t offset;
+	int err;
+
+	err = hp_nl_get_ports(dev, "set", &ports, &n);
+	if (err || n != 1 || ports[0].kind != HOTPATH_KIND_ATTACHED || !ports[0].has_phc)
+		goto out;
+	err = phc_offset_to_monotonic("set", ports[0].phc_index, &offset);
+	if (err)
+		goto out;
+	msg = hp_nl_new_request(HOTPATH_CMD_PORT_SET, dev, false);
+	if (!msg || nla_put_s64(msg, HOTPATH_A_PHC_OFFSET_NS, offset) < 0) {
+		nlmsg_free(msg);
+		err = -ENOMEM;
+		goto out;
+	}
+	err = hp_nl_exec(msg, "set", NULL, NULL);
+	nlmsg_free(msg);
+out:
+	free(ports);
+	return err;
+}
+
 int cmd_set(int argc, char **argv)
 {
 	static const int nests[] = { 0, HOTPATH_A_CTPIO, HOTPATH_A_COALESCE, HOTPATH_A_MODEL };
@@ -290,7 +324,12 @@ int cmd_set(int argc, char **argv)
 	}
 	err = hp_nl_exec(msg, "set", NULL, NULL);
 	nlmsg_free(msg);
-	return err ? EXIT_FAIL : 0;
+	if (err)
+		return EXIT_FAIL;
+	for (i = 0; i < n; i++)
+		if (keys[i]->attr == HOTPATH_A_STATS_ENABLED && vals[i])
+			return map_phc(argv[1]) ? EXIT_FAIL : 0;
+	return 0;
 
 err_size:
 	nlmsg_free(msg);

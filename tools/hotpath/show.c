@@ -11,6 +11,30 @@
  * The port, each field once for text and JSON.  No newline at the end: show
  * separates ports, monitor ends its line.
  */
+/*
+ * Another driver's device: whether stage accounting is attached, its PHC
+ * and the mapping of its time stamps onto the stages' clock.
+ */
+static void print_attached(const struct hp_port *p)
+{
+	print_string(PRINT_ANY, "driver", " driver %s", p->driver);
+	print_nl();
+	print_bool(PRINT_ANY, "stats", "  stats %s", p->stats_enabled);
+	print_bool(PRINT_ANY, "probes", "  probes %s", p->probes);
+	print_nl();
+	open_json_object("ptp");
+	if (p->has_phc)
+		print_uint(PRINT_ANY, "phc_index", "  ptp /dev/ptp%llu", p->phc_index);
+	else
+		print_null(PRINT_ANY, "phc_index", "  ptp none");
+	if (p->has_phc_offset)
+		print_int(PRINT_ANY, "phc_offset_ns", "  phc-offset %lldns", p->phc_offset_ns);
+	else
+		print_null(PRINT_ANY, "phc_offset_ns", "  phc-offset unmapped");
+	close_json_object();
+	close_json_object();
+}
+
 void print_port(const struct hp_port *p)
 {
 	unsigned int i;
@@ -18,6 +42,12 @@ void print_port(const struct hp_port *p)
 	open_json_object(NULL);
 	print_colour_string(PRINT_ANY, COL_BOLD, "ifname", "%s", p->ifname);
 	print_uint(PRINT_ANY, "ifindex", ": ifindex %llu", p->ifindex);
+	print_string(PRINT_JSON, "kind", NULL, kind_name(p->kind));
+	if (p->kind == HOTPATH_KIND_ATTACHED) {
+		print_attached(p);
+		return;
+	}
+	print_string(PRINT_JSON, "driver", NULL, p->driver);
 	if (p->has_peer) {
 		print_string(PRINT_ANY, "peer", " peer %s", p->peer_ifname);
 		print_uint(PRINT_ANY, "peer_ifindex", " (ifindex %llu)", p->peer_ifindex);

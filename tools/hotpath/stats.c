@@ -43,7 +43,13 @@ static void print_stats(const struct hp_stats *s)
 
 	open_json_object(NULL);
 	print_colour_string(PRINT_ANY, COL_BOLD, "ifname", "%s", s->ifname);
-	print_uint(PRINT_ANY, "ifindex", " (ifindex %llu)\n", s->ifindex);
+	print_uint(PRINT_ANY, "ifindex", " (ifindex %llu)", s->ifindex);
+	print_string(PRINT_JSON, "kind", NULL, kind_name(s->kind));
+	if (s->kind == HOTPATH_KIND_ATTACHED)
+		print_string(PRINT_ANY, "driver", " %s, attached", s->driver);
+	else
+		print_string(PRINT_JSON, "driver", NULL, s->driver);
+	print_text("\n");
 	print_text("  %-12s %-8s %-*s %8s %10s %7s %7s %7s %7s\n", "stage", "source", bar_max, "",
 		   "mean", "count", "p50", "p90", "p99", "p99.9");
 	open_json_array("stages");

@@ -114,6 +114,24 @@ enum hotpath_profile {
  *   (bpf_prog_run_xdp()), native or zero-copy; xsk_rx (REDIRECT of a UMEM
  *   frame) starts at the clock read that ends it, rx_stack follows for PASS.
  *   Appended: the ids above are fixed.
+ * @HOTPATH_STAGE_TX_COMPLETE: tx_complete, measured, attached devices: from
+ *   the driver's xmit returning (net:net_dev_xmit) to the sent skb's last
+ *   reference being freed (skb:consume_skb), how long the NIC, the TX
+ *   interrupt and the completion poll hold it: what tx-usecs moves.
+ * @HOTPATH_STAGE_TX_NIC: tx_nic, measured, attached devices with TX hardware
+ *   time stamps and a PHC mapped onto the kernel clock (phc-offset-ns): from
+ *   the driver's xmit returning (the doorbell) to the NIC's TX time stamp.
+ * @HOTPATH_STAGE_WIRE: wire, measured, two attached devices of one box cabled
+ *   to each other: from the sender's doorbell (net:net_dev_xmit) to the
+ *   receiver's interrupt handler entry, the same frame matched on both sides
+ *   by its headers; its count is the frames matched.
+ * @HOTPATH_STAGE_RX_NIC: rx_nic, measured, attached devices with RX hardware
+ *   time stamps and a mapped PHC: from the NIC's RX time stamp to its
+ *   interrupt handler entry.
+ * @HOTPATH_STAGE_RX_POLL: rx_poll, measured, attached devices: from the NIC's
+ *   interrupt handler entry (irq:irq_handler_entry on one of its vectors) to
+ *   its NAPI poll handing the frame to the stack (napi_gro_receive or
+ *   netif_receive_skb): the attached device's rx_irq and rx_napi.
  */
 enum hotpath_stage {
 	HOTPATH_STAGE_TX_STACK,
@@ -132,6 +150,11 @@ enum hotpath_stage {
 	HOTPATH_STAGE_XSK_TX,
 	HOTPATH_STAGE_XSK_RX,
 	HOTPATH_STAGE_XDP_PROG,
+	HOTPATH_STAGE_TX_COMPLETE,
+	HOTPATH_STAGE_TX_NIC,
+	HOTPATH_STAGE_WIRE,
+	HOTPATH_STAGE_RX_NIC,
+	HOTPATH_STAGE_RX_POLL,
 
 	/* private: */
 	__HOTPATH_STAGE_MAX,
@@ -146,6 +169,19 @@ enum hotpath_stage {
 enum hotpath_stage_source {
 	HOTPATH_SOURCE_MEASURED,
 	HOTPATH_SOURCE_MODELLED,
+};
+
+/**
+ * enum hotpath_kind - What a device is to hotpath.
+ * @HOTPATH_KIND_PORT: A hotpath port (the emulated NIC), every setting
+ *   applies.
+ * @HOTPATH_KIND_ATTACHED: Another driver's device with stage accounting
+ *   attached (port-set stats-enabled 1 on it); only stats-enabled and
+ *   phc-offset-ns apply.
+ */
+enum hotpath_kind {
+	HOTPATH_KIND_PORT,
+	HOTPATH_KIND_ATTACHED,
 };
 
 enum hotpath_attr {
@@ -173,6 +209,9 @@ enum hotpath_attr {
 	HOTPATH_A_HWTSTAMP_TX,
 	HOTPATH_A_HWTSTAMP_RX_FILTER,
 	HOTPATH_A_COUNTER_NAMES,
+	HOTPATH_A_KIND,
+	HOTPATH_A_DRIVER,
+	HOTPATH_A_PHC_OFFSET_NS,
 
 	__HOTPATH_A_MAX,
 	HOTPATH_A_MAX = (__HOTPATH_A_MAX - 1)

@@ -1,0 +1,278 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Real-NIC mode: stage accounting attached to another driver's devices, the
+# test VM's igb and e1000e pairs (lib.sh hp_nic_pair), each end in its own
+# namespace.  For each driver:
+#  - `hotpath set DEV stats on` attaches: show says attached and names the
+#    driver; a hotpath-bench ping-pong of COUNT datagrams (WARMUP before)
+#    counts every stage of the device's path at least COUNT times and at
+#    most as often as the link counted frames, every p50 positive; every
+#    frame sent is freed (tx_complete counts what tx_desc counted), and the
+#    NIC's stamp stages are absent (no stamping asked for);
+#  - on the virtual clock the one-way stages (the sender's tx_stack,
+#    tx_qdisc, tx_desc, wire to the receiver's interrupt, its rx_poll,
+#    rx_stack, rx_wakeup; p50s, both directions averaged) sum to within 10%
+#    of hotpath-bench's one-way p50;
+#  - the interrupts counted on the device's vectors equal what
+#    /proc/interrupts counted on them over the run;
+# for igb:
+#  - with TX hardware stamping on (hwstamp_ctl), `stats on` maps the PHC and
+#    each of 20 stamped frames records tx_nic, within the wire stage's
+#    bounds; with stamping off the stage stays absent (above);
+# and the access rules: an unprivileged `set` gets EPERM and changes
+# nothing, a device in another namespace is invisible, `stats off` detaches
+# (attached_alive back to 0).
+# hp-vm-clock: virtual
+source "$(dirname "$0")/lib.sh"
+
+require_root
+require_cmd jq ethtool hwstamp_ctl setpriv
+
+BENCH=$(command -v hotpath-bench || echo "$HP_TOP/tools/bench/hotpath-bench")
+[ -x "$BENCH" ] || hp_skip "hotpath-bench not found (make -C tools/bench)"
+HWTS=$(hp_helper hwts)
+
+COUNT=${HP_NIC_COUNT:-500}
+WARMUP=50
+ALIVE=/sys/module/hotpath/parameters/attached_alive
+TX_STAGES="tx_stack tx_qdisc tx_desc tx_complete"
+RX_STAGES="wire rx_poll rx_stack rx_wakeup"
+ONE_WAY="tx_stack tx_qdisc tx_desc wire rx_poll rx_stack rx_wakeup"
+OUT=
+
+bench()
+{
+	local rc
+
+	echo "COMMAND: ip netns exec $NS_A $BENCH client $IP4_B --server-netns $NS_B $*"
+	OUT=$(ip netns exec "$NS_A" timeout 300 "$BENCH" client "$IP4_B" \
+		--server-netns "$NS_B" "$@" 2>&1)
+	rc=$?
+	echo "$OUT" | sed 's/^/    /'
+	return $rc
+}
+
+# attach NS DEV: stats on (detached again at exit, if it still exists)
+attach()
+{
+	hp_set "$1" "$2" stats on || return 1
+	hp_defer ip netns exec "$1" hotpath set "$2" stats off
+}
+
+# snap NS DEV VAR: `hotpath -j stats DEV` into VAR
+snap()
+{
+	printf -v "$3" '%s' "$(ip netns exec "$1" hotpath -j stats "$2")"
+}
+
+# st JSON STAGE FIELD
+st()
+{
+	jq -r --arg n "$2" ".[0].stages[] | select(.name == \$n) | .$3" <<<"$1"
+}
+
+# freed NS DEV: every frame the device sent has been freed
+freed()
+{
+	local s
+
+	snap "$1" "$2" s
+	[ "$(st "$s" tx_complete count)" = "$(st "$s" tx_desc count)" ]
+}
+
+# The device's IRQs: its PCI function's MSI/MSI-X vectors.
+dev_irqs()
+{
+	ls "$(ip netns exec "$1" readlink -f "/sys/class/net/$2/device")/msi_irqs"
+}
+
+# proc_irqs IRQ...: their interrupts so far, summed over the CPUs
+proc_irqs()
+{
+	awk -v list=" $* " 'NR == 1 { cpus = NF; next }
+		index(list, " " substr($1, 1, length($1) - 1) " ") {
+			for (i = 2; i <= cpus + 1; i++) n += $i
+		}
+		END { print n + 0 }' /proc/interrupts
+}
+
+# irq_snap NS DEV: "proc module" from one instant: /proc/interrupts read
+# before and after the module's counter, equal (no interrupt in between)
+irq_snap()
+{
+	local irqs p0 p1 m i
+
+	irqs=$(dev_irqs "$1" "$2")
+	for i in $(seq 20); do
+		p0=$(proc_irqs $irqs)
+		m=$(hp_counter "$1" "$2" interrupts)
+		p1=$(proc_irqs $irqs)
+		[ "$p0" = "$p1" ] && { echo "$p0 $m"; return 0; }
+	done
+	return 1
+}
+
+test_driver()
+{
+	local drv=$1 sa sb tx_a rx_a tx_b rx_b dev ns s stage n lim role ow sum pct
+	local i0a i0b i1a i1b
+
+	hp_nic_pair "$drv" || hp_fail "$drv: pair setup failed"
+
+	RET=0
+	attach "$NS_A" "$DEV_A" && attach "$NS_B" "$DEV_B"
+	check_err $? "stats on"
+	check_eq "$(ip netns exec "$NS_A" hotpath -j show "$DEV_A" | jq -r '.[0] | "\(.kind) \(.driver) \(.stats)"')" \
+		"attached $drv true" "show $DEV_A"
+	check_eq "$(cat $ALIVE)" 2 "attached_alive"
+	log_test "$drv: stats on attaches both ends (kind attached, driver $drv)"
+
+	RET=0
+	# a warm-up ping-pong resolves the peers and faults the paths in
+	bench --count 20 --warmup 0 --json >/dev/null
+	run_ns "$NS_A" hotpath reset "$DEV_A"
+	run_ns "$NS_B" hotpath reset "$DEV_B"
+	tx_a=$(hp_stat "$NS_A" "$DEV_A" tx_packets); rx_a=$(hp_stat "$NS_A" "$DEV_A" rx_packets)
+	tx_b=$(hp_stat "$NS_B" "$DEV_B" tx_packets); rx_b=$(hp_stat "$NS_B" "$DEV_B" rx_packets)
+	i0a=$(irq_snap "$NS_A" "$DEV_A") && i0b=$(irq_snap "$NS_B" "$DEV_B")
+	check_err $? "no quiet instant to read the interrupt counts"
+	bench --count "$COUNT" --warmup $WARMUP --timeout 2000 --json
+	check_err $? "hotpath-bench failed"
+	check_eq "$(jq -r .lost <<<"$OUT")" 0 "datagrams lost"
+	ow=$(jq -r .one_way.p50_ns <<<"$OUT")
+	busywait 5000 freed "$NS_A" "$DEV_A" && busywait 5000 freed "$NS_B" "$DEV_B"
+	check_err $? "tx_complete did not reach tx_desc's count"
+	i1a=$(irq_snap "$NS_A" "$DEV_A") && i1b=$(irq_snap "$NS_B" "$DEV_B")
+	check_err $? "no quiet instant to read the interrupt counts"
+	tx_a=$(( $(hp_stat "$NS_A" "$DEV_A" tx_packets) - tx_a ))
+	rx_a=$(( $(hp_stat "$NS_A" "$DEV_A" rx_packets) - rx_a ))
+	tx_b=$(( $(hp_stat "$NS_B" "$DEV_B" tx_packets) - tx_b ))
+	rx_b=$(( $(hp_stat "$NS_B" "$DEV_B" rx_packets) - rx_b ))
+	snap "$NS_A" "$DEV_A" sa
+	snap "$NS_B" "$DEV_B" sb
+	ip netns exec "$NS_B" hotpath stats "$DEV_B" | sed 's/^/    /'
+	for role in "a $DEV_A $tx_a $rx_a" "b $DEV_B $tx_b $rx_b"; do
+		set -- $role
+		[ "$1" = a ] && s=$sa || s=$sb
+		dev=$2
+		for stage in $TX_STAGES $RX_STAGES; do
+			case " $TX_STAGES " in *" $stage "*) lim=$3 ;; *) lim=$4 ;; esac
+			n=$(st "$s" "$stage" count)
+			[ "$n" -ge "$COUNT" ] && [ "$n" -le "$lim" ]
+			check_err $? "$dev $stage: count $n, want $COUNT..$lim (the link's frames)"
+			[ "$(st "$s" "$stage" p50_ns)" -gt 0 ]
+			check_err $? "$dev $stage: p50 0"
+		done
+		check_eq "$(st "$s" tx_complete count)" "$(st "$s" tx_desc count)" "$dev tx_complete count"
+		check_eq "$(st "$s" tx_nic count) $(st "$s" rx_nic count)" "0 0" \
+			"$dev tx_nic and rx_nic counts without stamping"
+		check_eq "$(jq -r '[.[0].stages[].name] | join(" ")' <<<"$s")" \
+			"tx_stack tx_qdisc tx_desc tx_nic wire rx_nic rx_poll rx_busy_poll rx_stack rx_wakeup tx_complete" \
+			"$dev stages in path order"
+	done
+	log_test "$drv: $COUNT round trips: every stage counted $COUNT..(link frames) times, p50 > 0"
+
+	RET=0
+	sum=0
+	for stage in $ONE_WAY; do
+		n=$(( ($(st "$sa" "$stage" p50_ns) + $(st "$sb" "$stage" p50_ns)) / 2 ))
+		log_info "  $stage p50 $n ns"
+		sum=$((sum + n))
+	done
+	pct=$(( (sum - ow) * 1000 / ow ))
+	log_info "$drv: one-way stages sum to $sum ns, hotpath-bench one-way p50 $ow ns" \
+		"($((pct / 10)).$(( (pct < 0 ? -pct : pct) % 10 ))%, $HOTPATH_VM_CLOCK clock)"
+	if [ "$HOTPATH_VM_CLOCK" = virtual ]; then
+		[ "${pct#-}" -le 100 ]
+		check_err $? "stage sum $sum ns is not within 10% of the one-way p50 $ow ns"
+		log_test "$drv: the one-way stages sum to within 10% of hotpath-bench's one-way p50"
+	fi
+
+	RET=0
+	set -- $i0a; i0a=$1; m0a=$2
+	set -- $i1a; i1a=$1; m1a=$2
+	check_eq "$((m1a - m0a))" "$((i1a - i0a))" "$DEV_A interrupts counted against /proc/interrupts"
+	set -- $i0b; i0b=$1; m0b=$2
+	set -- $i1b; i1b=$1; m1b=$2
+	check_eq "$((m1b - m0b))" "$((i1b - i0b))" "$DEV_B interrupts counted against /proc/interrupts"
+	[ $((m1a - m0a)) -ge "$COUNT" ]
+	check_err $? "$DEV_A: $((m1a - m0a)) interrupts over $COUNT round trips"
+	log_test "$drv: interrupts on the device's vectors as /proc/interrupts counts them ($((m1a - m0a)), $((m1b - m0b)))"
+}
+
+# igb stamps what it sends once asked: tx_nic appears
+test_igb_tx_nic()
+{
+	local s n p50 wire rx
+
+	RET=0
+	rx=1
+	if ! run_ns "$NS_A" hwstamp_ctl -i "$DEV_A" -t 1 -r 1; then
+		# the 82576 cannot stamp every frame it receives
+		rx=12
+		run_ns "$NS_A" hwstamp_ctl -i "$DEV_A" -t 1 -r $rx
+		check_err $? "hwstamp_ctl"
+	fi
+	hp_defer ip netns exec "$NS_A" hwstamp_ctl -i "$DEV_A" -t 0 -r 0
+	# stats on again maps the PHC (and keeps what was counted)
+	hp_set "$NS_A" "$DEV_A" stats on
+	check_err $? "stats on"
+	check_eq "$(ip netns exec "$NS_A" hotpath -j show "$DEV_A" | jq -r '.[0].ptp.phc_offset_ns | type')" \
+		number "phc_offset_ns after stats on"
+	run_ns "$NS_A" hotpath reset "$DEV_A"
+	run_ns "$NS_A" "$HWTS" tx "$DEV_A" 20
+	check_err $? "hwts tx: frames without a hardware TX stamp"
+	busywait 5000 freed "$NS_A" "$DEV_A"
+	snap "$NS_A" "$DEV_A" s
+	n=$(st "$s" tx_nic count)
+	p50=$(st "$s" tx_nic p50_ns)
+	check_eq "$n" 20 "tx_nic count"
+	[ "$p50" -gt 0 ] && [ "$p50" -lt 1000000 ]
+	check_err $? "tx_nic p50 $p50 ns, want 0 < p50 < 1 ms"
+	log_info "igb tx_nic p50 $p50 ns over $n frames"
+	log_test "igb: with TX stamping on, 20 stamped frames give 20 tx_nic samples"
+}
+
+test_access()
+{
+	local out rc
+
+	RET=0
+	echo "COMMAND: setpriv --reuid=65534 ... hotpath set $DEV_A stats off"
+	out=$(ip netns exec "$NS_A" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		hotpath set "$DEV_A" stats off 2>&1)
+	rc=$?
+	echo "    $out"
+	check_eq "$rc" 1 "exit status"
+	grep -q "Operation not permitted" <<<"$out"
+	check_err $? "not EPERM"
+	check_eq "$(ip netns exec "$NS_A" hotpath -j show "$DEV_A" | jq -r '.[0].stats')" true \
+		"still attached"
+	out=$(hotpath stats "$DEV_A" 2>&1)
+	rc=$?
+	echo "COMMAND: hotpath stats $DEV_A (init_net)"
+	echo "    $out"
+	check_eq "$rc" 1 "another namespace's device: exit status"
+	grep -q "No such device" <<<"$out"
+	check_err $? "another namespace's device: not ENODEV"
+	check_eq "$(ip netns exec "$NS_A" hotpath -j show | jq -r '[.[].ifname] | join(" ")')" \
+		"$DEV_A" "the namespace's dump"
+	log_test "access: unprivileged set EPERM (nothing changed), another namespace's device invisible"
+
+	RET=0
+	hp_set "$NS_A" "$DEV_A" stats off && hp_set "$NS_B" "$DEV_B" stats off
+	check_err $? "stats off"
+	check_eq "$(cat $ALIVE)" 0 "attached_alive after stats off"
+	out=$(ip netns exec "$NS_A" hotpath stats "$DEV_A" 2>&1)
+	grep -q "not a hotpath port, nor a device with stats attached" <<<"$out"
+	check_err $? "stats of a detached device: $out"
+	log_test "stats off detaches (attached_alive 0, stats refused)"
+}
+
+hp_require_module
+test_driver igb
+test_igb_tx_nic
+test_access
+test_driver e1000e
+exit $EXIT_STATUS
