@@ -89,9 +89,19 @@ static struct hp_nic_irqs __rcu *hp_nic_irqs;
 
 /*
  * TX: key the skb; t its start_xmit, then its xmit (doorbell); aux the
- * header hash until xmit, then the raw TX time stamp; ctx the device.
- * Wire: key the header hash; t the doorbell.
+ * header hash, or the raw TX time stamp once flag[HP_NIC_TX_HWTS] is set;
+ * ctx the device.  The completion, or the PTP work that hands over a
+ * stamp, may run on another CPU before net_dev_xmit fires: each of the
+ * three marks its own flag, and of xmit and free, whichever sees the
+ * other's flag after setting its own records the frame (both barriers
+ * full: one of them sees it).
+ * Wire: key the header hash; t the doorbell, 0 until net_dev_xmit.
  */
+enum { HP_NIC_TX_XMIT, HP_NIC_TX_FREED, HP_NIC_TX_HWTS };
+
+/* A TX stamp this much before the doorbell says the PHC mapping is off. */
+#define HP_NIC_EARLY_NS		(100 * NSEC_PER_USEC)
+
 static struct hp_stamp hp_nic_tx[HP_STAMP_SLOTS];
 static struct hp_stamp hp_nic_wire[HP_STAMP_SLOTS];
 
@@ -102,10 +112,19 @@ struct hp_nic_pend {
 	u32 len;
 };
 
+/* Devices whose interrupts one CPU follows at once (they nest). */
+#define HP_NIC_IRQ_SLOTS	4
+
 struct hp_nic_cpu {
-	/* the last interrupt of an attached device on this CPU (hardirq) */
-	const struct net_device *irq_dev;
-	u64 t_irq;
+	/*
+	 * Per device, the first interrupt on this CPU since its last poll
+	 * here (hardirq writes, the poll's end clears): another device's
+	 * vector may fire, even nested, before this one's poll runs.
+	 */
+	struct {
+		const struct net_device *dev;
+		u64 t;
+	} irq[HP_NIC_IRQ_SLOTS];
 	/* frames handed to the stack in the running poll (softirq, BH off) */
 	unsigned int n;
 	struct hp_nic_pend pend[HP_NIC_PENDING];
@@ -225,20 +244,48 @@ static void hp_nic_start_xmit(void *data, const struct sk_buff *skb,
 	struct hp_stage_sample s[2];
 	struct hp_nic *nic = hp_nicpath_find(dev);
 	unsigned int n;
+	u64 key, now;
 
 	if (!nic)
 		return;
 	/* BH is off in __dev_queue_xmit(): the recorders' context */
-	n = hp_probes_tx_xmit(skb, hp_stages_now(), s);
+	now = hp_stages_now();
+	n = hp_probes_tx_xmit(skb, now, s);
 	if (n)
 		hp_stages_record_n(nic->acct, nic->dev, s, n, 0, skb->len);
+	key = hp_nic_hkey(skb, skb_network_offset(skb));
+	/*
+	 * The wire entry before the doorbell: a NIC that delivers at once
+	 * (QEMU's, synchronously in the doorbell write) can interrupt the
+	 * peer before net_dev_xmit fires; its doorbell time (t) follows then.
+	 */
+	if (key)
+		hp_stamp_put(hp_stamp_slot(hp_nic_wire, (void *)(unsigned long)key),
+			     (void *)(unsigned long)key, &(struct hp_stamp_val){ .ctx = dev });
+	/* one clock read ends tx_qdisc and starts tx_desc (the bookkeeping in it) */
 	hp_stamp_put(hp_stamp_slot(hp_nic_tx, skb), skb,
-		     &(struct hp_stamp_val){
-			.aux = hp_nic_hkey(skb, skb_network_offset(skb)),
-			.ctx = dev,
-			.len = skb->len,
-			.t = hp_stages_now(),
-		     });
+		     &(struct hp_stamp_val){ .t = now, .aux = key, .ctx = dev, .len = skb->len });
+}
+
+/*
+ * tx_complete and tx_nic of a frame whose doorbell was at @t_xmit and that
+ * was freed at @now (0: freed before its xmit returned, as a completion on
+ * another CPU can be); @v its TX entry.
+ */
+static unsigned int hp_nic_tx_done(const struct hp_nic *nic, const struct hp_stamp_val *v,
+				   u64 t_xmit, u64 now, struct hp_stage_sample *s)
+{
+	unsigned int n = 0;
+	u64 hw;
+
+	s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_TX_COMPLETE,
+					   hp_nic_since(t_xmit, now) };
+	hw = v->flag[HP_NIC_TX_HWTS] ? hp_nic_hw_ns(nic, ns_to_ktime(v->aux)) : 0;
+	/* a NIC stamping at the doorbell write itself comes out as 0 */
+	if (hw && hw + HP_NIC_EARLY_NS > t_xmit)
+		s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_TX_NIC,
+						   hp_nic_since(t_xmit, hw) };
+	return n;
 }
 
 /*
@@ -249,8 +296,10 @@ static void hp_nic_xmit(void *data, struct sk_buff *skb, int rc,
 			struct net_device *dev, unsigned int skb_len)
 {
 	struct hp_stamp *e = hp_stamp_slot(hp_nic_tx, skb);
+	struct hp_stage_sample s[3];
 	struct hp_stamp_val v;
 	struct hp_nic *nic;
+	unsigned int n = 0;
 	u64 now;
 
 	nic = hp_nicpath_find(dev);
@@ -262,17 +311,25 @@ static void hp_nic_xmit(void *data, struct sk_buff *skb, int rc,
 		return;
 	}
 	hp_stages_count(nic->acct, nic->dev, HOTPATH_CNT_TX_PACKETS, 0, skb_len);
-	hp_stages_record(nic->acct, nic->dev, HOTPATH_STAGE_TX_DESC,
-			 hp_nic_since(v.t, now), 0, skb_len);
-	if (v.aux) {
-		const void *key = (const void *)(unsigned long)v.aux;
-
-		hp_stamp_put(hp_stamp_slot(hp_nic_wire, key), key,
-			     &(struct hp_stamp_val){ .t = now, .ctx = dev });
-	}
-	/* tx_complete and tx_nic start at the doorbell; aux: the TX stamp */
-	WRITE_ONCE(e->v.aux, 0);
+	s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_TX_DESC, hp_nic_since(v.t, now) };
+	/* tx_complete and tx_nic start at the doorbell */
 	WRITE_ONCE(e->v.t, now);
+	WRITE_ONCE(e->v.flag[HP_NIC_TX_XMIT], 1);
+	smp_mb();	/* our flag before theirs: pairs with hp_nic_freed() */
+	if (READ_ONCE(e->v.flag[HP_NIC_TX_FREED]) && hp_stamp_take(e, skb, &v)) {
+		/* completed already: that was at once, as far as we can tell */
+		hp_stages_count(nic->acct, nic->dev, HOTPATH_CNT_TX_COMPLETIONS, 0, skb_len);
+		n += hp_nic_tx_done(nic, &v, now, now, s + n);
+	}
+	hp_stages_record_n(nic->acct, nic->dev, s, n, 0, skb_len);
+	if (v.aux && !v.flag[HP_NIC_TX_HWTS]) {
+		const void *key = (const void *)(unsigned long)v.aux;
+		struct hp_stamp *w = hp_stamp_slot(hp_nic_wire, key);
+
+		/* still there unless the peer took it already */
+		if (READ_ONCE(w->key) == key)
+			WRITE_ONCE(w->v.t, now);
+	}
 }
 
 /* The skb's last reference is gone (its completion, or its stamp's work). */
@@ -282,24 +339,24 @@ static void hp_nic_freed(struct sk_buff *skb)
 	struct hp_stage_sample s[2];
 	struct hp_stamp_val v;
 	struct hp_nic *nic;
-	unsigned int n = 0;
+	unsigned int n;
 	bool bh;
-	u64 now, hw;
+	u64 now;
 
 	/* the common case, any skb of the box: one load and out */
 	if (READ_ONCE(e->key) != skb)
 		return;
 	now = hp_stages_now();
-	if (!hp_stamp_take(e, skb, &v) || now - v.t > HP_NIC_STALE_NS)
+	WRITE_ONCE(e->v.flag[HP_NIC_TX_FREED], 1);
+	smp_mb();	/* our flag before theirs: pairs with hp_nic_xmit() */
+	/* before net_dev_xmit on the sending CPU: that records it */
+	if (!READ_ONCE(e->v.flag[HP_NIC_TX_XMIT]) || !hp_stamp_take(e, skb, &v) ||
+	    now - v.t > HP_NIC_STALE_NS)
 		return;
 	nic = hp_nicpath_find(v.ctx);
 	if (!nic)
 		return;
-	s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_TX_COMPLETE, now - v.t };
-	hw = hp_nic_hw_ns(nic, ns_to_ktime(v.aux));
-	if (hw)
-		s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_TX_NIC,
-						   hp_nic_since(v.t, hw) };
+	n = hp_nic_tx_done(nic, &v, v.t, now, s);
 	/* the recorders want BH off outside interrupts (a PTP worker frees) */
 	bh = !in_interrupt() && !irqs_disabled();
 	if (bh)
@@ -336,6 +393,8 @@ static int hp_nic_tstamp_tx(struct kprobe *kp, struct pt_regs *regs)
 	if (READ_ONCE(e->key) != skb || !hw)
 		return 0;
 	WRITE_ONCE(e->v.aux, ktime_to_ns(hw->hwtstamp));
+	smp_wmb();	/* the stamp before its flag */
+	WRITE_ONCE(e->v.flag[HP_NIC_TX_HWTS], 1);
 	return 0;
 }
 
@@ -346,20 +405,51 @@ static struct kprobe hp_nic_tstamp_kp;
 static void hp_nic_irq(void *data, int irq, struct irqaction *action)
 {
 	struct hp_nic_irqs *t = rcu_dereference_sched(hp_nic_irqs);
+	const struct net_device *dev;
 	struct hp_nic_cpu *c;
-	unsigned int i;
+	unsigned int i, j;
 
 	if (!t)
 		return;
-	for (i = 0; i < t->n; i++) {
-		if (t->e[i].irq != irq)
-			continue;
-		c = this_cpu_ptr(&hp_nic_cpu);
-		c->t_irq = hp_stages_now();
-		c->irq_dev = t->e[i].dev;
-		hp_stages_count(t->e[i].nic->acct, t->e[i].dev, HOTPATH_CNT_INTERRUPTS, 0, 0);
+	for (i = 0; i < t->n && t->e[i].irq != irq; i++)
+		;
+	if (i == t->n)
 		return;
+	dev = t->e[i].dev;
+	hp_stages_count(t->e[i].nic->acct, dev, HOTPATH_CNT_INTERRUPTS, 0, 0);
+	c = this_cpu_ptr(&hp_nic_cpu);
+	/* the device's slot (an earlier interrupt starts rx_poll), or a free one */
+	for (j = 0; j < HP_NIC_IRQ_SLOTS; j++) {
+		if (c->irq[j].dev == dev)
+			return;
+		if (!c->irq[j].dev)
+			break;
 	}
+	if (j < HP_NIC_IRQ_SLOTS) {
+		c->irq[j].t = hp_stages_now();
+		WRITE_ONCE(c->irq[j].dev, dev);
+	}
+}
+
+/* @dev's interrupt slot on this CPU (or another's, @c) is free again. */
+static void hp_nic_irq_forget(struct hp_nic_cpu *c, const struct net_device *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < HP_NIC_IRQ_SLOTS; i++)
+		if (READ_ONCE(c->irq[i].dev) == dev)
+			WRITE_ONCE(c->irq[i].dev, NULL);
+}
+
+/* The first interrupt of @dev since its last poll on this CPU, 0: none. */
+static u64 hp_nic_irq_time(const struct hp_nic_cpu *c, const struct net_device *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < HP_NIC_IRQ_SLOTS; i++)
+		if (READ_ONCE(c->irq[i].dev) == dev)
+			return READ_ONCE(c->irq[i].t);
+	return 0;
 }
 
 /* The driver hands @skb to the stack (GRO or not); data at its L3 header. */
@@ -371,7 +461,7 @@ static void hp_nic_rx(const struct sk_buff *skb)
 	struct hp_nic_cpu *c;
 	struct hp_nic *nic;
 	unsigned int n = 0;
-	u64 now, hw, key;
+	u64 now, hw, key, t_irq;
 
 	nic = dev ? hp_nicpath_find(dev) : NULL;
 	if (!nic)
@@ -380,15 +470,14 @@ static void hp_nic_rx(const struct sk_buff *skb)
 	c = this_cpu_ptr(&hp_nic_cpu);
 	hw = hp_nic_hw_ns(nic, skb_hwtstamps((struct sk_buff *)skb)->hwtstamp);
 
+	t_irq = in_serving_softirq() ? hp_nic_irq_time(c, dev) : 0;
 	if (!in_serving_softirq()) {
 		/* a busy poller (napi_busy_loop, BH off in its task) */
 		hp_stages_count(nic->acct, dev, HOTPATH_CNT_BUSY_POLL_PICKUPS, 0, skb->len);
 		if (hw)
 			s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_RX_BUSY_POLL,
 							   hp_nic_since(hw, now) };
-	} else if (READ_ONCE(c->irq_dev) == dev) {
-		u64 t_irq = READ_ONCE(c->t_irq);
-
+	} else if (t_irq) {
 		s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_RX_POLL,
 						   hp_nic_since(t_irq, now) };
 		if (hw)
@@ -397,9 +486,10 @@ static void hp_nic_rx(const struct sk_buff *skb)
 		key = hp_nic_hkey(skb, 0);
 		if (key && hp_stamp_take(hp_stamp_slot(hp_nic_wire, (void *)(unsigned long)key),
 					 (void *)(unsigned long)key, &w) &&
-		    w.ctx != dev && now - w.t < HP_NIC_STALE_NS)
+		    w.ctx != dev)
+			/* t 0: the interrupt beat the sender's xmit returning */
 			s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_WIRE,
-							   hp_nic_since(w.t, t_irq) };
+							   w.t ? hp_nic_since(w.t, t_irq) : 0 };
 	}
 	hp_stages_count(nic->acct, dev, HOTPATH_CNT_RX_PACKETS, 0, skb->len);
 	if (n)
@@ -407,9 +497,9 @@ static void hp_nic_rx(const struct sk_buff *skb)
 
 	/* rx_stack ends with this poll (hp_nic_poll) */
 	if (c->n < HP_NIC_PENDING) {
+		/* the clock read that ended the pickup starts rx_stack */
 		c->pend[c->n++] = (struct hp_nic_pend){
-			.dev = dev, .head = skb->head, .len = skb->len,
-			.t = hp_stages_now(),
+			.dev = dev, .head = skb->head, .len = skb->len, .t = now,
 		};
 		hp_probes_rx_expect(skb->head);
 	}
@@ -450,8 +540,8 @@ static void hp_nic_poll(void *data, struct napi_struct *napi, int work, int budg
 	}
 	c->n = kept;
 	/* frames of a later poll were not delivered by this interrupt */
-	if (READ_ONCE(c->irq_dev) == dev && in_serving_softirq())
-		WRITE_ONCE(c->irq_dev, NULL);
+	if (in_serving_softirq())
+		hp_nic_irq_forget(c, dev);
 }
 
 /* --- registration ------------------------------------------------------------ */
@@ -601,7 +691,6 @@ void hp_nicpath_del(struct hp_nic *nic)
 	for_each_possible_cpu(cpu) {
 		struct hp_nic_cpu *c = per_cpu_ptr(&hp_nic_cpu, cpu);
 
-		if (READ_ONCE(c->irq_dev) == nic->dev)
-			WRITE_ONCE(c->irq_dev, NULL);
+		hp_nic_irq_forget(c, nic->dev);
 	}
 }

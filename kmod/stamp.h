@@ -26,6 +26,7 @@ struct hp_stamp_val {
 	const void *ctx;	/* the table's own pointer, never dereferenced stale */
 	u32 seq;
 	u32 len;
+	u8 flag[4];		/* the table's own marks, one writer each */
 };
 
 struct hp_stamp {
