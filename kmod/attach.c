@@ -145,7 +145,8 @@ static int hp_attach_add(struct net_device *dev, struct netlink_ext_ack *extack)
 	hp_probes_attach(a->nic.acct, true);
 	err = hp_nicpath_add(&a->nic);
 	if (err) {
-		NL_SET_ERR_MSG(extack, "stats-enabled: the kernel's tracepoints for the attach hooks could not be registered (see the kernel log)");
+		NL_SET_ERR_MSG(extack,
+			       "stats-enabled: the attach hooks' tracepoints could not be registered (kernel log)");
 		goto err_probes;
 	}
 	atomic_long_inc(&hp_attach_alive);

@@ -330,16 +330,16 @@ static struct hp_acct *hp_nl_acct(const struct net_device *dev)
 }
 
 /* Whether an attached device reports @counter (counters.h). */
+#define HP_NL_NIC_COUNTER(id)	HOTPATH_CNT_##id,
 static bool hp_nl_nic_counter(unsigned int counter)
 {
-#define HP_NL_NIC_COUNTER(id)	case HOTPATH_CNT_##id:
-	switch (counter) {
-	HP_NIC_COUNTERS(HP_NL_NIC_COUNTER)
-		return true;
-	default:
-		return false;
-	}
-#undef HP_NL_NIC_COUNTER
+	static const u8 ids[] = { HP_NIC_COUNTERS(HP_NL_NIC_COUNTER) };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ids); i++)
+		if (ids[i] == counter)
+			return true;
+	return false;
 }
 
 static int hp_nl_fill_stats_attrs(struct sk_buff *skb, struct net_device *dev)
@@ -643,7 +643,8 @@ static const char * const hp_nl_port_only[HOTPATH_A_MAX + 1] = {
 	[HOTPATH_A_CTPIO]		= "ctpio (HOTPATH_A_CTPIO)" HP_NL_NOT_ATTACHED,
 	[HOTPATH_A_COALESCE]		= "coalesce (HOTPATH_A_COALESCE)" HP_NL_NOT_ATTACHED,
 	[HOTPATH_A_MODEL]		= "model (HOTPATH_A_MODEL)" HP_NL_NOT_ATTACHED,
-	[HOTPATH_A_PHC_DRIFT_PPB]	= "phc-drift-ppb (HOTPATH_A_PHC_DRIFT_PPB)" HP_NL_NOT_ATTACHED,
+	[HOTPATH_A_PHC_DRIFT_PPB]	=
+		"phc-drift-ppb (HOTPATH_A_PHC_DRIFT_PPB)" HP_NL_NOT_ATTACHED,
 };
 
 /*

@@ -222,7 +222,7 @@ static u64 hp_nic_hkey(const struct sk_buff *skb, unsigned int off)
 		if (skb_copy_bits(skb, off + l4 + 8, buf + n, 16) == 0)
 			n += 16;
 		break;
-	case IPPROTO_TCP:	/* ports, sequence and acknowledgement */
+	case IPPROTO_TCP:	/* ports, sequence and ack numbers */
 		if (skb_copy_bits(skb, off + l4, buf + n, 12) == 0)
 			n += 12;
 		break;

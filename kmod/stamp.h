@@ -13,12 +13,13 @@
 #ifndef _HP_STAMP_H
 #define _HP_STAMP_H
 
+#include <linux/bits.h>
 #include <linux/compiler.h>
 #include <linux/hash.h>
 #include <linux/types.h>
 
 #define HP_STAMP_BITS	10
-#define HP_STAMP_SLOTS	(1 << HP_STAMP_BITS)
+#define HP_STAMP_SLOTS	BIT(HP_STAMP_BITS)
 
 struct hp_stamp_val {
 	u64 t;			/* hp_stages_now() */
