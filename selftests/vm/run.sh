@@ -217,6 +217,19 @@ QEMU=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m 2048 -smp 2
       -nographic -no-reboot -nic none
       -kernel "$IMAGE_DIR/vmlinuz" -initrd "$OUT/initramfs.cpio.gz"
       -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+# Real NICs for the tests that run traffic over a real driver (lib.sh's
+# hp_nic_pair): two igb (82576) wired back to back through QEMU hub 1 and two
+# e1000e (82574) through hub 2, no host network behind either hub.  Each NIC
+# sits behind its own PCIe root port (igb's VF functions collide otherwise).
+# The MACs are fixed: 52:54:00:12:HUB:PORT, the port 1 end is "a".  The
+# drivers are modules that nothing loads at boot (no udev, no uevent helper);
+# hp_nic_pair modprobes them.
+for nic in igb:1:1 igb:1:2 e1000e:2:1 e1000e:2:2; do
+	IFS=: read -r model hub port <<<"$nic"
+	QEMU+=(-device "pcie-root-port,id=hp-rp$hub$port,chassis=$hub$port"
+	       -netdev "hubport,id=hp-$model-$port,hubid=$hub"
+	       -device "$model,netdev=hp-$model-$port,bus=hp-rp$hub$port,mac=52:54:00:12:0$hub:0$port")
+done
 # Under icount QEMU runs the vCPUs round-robin on one host thread; QEMU 7.2
 # (Debian 12) hangs bringing up the second vCPU there, 10.0 (backports) boots.
 [ "$CLOCK" = virtual ] && QEMU+=(-icount "shift=0,sleep=off")
