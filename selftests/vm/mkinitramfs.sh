@@ -10,8 +10,8 @@
 # timeout/jq/kmod with their shared libraries, hotpath.ko, the tools, the
 # kernel's YNL CLI with the spec and the python3 it needs (/opt/ynl), the
 # kselftests with the kselftest runner, and selftests/vm/init as /init.
-# Kernel modules named in $HP_VM_MODULES (with their dependencies) are added
-# from the image.  $HP_VM_PKG (scripts/pkg.sh stage output) becomes /pkg.
+# The real NICs' drivers (igb, e1000e) and the kernel modules named in
+# $HP_VM_MODULES, with their dependencies, are added from the image.  $HP_VM_PKG (scripts/pkg.sh stage output) becomes /pkg.
 set -euo pipefail
 
 KVER=$1 IMAGE_DIR=$2 KO=$3 OUT=$4
@@ -51,7 +51,7 @@ put_bin()
 # Host binaries, at their canonical /usr path (the host has merged /usr, the
 # initramfs does not: busybox applets live in /bin and lose to these in PATH).
 for b in bash ip ethtool timeout jq kmod setpriv nstat ss tc taskset stdbuf sha256sum \
-	 od head tail nproc ptp4l phc_ctl bpftool xdp-bench; do
+	 od head tail nproc ptp4l phc_ctl hwstamp_ctl bpftool xdp-bench; do
 	p=$(command -v "$b" 2>/dev/null) || { echo "mkinitramfs: no $b on host" >&2; continue; }
 	p=$(readlink -f "$p")
 	case $p in /usr/*) ;; *) p=/usr$p ;; esac
@@ -88,16 +88,30 @@ cp "$KO" "$ROOT$MODDIR/extra/hotpath.ko"
 for f in modules.builtin modules.builtin.modinfo modules.order; do
 	[ -e "$IMAGE_DIR$MODDIR/$f" ] && cp "$IMAGE_DIR$MODDIR/$f" "$ROOT$MODDIR/"
 done
-if [ -n "${HP_VM_MODULES:-}" ]; then
-	[ -e "$IMAGE_DIR$MODDIR/modules.dep" ] || depmod -b "$IMAGE_DIR" "$KVER"
-	for m in $HP_VM_MODULES; do
-		modprobe -d "$IMAGE_DIR" -S "$KVER" --show-depends "$m" |
-		awk '$1 == "insmod" {print $2}' | while read -r ko; do
-			mkdir -p "$ROOT$(dirname "${ko#"$IMAGE_DIR"}")"
-			cp "$ko" "$ROOT${ko#"$IMAGE_DIR"}"
-		done
+# A module by name and, recursively, what its modinfo says it depends on,
+# from the image's tree (its .ko or .ko.xz); read from the files, so the
+# image needs no modules.dep (depmod would write into the image's tree).
+# Built-in modules (modules.builtin) need nothing.
+put_mod()
+{
+	local m=${1//-/_} ko d
+
+	grep -qE "/${m//_/[-_]}\.ko\$" "$IMAGE_DIR$MODDIR/modules.builtin" 2>/dev/null && return 0
+	ko=$(find "$IMAGE_DIR$MODDIR/kernel" -regextype posix-extended \
+		-regex ".*/${m//_/[-_]}\.ko(\.xz|\.zst|\.gz)?" | head -n1)
+	[ -n "$ko" ] || { echo "mkinitramfs: no module $1 for $KVER" >&2; return 1; }
+	[ -e "$ROOT${ko#"$IMAGE_DIR"}" ] && return 0
+	mkdir -p "$ROOT$(dirname "${ko#"$IMAGE_DIR"}")"
+	cp "$ko" "$ROOT${ko#"$IMAGE_DIR"}"
+	for d in $(modinfo -F depends "$ko" | tr , ' '); do
+		put_mod "$d" || return 1
 	done
-fi
+}
+# Always: the drivers of the VM's real NICs (run.sh: igb, e1000e), loaded by
+# the tests that use them (lib.sh hp_nic_pair), never at boot.
+for m in igb e1000e ${HP_VM_MODULES:-}; do
+	put_mod "$m"
+done
 depmod -b "$ROOT" "$KVER"
 
 # Tools: every executable directly under tools/ or tools/*/.
