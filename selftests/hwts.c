@@ -23,6 +23,13 @@
  *	the socket's outstanding send memory (SO_MEMINFO), 0 once every skb
  *	was freed; fails on a stamp for a frame never sent or one stamped
  *	twice.
+ *   hwts tx DEV COUNT
+ *	Sends COUNT broadcast frames on DEV (this namespace), one at a time,
+ *	each with a TX hardware stamp requested, and waits up to 2 s for the
+ *	stamp of each before the next; fails on a missing stamp or one not
+ *	later than the one before.  The device's stamping config is left as
+ *	it is (hwstamp_ctl sets it: igb's 82576 refuses rx filter ALL, which
+ *	pp asks for).  Prints "sent=N stamps=N first=NS last=NS" (raw PHC).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -146,8 +153,12 @@ struct port {
 	unsigned char mac[6];
 };
 
-/* @sw: software TX stamps too (a second error queue message per frame) */
-static void port_open(struct port *p, const char *ns, const char *dev, bool sw)
+/*
+ * @sw: software TX stamps too (a second error queue message per frame);
+ * @cfg: switch the device's stamping on (TX on, RX filter ALL)
+ */
+static void port_open_cfg(struct port *p, const char *ns, const char *dev, bool sw,
+			  bool cfg)
 {
 	int flags = SOF_TIMESTAMPING_TX_HARDWARE | SOF_TIMESTAMPING_RX_HARDWARE |
 		    SOF_TIMESTAMPING_RAW_HARDWARE | SOF_TIMESTAMPING_OPT_ID |
@@ -163,7 +174,7 @@ static void port_open(struct port *p, const char *ns, const char *dev, bool sw)
 			 SOF_TIMESTAMPING_OPT_TX_SWHW;
 	if (ns)
 		enter_ns(ns);
-	err = hwts_ioctl(dev, SIOCSHWTSTAMP, &hc);
+	err = cfg ? hwts_ioctl(dev, SIOCSHWTSTAMP, &hc) : 0;
 	if (err) {
 		errno = err;
 		die("SIOCSHWTSTAMP");
@@ -186,6 +197,11 @@ static void port_open(struct port *p, const char *ns, const char *dev, bool sw)
 		die("bind");
 	if (setsockopt(p->fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof(flags)))
 		die("SO_TIMESTAMPING");
+}
+
+static void port_open(struct port *p, const char *ns, const char *dev, bool sw)
+{
+	port_open_cfg(p, ns, dev, sw, true);
 }
 
 static uint64_t ts_ns(const struct timespec *t)
@@ -379,11 +395,56 @@ static int cmd_hold(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_tx(int argc, char **argv)
+{
+	static unsigned char buf[64];
+	uint64_t first = 0, prev = 0;
+	unsigned int count, i;
+	char ctrl[512];
+	struct port p;
+
+	if (argc < 4)
+		fail("usage: tx DEV COUNT");
+	count = atoi(argv[3]);
+	port_open_cfg(&p, NULL, argv[2], false, false);
+	memset(buf, 0xff, 6);
+	memcpy(buf + 6, p.mac, 6);
+	buf[12] = ETH_P_EXPERIMENTAL >> 8;
+	buf[13] = ETH_P_EXPERIMENTAL & 0xff;
+	for (i = 0; i < count; i++) {
+		uint64_t hw = 0, sw = 0;
+		struct msghdr msg;
+
+		if (send(p.fd, buf, sizeof(buf), 0) != sizeof(buf))
+			die("send");
+		while (!hw) {
+			memset(&msg, 0, sizeof(msg));
+			msg.msg_control = ctrl;
+			msg.msg_controllen = sizeof(ctrl);
+			if (!wait_msg(p.fd, true)) {
+				printf("sent=%u stamps=%u\n", i + 1, i);
+				fail("no hardware TX stamp within 2 s");
+			}
+			if (recvmsg(p.fd, &msg, MSG_ERRQUEUE) < 0)
+				die("recvmsg(MSG_ERRQUEUE)");
+			read_stamps(&msg, &hw, &sw);
+		}
+		if (hw <= prev)
+			fail("a TX stamp not later than the one before");
+		if (!first)
+			first = hw;
+		prev = hw;
+	}
+	printf("sent=%u stamps=%u first=%llu last=%llu\n", count, count,
+	       (unsigned long long)first, (unsigned long long)prev);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2)
-		fail("usage: hwts set|get|pp|hold ...");
+		fail("usage: hwts set|get|pp|hold|tx ...");
 	if (!strcmp(argv[1], "set"))
 		return cmd_set(argc, argv);
 	if (!strcmp(argv[1], "get"))
@@ -392,6 +453,8 @@ int main(int argc, char **argv)
 		return cmd_pp(argc, argv);
 	if (!strcmp(argv[1], "hold"))
 		return cmd_hold(argc, argv);
+	if (!strcmp(argv[1], "tx"))
+		return cmd_tx(argc, argv);
 	fail("unknown command");
 	return 1;
 }
