@@ -532,3 +532,110 @@ hp_link_stat()
 
 	ip ${ns:+-n "$ns"} -s -j link show dev "$dev" | jq -r ".[0].stats64$path"
 }
+
+##############################################################################
+# The test VM's real NICs (selftests/vm/run.sh): two igb (82576) wired back
+# to back through a QEMU hub, two e1000e (82574) through another.  Each NIC
+# has a fixed MAC, 52:54:00:12:0N:01 (the "a" end) and 52:54:00:12:0N:02
+# (the "b" end), N = 1 for igb, 2 for e1000e; only NICs with these MACs are
+# ever taken, so a lab box's own NICs are left alone (the test skips there).
+
+# hp_nic_net DRIVER: N of the driver's pair (its hub, MACs and subnet)
+hp_nic_net()
+{
+	case $1 in
+	igb) echo 1 ;;
+	e1000e) echo 2 ;;
+	*) return 1 ;;
+	esac
+}
+
+# _hp_nic_dev DRIVER MAC: the netdev of DRIVER's PCI device with MAC in this
+# namespace, or nothing
+_hp_nic_dev()
+{
+	local d
+
+	for d in /sys/bus/pci/drivers/"$1"/*/net/*; do
+		[ -e "$d/address" ] && [ "$(cat "$d/address")" = "$2" ] && { basename "$d"; return 0; }
+	done
+	return 1
+}
+
+# _hp_nic_back NS DEV NAME: DEV (in NS) down, back to init_net as NAME
+_hp_nic_back()
+{
+	ip -n "$1" link set dev "$2" down
+	ip -n "$1" link set dev "$2" netns 1 && ip link set dev "$2" name "$3"
+}
+
+# hp_nic_pair DRIVER: the VM's two DRIVER NICs (igb or e1000e) as the pair
+# the traffic helpers use, as hp_pair_setup makes one of hp ports: modprobe
+# DRIVER, the "a" end renamed DRIVER-a into NS_A (hp-PID-DRIVER-a) with IP4_A
+# 10.20.N.1/24 and IP6_A fd00:20:N::1/64, the "b" end DRIVER-b into NS_B
+# (hp-PID-DRIVER-b) with 10.20.N.2 and fd00:20:N::2 (N: hp_nic_net), no DAD,
+# up; returns once both have carrier and a ping from a reaches b.  Sets
+# NS_A NS_B DEV_A DEV_B IP4_A IP4_B IP6_A IP6_B (a later call, for the other
+# driver, sets them anew).  At exit both ends go back to init_net under
+# their old names, down, and DRIVER is unloaded if this loaded it.  Skips
+# the test (exit 4) when the NICs are not there.
+hp_nic_pair()
+{
+	local drv=$1 net pci ids id a b mac_a mac_b loaded=0
+
+	net=$(hp_nic_net "$drv") || hp_fail "hp_nic_pair: no NIC pair for driver '$drv' (igb, e1000e)"
+	mac_a=52:54:00:12:0$net:01
+	mac_b=52:54:00:12:0$net:02
+	# QEMU's models: igb 82576 (8086:10c9), e1000e 82574L (8086:10d3)
+	case $drv in igb) ids=0x10c9 ;; e1000e) ids=0x10d3 ;; esac
+	for pci in /sys/bus/pci/devices/*; do
+		[ "$(cat "$pci/vendor")" = 0x8086 ] && [ "$(cat "$pci/device")" = "$ids" ] && id=1
+	done
+	[ -n "${id:-}" ] || hp_skip "no $drv NIC (PCI 8086:${ids#0x}): the test VM's (selftests/vm/run.sh) are not here"
+	[ -d "/sys/module/$drv" ] && loaded=1
+	if [ $loaded = 0 ]; then
+		run_cmd modprobe "$drv" || hp_skip "cannot load the $drv driver"
+		hp_defer modprobe -r "$drv"
+	fi
+	busywait 5000 _hp_nic_dev "$drv" "$mac_a" >/dev/null &&
+		busywait 5000 _hp_nic_dev "$drv" "$mac_b" >/dev/null ||
+		hp_skip "no $drv netdevs with MACs $mac_a and $mac_b (the test VM's) in this namespace"
+	a=$(_hp_nic_dev "$drv" "$mac_a")
+	b=$(_hp_nic_dev "$drv" "$mac_b")
+	DEV_A=$drv-a
+	DEV_B=$drv-b
+	NS_A=hp-$$-$drv-a
+	NS_B=hp-$$-$drv-b
+	IP4_A=10.20.$net.1
+	IP4_B=10.20.$net.2
+	IP6_A=fd00:20:$net::1
+	IP6_B=fd00:20:$net::2
+	hp_ns_add "$NS_A" && hp_ns_add "$NS_B" || return 1
+	echo "COMMAND: $drv: $a ($mac_a) -> $NS_A as $DEV_A, $b ($mac_b) -> $NS_B as $DEV_B"
+	ip link set dev "$a" down && ip link set dev "$a" name "$DEV_A" || return 1
+	hp_defer _hp_nic_back "$NS_A" "$DEV_A" "$a"
+	ip link set dev "$b" down && ip link set dev "$b" name "$DEV_B" || return 1
+	hp_defer _hp_nic_back "$NS_B" "$DEV_B" "$b"
+	hp_port_setup "$NS_A" "$DEV_A" "$IP4_A" "$IP6_A" || return 1
+	hp_port_setup "$NS_B" "$DEV_B" "$IP4_B" "$IP6_B" || return 1
+	# the drivers' watchdogs find the link up after a second or two
+	busywait_eq 30000 1 hp_carrier "$NS_A" "$DEV_A" >/dev/null &&
+		busywait_eq 30000 1 hp_carrier "$NS_B" "$DEV_B" >/dev/null ||
+		{ echo "    no carrier on $DEV_A/$DEV_B within 30 s"; return 1; }
+	busywait 30000 ip netns exec "$NS_A" ping -c 1 -W 1 "$IP4_B" >/dev/null ||
+		{ echo "    no ping $DEV_A -> $DEV_B ($IP4_B) within 30 s"; return 1; }
+}
+
+# hp_nic_irqs DEV: interrupts so far on DEV's queue vectors, summed over the
+# CPUs (/proc/interrupts, which every namespace sees: DEV-TxRx-N for igb's
+# paired queues, DEV-rx-N and DEV-tx-N for igb's and e1000e's separate ones;
+# named when DEV is brought up, so after hp_nic_pair's renaming)
+hp_nic_irqs()
+{
+	awk -v dev="$1" '
+		NR == 1 { cpus = NF; next }
+		$NF ~ ("^" dev "-(TxRx|rx|tx)-[0-9]+$") {
+			for (i = 2; i <= cpus + 1; i++) n += $i
+		}
+		END { print n + 0 }' /proc/interrupts
+}
