@@ -618,12 +618,32 @@ hp_nic_pair()
 	hp_defer _hp_nic_back "$NS_B" "$DEV_B" "$b"
 	hp_port_setup "$NS_A" "$DEV_A" "$IP4_A" "$IP6_A" || return 1
 	hp_port_setup "$NS_B" "$DEV_B" "$IP4_B" "$IP6_B" || return 1
-	# the drivers' watchdogs find the link up after a second or two
+	hp_nic_wait
+}
+
+# hp_nic_wait: until both ends of the pair (hp_nic_pair) have carrier and a
+# ping from a reaches b: after the setup, or after what resets the NIC
+# (ethtool -L, -G).  The drivers' watchdogs see the link up a second or two
+# after the port comes up.
+hp_nic_wait()
+{
 	busywait_eq 30000 1 hp_carrier "$NS_A" "$DEV_A" >/dev/null &&
 		busywait_eq 30000 1 hp_carrier "$NS_B" "$DEV_B" >/dev/null ||
 		{ echo "    no carrier on $DEV_A/$DEV_B within 30 s"; return 1; }
 	busywait 30000 ip netns exec "$NS_A" ping -c 1 -W 1 "$IP4_B" >/dev/null ||
 		{ echo "    no ping $DEV_A -> $DEV_B ($IP4_B) within 30 s"; return 1; }
+}
+
+# hp_nic_irq_cpu DEV CPU: DEV's queue vectors (as hp_nic_irqs finds them)
+# to CPU, printed
+hp_nic_irq_cpu()
+{
+	local v
+
+	for v in $(awk -v dev="$1" '$NF ~ ("^" dev "-(TxRx|rx|tx)-[0-9]+$") { sub(":", "", $1); print $1 }' \
+		   /proc/interrupts); do
+		run_cmd sh -c "echo $2 > /proc/irq/$v/smp_affinity_list" || return 1
+	done
 }
 
 # hp_nic_irqs DEV: interrupts so far on DEV's queue vectors, summed over the
