@@ -418,15 +418,17 @@ static void hp_nic_irq(void *data, int irq, struct irqaction *action)
 	dev = t->e[i].dev;
 	hp_stages_count(t->e[i].nic->acct, dev, HOTPATH_CNT_INTERRUPTS, 0, 0);
 	c = this_cpu_ptr(&hp_nic_cpu);
-	/* the device's slot (an earlier interrupt starts rx_poll), or a free one */
-	for (j = 0; j < HP_NIC_IRQ_SLOTS; j++) {
-		if (c->irq[j].dev == dev)
-			return;
-		if (!c->irq[j].dev)
+	/*
+	 * The device's slot, or a free one, takes the latest interrupt: with
+	 * several of the device's vectors on this CPU (a TX queue's, an RX
+	 * queue's) the one that brought the frame is the last before its poll;
+	 * the first would charge the frame with another queue's wait.
+	 */
+	for (j = 0; j < HP_NIC_IRQ_SLOTS; j++)
+		if (c->irq[j].dev == dev || !c->irq[j].dev)
 			break;
-	}
 	if (j < HP_NIC_IRQ_SLOTS) {
-		c->irq[j].t = hp_stages_now();
+		WRITE_ONCE(c->irq[j].t, hp_stages_now());
 		WRITE_ONCE(c->irq[j].dev, dev);
 	}
 }
@@ -441,7 +443,7 @@ static void hp_nic_irq_forget(struct hp_nic_cpu *c, const struct net_device *dev
 			WRITE_ONCE(c->irq[i].dev, NULL);
 }
 
-/* The first interrupt of @dev since its last poll on this CPU, 0: none. */
+/* The latest interrupt of @dev on this CPU not yet polled, 0: none. */
 static u64 hp_nic_irq_time(const struct hp_nic_cpu *c, const struct net_device *dev)
 {
 	unsigned int i;
@@ -516,7 +518,7 @@ static void hp_nic_poll(void *data, struct napi_struct *napi, int work, int budg
 	struct net_device *dev = napi->dev;
 	struct hp_nic_cpu *c;
 	struct hp_nic *nic;
-	unsigned int i, kept = 0;
+	unsigned int i, kept = 0, done = 0;
 	u64 now;
 
 	nic = hp_nicpath_find(dev);
@@ -537,10 +539,15 @@ static void hp_nic_poll(void *data, struct napi_struct *napi, int work, int budg
 		hp_stages_record(nic->acct, dev, HOTPATH_STAGE_RX_STACK,
 				 hp_nic_since(p->t, now), 0, p->len);
 		hp_probes_rx_delivered(p->head, 0, now);
+		done++;
 	}
 	c->n = kept;
-	/* frames of a later poll were not delivered by this interrupt */
-	if (in_serving_softirq())
+	/*
+	 * A poll that delivered frames (@work counts RX, by the NAPI
+	 * convention) used up the interrupt; one that only reaped TX (another
+	 * queue's vector) leaves it for the RX poll after it.
+	 */
+	if ((work > 0 || done) && in_serving_softirq())
 		hp_nic_irq_forget(c, dev);
 }
 

@@ -34,7 +34,7 @@ PKGS=(busybox-static bash iproute2 ethtool kmod cpio xz-utils jq gcc make
       coreutils util-linux linuxptp chromium python3
       clang llvm libbpf-dev libxdp-dev xdp-tools bpftool
       build-essential debhelper dh-dkms dkms dpkg-dev fakeroot openssl
-      python3-yaml python3-jsonschema stress-ng)
+      python3-yaml python3-jsonschema stress-ng linux-perf)
 
 mkdir -p "$BUILD"
 LOG=$BUILD/deps.log

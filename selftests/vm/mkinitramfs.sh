@@ -51,7 +51,7 @@ put_bin()
 # Host binaries, at their canonical /usr path (the host has merged /usr, the
 # initramfs does not: busybox applets live in /bin and lose to these in PATH).
 for b in bash ip ethtool timeout jq kmod setpriv nstat ss tc taskset stdbuf sha256sum \
-	 od head tail nproc ptp4l phc_ctl hwstamp_ctl bpftool xdp-bench; do
+	 od head tail nproc ptp4l phc_ctl hwstamp_ctl bpftool xdp-bench perf; do
 	p=$(command -v "$b" 2>/dev/null) || { echo "mkinitramfs: no $b on host" >&2; continue; }
 	p=$(readlink -f "$p")
 	case $p in /usr/*) ;; *) p=/usr$p ;; esac

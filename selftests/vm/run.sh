@@ -223,12 +223,13 @@ QEMU=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m 2048 -smp 2
 # sits behind its own PCIe root port (igb's VF functions collide otherwise).
 # The MACs are fixed: 52:54:00:12:HUB:PORT, the port 1 end is "a".  The
 # drivers are modules that nothing loads at boot (no udev, no uevent helper);
-# hp_nic_pair modprobes them.
+# hp_nic_pair modprobes them.  No option ROM (romfile=): nothing boots from
+# them, and e1000e's iPXE ROM only costs boot time.
 for nic in igb:1:1 igb:1:2 e1000e:2:1 e1000e:2:2; do
 	IFS=: read -r model hub port <<<"$nic"
 	QEMU+=(-device "pcie-root-port,id=hp-rp$hub$port,chassis=$hub$port"
 	       -netdev "hubport,id=hp-$model-$port,hubid=$hub"
-	       -device "$model,netdev=hp-$model-$port,bus=hp-rp$hub$port,mac=52:54:00:12:0$hub:0$port")
+	       -device "$model,netdev=hp-$model-$port,bus=hp-rp$hub$port,mac=52:54:00:12:0$hub:0$port,romfile=")
 done
 # Under icount QEMU runs the vCPUs round-robin on one host thread; QEMU 7.2
 # (Debian 12) hangs bringing up the second vCPU there, 10.0 (backports) boots.
