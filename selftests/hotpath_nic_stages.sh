@@ -221,7 +221,7 @@ test_driver()
 	log_info "$drv: means sum to $msum ns, hotpath-bench one-way mean $(jq -r .one_way.mean_ns <<<"$OUT") ns"
 	pct=$(( (sum - ow) * 1000 / ow ))
 	log_info "$drv: one-way stages sum to $sum ns, hotpath-bench one-way p50 $ow ns" \
-		"($((pct / 10)).$(( (pct < 0 ? -pct : pct) % 10 ))%, $HOTPATH_VM_CLOCK clock)"
+		"($([ "$pct" -lt 0 ] && echo -)$(( ${pct#-} / 10 )).$(( ${pct#-} % 10 ))%, $HOTPATH_VM_CLOCK clock)"
 	# e1000e's figures are printed, not bounded: on 6.1 some runs put about
 	# 4.4 us of every round trip outside all the stages (one-way p50 27870
 	# against 23400 in others, the stages alike in both), before the
