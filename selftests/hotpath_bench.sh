@@ -28,13 +28,7 @@ OUT=
 # the output is left in $OUT.
 bench()
 {
-	local ns=$1 rc; shift
-
-	echo "COMMAND: ip netns exec $ns $BENCH $*"
-	OUT=$(ip netns exec "$ns" timeout 120 "$BENCH" "$@" 2>&1)
-	rc=$?
-	echo "$OUT" | sed 's/^/    /'
-	return $rc
+	hp_bench 120 "$@"
 }
 
 # jqv EXPR: evaluate EXPR on the JSON in $OUT.

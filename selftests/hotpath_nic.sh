@@ -38,14 +38,7 @@ OUT=
 # NS_B; printed, output in OUT
 bench()
 {
-	local rc
-
-	echo "COMMAND: ip netns exec $NS_A $BENCH client $IP4_B --server-netns $NS_B $*"
-	OUT=$(ip netns exec "$NS_A" timeout 300 "$BENCH" client "$IP4_B" \
-		--server-netns "$NS_B" "$@" 2>&1)
-	rc=$?
-	echo "$OUT" | sed 's/^/    /'
-	return $rc
+	hp_bench 300 "$NS_A" client "$IP4_B" --server-netns "$NS_B" "$@"
 }
 
 jqv()

@@ -202,6 +202,20 @@ hp_defer()
 	HP_DEFERRED+=("$(printf '%q ' "$@")")
 }
 
+# hp_bench SECS NS ARGS...: hotpath-bench ARGS in namespace NS, killed after
+# SECS; the command and its output printed, the output left in OUT
+hp_bench()
+{
+	local secs=$1 ns=$2 rc
+
+	shift 2
+	echo "COMMAND: ip netns exec $ns $BENCH $*"
+	OUT=$(ip netns exec "$ns" timeout "$secs" "$BENCH" "$@" 2>&1)
+	rc=$?
+	echo "$OUT" | sed 's/^/    /'
+	return $rc
+}
+
 # hp_bg VAR OUT NS CMD...: CMD in netns NS in the background, printed, its
 # output to OUT; VAR gets the pid of CMD itself (ip netns exec execs it), so
 # that kill reaches it.  Not `ip netns exec ... &`: ip is a function
