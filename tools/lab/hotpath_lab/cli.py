@@ -54,14 +54,11 @@ def writable(path):
 
 
 def version():
-    for p in (os.path.join(os.path.dirname(__file__), '..', '..', '..', 'VERSION'),
-              os.path.join(os.path.dirname(__file__), '..', 'VERSION')):
-        try:
-            with open(p, encoding='utf-8') as f:
-                return f.read().strip()
-        except OSError:
-            pass
-    return 'unknown'
+    """The tools' version (hotpath-bench --version: "hotpath-bench X.Y.Z")."""
+    try:
+        return net.run(['hotpath-bench', '--version']).split()[-1]
+    except (net.NetError, IndexError, OSError):
+        return 'unknown'
 
 
 def write_html(r, path):

@@ -213,8 +213,16 @@ def validate(r):
     check_schema_field(r)
     check(r, TOP, '')
     check(r, BY_MODE[r['mode']], '')
-    if r['mode'] == 'demo' and r.get('demo1') and len(r['demo1']['steps']) == 0:
-        raise ResultsError('field demo1.steps: empty')
+    if r['mode'] == 'demo':
+        d1 = r['demo1']
+        if d1 and not d1['steps']:
+            raise ResultsError('field demo1.steps: empty')
+        if r['closing']:
+            names = [s['name'] for s in d1['steps']] if d1 else []
+            for n in ('baseline', 'bypass'):
+                if n not in names:
+                    raise ResultsError('field demo1.steps: no step "%s" (the closing table '
+                                       'needs it)' % n)
     return r
 
 
