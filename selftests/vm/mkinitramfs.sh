@@ -170,16 +170,44 @@ while read -r f; do
 	esac
 done
 
+# The lab (tools/lab/hotpath-lab, put in /usr/sbin above) and its package
+# where make install puts it, and the part of python3 it runs on: every
+# module a run loads, found as for YNL above by importing it and rendering
+# the golden results file (selftests/golden/lab/demo.json) to text and
+# HTML in the VM's bare environment.
+mkdir -p "$ROOT/usr/share/hotpath/hotpath_lab"
+cp "$TOP"/tools/lab/hotpath_lab/*.py "$ROOT/usr/share/hotpath/hotpath_lab/"
+env -i "$PY" -B - "$TOP/tools/lab" "$TOP/selftests/golden/lab/demo.json" <<'PY' |
+import contextlib, io, os, sys, tempfile
+sys.path.insert(0, sys.argv[1])
+golden = sys.argv[2]
+from hotpath_lab import cli, net, steps, results, render, report
+with tempfile.TemporaryDirectory() as d, contextlib.redirect_stdout(io.StringIO()), \
+        contextlib.redirect_stderr(io.StringIO()):
+    for args in (['render', golden, '--html', os.path.join(d, 'r.html')], ['--help'],
+                 ['render', os.path.join(d, 'none.json')]):
+        with contextlib.suppress(SystemExit):
+            cli.main(args)
+for m in list(sys.modules.values()):
+    f = getattr(m, '__file__', None)
+    if f and f.startswith('/usr/'):
+        print(f)
+PY
+while read -r f; do
+	case $f in
+	*.so) put_bin "$f" ;;
+	*) put "$f" ;;
+	esac
+done
+
 # Kselftests: the runner and this collection, flat in /selftests/hotpath.
 mkdir -p "$ROOT/selftests/kselftest"
 cp "$KSFT"/kselftest/runner.sh "$KSFT"/kselftest/prefix.pl "$ROOT/selftests/kselftest/"
 S=$TOP/selftests
-for f in "$S"/hotpath_*.sh "$S"/lib.sh "$TOP"/tools/hp-common.sh "$S"/ynl_policy.py \
+for f in "$S"/hotpath_*.sh "$S"/lib.sh "$S"/ynl_policy.py \
 	"$S"/settings "$S"/config; do
 	[ -e "$f" ] && cp -p "$f" "$ROOT/selftests/hotpath/"
 done
-# lab.sh (/usr/sbin) finds its helpers where make install puts them.
-put "$TOP/tools/hp-common.sh" /usr/share/hotpath/hp-common.sh
 for c in "$S"/*.c; do
 	[ -e "$c" ] || continue
 	b=${c%.c}
