@@ -44,7 +44,9 @@ DEB_DIR	:= $(BUILD)/deb
 DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 DEBS	:= $(DEB_DIR)/hotpath-dkms_$(VERSION)_all.deb \
 	   $(DEB_DIR)/hotpath-tools_$(VERSION)_$(DEB_ARCH).deb
-DEB_INPUTS := Makefile dkms.conf $(MOD_SRCS) tools/lab.sh tools/hp-common.sh scripts/mkdeb.sh \
+# The lab: its command and its Python package (tools/lab/).
+LAB_PY	:= $(sort $(wildcard tools/lab/hotpath_lab/*.py))
+DEB_INPUTS := Makefile dkms.conf $(MOD_SRCS) tools/lab/hotpath-lab $(LAB_PY) scripts/mkdeb.sh \
 	$(wildcard debian/* debian/source/* tools/*/Makefile tools/*/*.[ch8] \
 		   tools/hotpath/completion/*)
 
@@ -89,24 +91,27 @@ check-debug:
 vm-shell:
 	$(TOP)/selftests/vm/run.sh --kernel $(firstword $(KERNELS)) --shell
 
-# The lab (tools/lab.sh) in the VM; on a lab box run tools/lab.sh directly.
-# The report comes out as build/demo/report.html.  The VM's serial port is
-# a terminal: colour only when ours is one.
+# The lab (tools/lab/hotpath-lab) in the VM; on a lab box run hotpath-lab
+# directly.  Each writes one results.json and the HTML report rendered from
+# it (`hotpath-lab render` renders either again, anywhere): build/demo/ and
+# build/bench/.  The VM's serial port is a terminal: colour only when ours
+# is one.
+LAB_RUN = hotpath-lab $(1) --results /root/results.json --report /root/report.html; rc=\$$?; \
+	for f in results.json report.html; do [ ! -s /root/\$$f ] || hp-vm-export \$$f /root/\$$f; done; \
+	exit \$$rc
+
 demo:
-	@if [ -x tools/lab.sh ]; then \
-		rm -f $(BUILD)/demo/report.html; \
-		nc=$$([ -t 1 ] || echo "NO_COLOR=1 "); \
-		$(TOP)/selftests/vm/run.sh --kernel $(firstword $(KERNELS)) --clock $(CLOCK) \
-			--artefacts $(BUILD)/demo --run "$${nc}lab.sh --report /root/report.html; \
-			rc=\$$?; [ ! -s /root/report.html ] || hp-vm-export report.html /root/report.html; \
-			exit \$$rc"; \
-	else echo "demo: tools/lab.sh is not there yet"; exit 1; fi
+	@rm -f $(BUILD)/demo/report.html $(BUILD)/demo/results.json
+	@$(TOP)/selftests/vm/run.sh --kernel $(firstword $(KERNELS)) --clock $(CLOCK) \
+		--artefacts $(BUILD)/demo --run "$$([ -t 1 ] || echo "NO_COLOR=1 ")$(call LAB_RUN,demo)"
+	@echo "make demo: $(BUILD)/demo/results.json, $(BUILD)/demo/report.html"
 
 bench:
-	@if [ -x tools/lab.sh ]; then \
-		HP_VM_MODULES="veth pktgen" $(TOP)/selftests/vm/run.sh --kernel $(firstword $(KERNELS)) \
-			--clock $(CLOCK) --run "$$([ -t 1 ] || echo "NO_COLOR=1 ")lab.sh bench"; \
-	else echo "bench: tools/lab.sh is not there yet"; exit 1; fi
+	@rm -f $(BUILD)/bench/report.html $(BUILD)/bench/results.json
+	@HP_VM_MODULES="veth pktgen" $(TOP)/selftests/vm/run.sh --kernel $(firstword $(KERNELS)) \
+		--clock $(CLOCK) --artefacts $(BUILD)/bench \
+		--run "$$([ -t 1 ] || echo "NO_COLOR=1 ")$(call LAB_RUN,bench)"
+	@echo "make bench: $(BUILD)/bench/results.json, $(BUILD)/bench/report.html"
 
 # make install [KVER=] [PREFIX=/usr/local] [DESTDIR=]: the module to
 # /lib/modules/$(KVER)/extra (never under PREFIX: modprobe looks there only),
@@ -122,8 +127,11 @@ install-tools: tools
 	@for d in $(TOOL_DIRS); do \
 		$(MAKE) -C $$d install DESTDIR=$(DEST) PREFIX=$(PREFIX) || exit 1; \
 	done
-	install -D -m 0755 tools/lab.sh $(DEST)$(PREFIX)/sbin/hotpath-lab
-	install -D -m 0644 tools/hp-common.sh $(DEST)$(PREFIX)/share/hotpath/hp-common.sh
+	install -D -m 0755 tools/lab/hotpath-lab $(DEST)$(PREFIX)/sbin/hotpath-lab
+	@for f in $(LAB_PY); do \
+		echo "install -D -m 0644 $$f $(DEST)$(PREFIX)/share/hotpath/hotpath_lab/$${f##*/}"; \
+		install -D -m 0644 $$f $(DEST)$(PREFIX)/share/hotpath/hotpath_lab/$${f##*/} || exit 1; \
+	done
 
 # Every file install put there (directories that may be shared stay).
 uninstall:
@@ -132,8 +140,9 @@ uninstall:
 	@for d in $(TOOL_DIRS); do \
 		$(MAKE) -C $$d uninstall DESTDIR=$(DEST) PREFIX=$(PREFIX) || exit 1; \
 	done
-	rm -f $(DEST)$(PREFIX)/sbin/hotpath-lab $(DEST)$(PREFIX)/share/hotpath/hp-common.sh
-	rmdir $(DEST)$(PREFIX)/share/hotpath 2>/dev/null || true
+	rm -f $(DEST)$(PREFIX)/sbin/hotpath-lab \
+		$(addprefix $(DEST)$(PREFIX)/share/hotpath/hotpath_lab/,$(notdir $(LAB_PY)))
+	rmdir $(DEST)$(PREFIX)/share/hotpath/hotpath_lab $(DEST)$(PREFIX)/share/hotpath 2>/dev/null || true
 
 # The module source in DKMS's layout (SRCDIR), for dkms-install and the
 # hotpath-dkms package; dkms.conf is written by whoever registers it.
@@ -203,8 +212,9 @@ help:
 	@echo '  make check-debug       the suite on a KASAN/lockdep/kmemleak/UBSAN kernel (built once, cached)'
 	@echo '  make vm-shell          interactive shell in the test VM (KERNELS=6.12 for 6.12)'
 	@echo '  selftests/vm/run.sh --kernel 6.1 --test NAME   one test on one kernel'
-	@echo '  make demo / bench      the lab in the VM (tools/lab.sh), virtual clock;'
-	@echo '     CLOCK=real          on the host'"'"'s time instead; demo writes build/demo/report.html'
+	@echo '  make demo / bench      the lab in the VM (hotpath-lab), virtual clock; build/demo/ and'
+	@echo '                         build/bench/ get results.json and report.html'
+	@echo '     CLOCK=real          on the host'"'"'s time instead'
 	@echo '  make install           module to /lib/modules/$$KVER/extra (depmod), hotpath and'
 	@echo '                         hotpath-lab to $(PREFIX)/sbin, hotpath-bench to $(PREFIX)/bin,'
 	@echo '                         man page, bash completion (DESTDIR=, PREFIX= honoured)'

@@ -130,16 +130,39 @@ expected_dkms()
 
 expected_tools()
 {
-	cat <<-EOF | sort -k2
-	-rwxr-xr-x usr/bin/hotpath-bench
-	-rwxr-xr-x usr/sbin/hotpath
-	-rwxr-xr-x usr/sbin/hotpath-lab
-	-rw-r--r-- usr/share/bash-completion/completions/hotpath
-	-rw-r--r-- usr/share/doc/hotpath-tools/changelog.gz
-	-rw-r--r-- usr/share/doc/hotpath-tools/copyright
-	-rw-r--r-- usr/share/hotpath/hp-common.sh
-	-rw-r--r-- usr/share/man/man8/hotpath.8.gz
-	EOF
+	{
+		cat <<-EOF
+		-rwxr-xr-x usr/bin/hotpath-bench
+		-rwxr-xr-x usr/sbin/hotpath
+		-rwxr-xr-x usr/sbin/hotpath-lab
+		-rw-r--r-- usr/share/bash-completion/completions/hotpath
+		-rw-r--r-- usr/share/doc/hotpath-tools/changelog.gz
+		-rw-r--r-- usr/share/doc/hotpath-tools/copyright
+		-rw-r--r-- usr/share/man/man8/hotpath.8.gz
+		EOF
+		lab_py | sed 's|^|-rw-r--r-- usr/share/hotpath/hotpath_lab/|'
+	} | sort -k2
+}
+
+# The lab's Python package, one file name a line (what make install puts
+# in share/hotpath/hotpath_lab).
+lab_py()
+{
+	(cd "$TOP/tools/lab/hotpath_lab" && ls -- *.py)
+}
+
+# A README row for share/hotpath/hotpath_lab/*.py stands for each of them.
+lab_py_expand()
+{
+	local l
+
+	while read -r l; do
+		if [[ $l == */hotpath_lab/\*.py ]]; then
+			lab_py | sed "s|^|${l%\*.py}|"
+		else
+			echo "$l"
+		fi
+	done
 }
 
 # The README's `make install` table, one path a line, PREFIX the default
@@ -149,14 +172,14 @@ readme_install_layout()
 	awk '/^`make install` puts/ { on = 1; next }
 	     on && /^\| `/ { split($0, c, "`"); print c[2]; rows++; next }
 	     on && rows && /^$/ { exit }' "$TOP/README.md" |
-		sed 's|^\$PREFIX/|/usr/local/|; s|^/||' | LC_ALL=C sort
+		sed 's|^\$PREFIX/|/usr/local/|; s|^/||' | lab_py_expand | LC_ALL=C sort
 }
 
 # The files the README's package table gives hotpath-tools (its docs aside).
 readme_tools_files()
 {
 	grep '^| `hotpath-tools`' "$TOP/README.md" | cut -d'|' -f3 | grep -o '`/[^`]*`' |
-		tr -d '`' | sed 's|^/||' | LC_ALL=C sort
+		tr -d '`' | sed 's|^/||' | lab_py_expand | LC_ALL=C sort
 }
 
 N=0 PASS=0 FAIL=0 SKIP=0
@@ -191,15 +214,15 @@ check_debs()
 			v=$(dpkg-deb -f "$d" Version)
 			[ "$v" = "$VERSION" ] || { echo "# $(basename "$d"): Version $v, VERSION says $VERSION"; rc=1; }
 		done
-		# What hotpath (libnl-genl) and hotpath-lab (ip netns, jq) run.
+		# What hotpath (libnl-genl) and hotpath-lab (ip netns, python3) run.
 		v=$(dpkg-deb -f "$DEB_TOOLS" Depends)
-		for d in libnl-genl-3-200 iproute2 jq; do
+		for d in libnl-genl-3-200 iproute2 python3; do
 			[[ ", $v," == *", $d"[\ ,]* ]] || { echo "# hotpath-tools Depends: $v (no $d)"; rc=1; }
 		done
 		v=$(ls "$BUILD"/deb/*.deb | wc -l)
 		[ "$v" = 2 ] || { echo "# $v .deb files in build/deb, expected 2"; rc=1; }
 	fi
-	result $rc "make deb builds hotpath-dkms and hotpath-tools $VERSION (tools depend on libnl-genl, iproute2, jq)"
+	result $rc "make deb builds hotpath-dkms and hotpath-tools $VERSION (tools depend on libnl-genl, iproute2, python3)"
 	[ $rc = 0 ]
 }
 
@@ -457,7 +480,7 @@ cmd_dpkg_root()
 	[ "$out" = "hotpath-bench $VERSION" ] || { echo "hotpath-bench --version: '$out'"; rc=1; }
 	out=$(inroot hotpath --help 2>&1) && grep -q -- '--version' <<< "$out" ||
 		{ echo "hotpath --help: '$(head -n 3 <<< "$out")'"; rc=1; }
-	out=$(inroot hotpath-lab --help 2>&1) && grep -q 'lab.sh' <<< "$out" ||
+	out=$(inroot hotpath-lab --help 2>&1) && grep -q '^  hotpath-lab bench' <<< "$out" ||
 		{ echo "hotpath-lab --help: '$(head -n 3 <<< "$out")'"; rc=1; }
 	# shellcheck disable=SC2016
 	out=$(inroot bash -c 'source /usr/share/bash-completion/completions/hotpath &&

@@ -11,8 +11,9 @@
 #    completion loads and completes a key, a value and the ports;
 #  - hotpath --version, hotpath-bench --version, modinfo and sysfs all say
 #    VERSION, and the family versions agree;
-#  - the installed hotpath-lab sources the installed hp-common.sh (and
-#    refuses without it), the packaged one the package's;
+#  - the installed hotpath-lab runs the installed Python package
+#    (share/hotpath/hotpath_lab, and refuses without it), the packaged one
+#    the package's;
 #  - the module DKMS built from the hotpath-dkms package loads and works, and
 #    so do the programs of the hotpath-tools package;
 #  - a hotpath built for another family version refuses with the message;
@@ -36,15 +37,24 @@ P=/usr/local
 # The documented layout of make install, "MODE PATH" per file.
 expected_layout()
 {
-	cat <<-EOF
-	644 lib/modules/$KVER/extra/hotpath.ko
-	755 usr/local/bin/hotpath-bench
-	755 usr/local/sbin/hotpath
-	755 usr/local/sbin/hotpath-lab
-	644 usr/local/share/bash-completion/completions/hotpath
-	644 usr/local/share/hotpath/hp-common.sh
-	644 usr/local/share/man/man8/hotpath.8
-	EOF
+	{
+		cat <<-EOF
+		644 lib/modules/$KVER/extra/hotpath.ko
+		755 usr/local/bin/hotpath-bench
+		755 usr/local/sbin/hotpath
+		755 usr/local/sbin/hotpath-lab
+		644 usr/local/share/bash-completion/completions/hotpath
+		644 usr/local/share/man/man8/hotpath.8
+		EOF
+		lab_py | sed 's|^|644 usr/local/share/hotpath/hotpath_lab/|'
+	} | LC_ALL=C sort -k2
+}
+
+# The lab's Python package, one file name a line: the tree's, as the VM
+# has it (/usr/share/hotpath/hotpath_lab, from selftests/vm/mkinitramfs.sh)
+lab_py()
+{
+	(cd /usr/share/hotpath/hotpath_lab && ls -- *.py)
 }
 
 # "MODE PATH" of every non-directory under $1, by path (busybox find has no
@@ -196,34 +206,39 @@ module: not loaded" "hotpath --version without the module"
 	log_test "hotpath --version without the module"
 }
 
-# lab_sources LAB: the helper file LAB (hotpath-lab) sources, from its trace
-lab_sources()
+# lab_package LAB: the directory of the hotpath_lab package LAB
+# (hotpath-lab) runs: its start-up code run, then the package imported
+lab_package()
 {
-	bash -x "$1" --help 2>&1 >/dev/null | sed -n 's/^+ source //p'
+	python3 -B -c 'import runpy, sys
+runpy.run_path(sys.argv[1], run_name="probe")
+import hotpath_lab
+print(hotpath_lab.__path__[0])' "$1" 2>&1
 }
 
-# The installed hotpath-lab finds the installed helpers (../share/hotpath
+# The installed hotpath-lab finds the installed package (../share/hotpath
 # from its sbin/, no tree beside it) and refuses, naming where it looked,
-# without them.
+# without it.
 test_lab_common()
 {
-	local lab=$P/sbin/hotpath-lab common=$P/share/hotpath/hp-common.sh out rc
+	local lab=$P/sbin/hotpath-lab pkg=$P/share/hotpath/hotpath_lab out rc
 
 	RET=0
-	check_eq "$(lab_sources "$lab")" "$P/sbin/../share/hotpath/hp-common.sh" \
-		"the helpers the installed hotpath-lab sources"
+	check_eq "$(lab_package "$lab")" "$pkg" "the package the installed hotpath-lab runs"
 	out=$("$lab" --help 2>&1)
 	check_err $? "installed hotpath-lab --help failed: $out"
-	grep -q '^  lab.sh bench' <<<"$out"
+	grep -q '^  hotpath-lab bench' <<<"$out"
 	check_err $? "installed hotpath-lab --help: no usage: $out"
-	mv "$common" "$common.away"
+	mv "$pkg" "$pkg.away"
 	out=$("$lab" --help 2>&1)
 	rc=$?
-	mv "$common.away" "$common"
-	check_eq "$rc" 1 "exit status of hotpath-lab without $common"
-	check_eq "$out" "lab.sh: cannot find hp-common.sh in $P/sbin or $P/sbin/../share/hotpath" \
-		"hotpath-lab without $common"
-	log_test "installed hotpath-lab sources the installed $common"
+	mv "$pkg.away" "$pkg"
+	check_eq "$rc" 1 "exit status of hotpath-lab without $pkg"
+	check_eq "$out" "hotpath-lab: cannot find its package hotpath_lab in $P/sbin or $P/sbin/../share/hotpath" \
+		"hotpath-lab without $pkg"
+	[ -z "$(find "$pkg" -name __pycache__)" ]
+	check_err $? "hotpath-lab left a __pycache__ in $pkg (make uninstall would not remove it)"
+	log_test "installed hotpath-lab runs the installed $pkg"
 }
 
 test_dkms()
@@ -259,8 +274,8 @@ test_deb_tools()
 	check_err $? "packaged hotpath-lab --help failed: $out"
 	[ -n "$out" ]
 	check_err $? "packaged hotpath-lab --help printed nothing"
-	check_eq "$(lab_sources "$d/usr/sbin/hotpath-lab")" "$d/usr/sbin/../share/hotpath/hp-common.sh" \
-		"the helpers the packaged hotpath-lab sources"
+	check_eq "$(lab_package "$d/usr/sbin/hotpath-lab")" "$d/usr/share/hotpath/hotpath_lab" \
+		"the package the packaged hotpath-lab runs"
 	check_eq "$(COMPFILE=$d/usr/share/bash-completion/completions/hotpath \
 		complete_words hotpath set hp0 tx-p 2>&1)" "tx-push" "packaged completion"
 	log_test "hotpath-tools package: hotpath, hotpath-bench, hotpath-lab, completion"

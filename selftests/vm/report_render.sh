@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The lab's HTML report (lab.sh --report) rendered by Debian's chromium,
+# The lab's HTML report (hotpath-lab --report) rendered by Debian's chromium,
 # headless, on the host, after the VM run that wrote it:
 # - --dump-dom: the rendered document holds Demo 1's stacked walk and one
 #   waterfall per step with its stage rectangles, Demo 2's three frame-lane

@@ -14,7 +14,7 @@
 # --test takes a test file name (hotpath_basic.sh, test_busy_poll) or a glob
 # ('hotpath_ctl_*'); repeat it for several.  Default: every test.
 # --shell boots to an interactive shell on the console instead.
-# --run runs COMMAND (e.g. "lab.sh") in the VM instead of the tests and prints
+# --run runs COMMAND (e.g. "hotpath-lab") in the VM instead of the tests and prints
 # its output; the exit status is COMMAND's.
 # --debug boots the debug kernel (selftests/vm/debug-kernel.sh: KASAN,
 # lockdep, kmemleak, UBSAN, ...; built once, cached) with panic_on_warn; the
