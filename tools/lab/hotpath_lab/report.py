@@ -10,6 +10,7 @@ from . import render
 
 NIC, HOST = '#2b7bb9', '#e0902b'
 W, L = 600, 90
+W3 = W - 80     # Demo 3's longest path: room after it for its CPU figures
 
 STYLE = '''<style>
 body{font-family:sans-serif;margin:2em;max-width:1000px;color:#222}
@@ -163,7 +164,7 @@ def demo3(d3):
         for st in s['stages']:
             if not st['summed']:
                 continue
-            w = st['p50_ns'] * W / m
+            w = st['p50_ns'] * W3 / m
             o.append('<rect class="seg" data-stage="%s" x="%.1f" y="%d" width="%.1f" height="18" '
                      'fill="%s" stroke="#fff" stroke-width="0.5"><title>%s %d ns</title></rect>' % (
                          st['name'], L + x, y, w, col(st['source']), st['name'], st['p50_ns']))
