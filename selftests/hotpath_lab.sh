@@ -120,7 +120,7 @@ has_stage()
 	local sec=$1 step=$2 s; shift 2
 
 	for s in "$@"; do
-		q "$sec[] | select(.name == \"$step\") | .stages[] | select(.name == \"$s\")
+		q "${sec}[] | select(.name == \"$step\") | .stages[] | select(.name == \"$s\")
 		   | select((.p50_ns | type) == \"number\" and .count > 0) | .name" | grep -q . ||
 			check_err 1 "$sec $step: no stage $s with a number"
 	done
@@ -132,14 +132,13 @@ no_stage()
 	local sec=$1 step=$2 s; shift 2
 
 	for s in "$@"; do
-		! q "$sec[] | select(.name == \"$step\") | .stages[].name" | grep -qx "$s" ||
+		! q "${sec}[] | select(.name == \"$step\") | .stages[].name" | grep -qx "$s" ||
 			check_err 1 "$sec $step: stage $s (not on the bypass path)"
 	done
 }
 
 # d1 STEP KEY / d3 STEP KEY: a figure of a step
 d1() { q ".demo1.steps[] | select(.name == \"$1\") | .$2"; }
-d1x() { q ".demo1.extra[] | select(.name == \"$1\") | .$2"; }
 d3() { q ".demo3.steps[] | select(.name == \"$1\") | .$2"; }
 
 RET=0
