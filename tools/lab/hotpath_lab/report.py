@@ -212,8 +212,15 @@ def bench(r, bn):
          '<table id="bench-configs"><tr><th>configuration</th><th>settings</th>'
          '<th>one-way p50 ns</th><th>rounds ns</th></tr>']
     for c in bn['configs']:
+        what = c['settings'] or 'veth pair'
+        if c['busy_poll_us']:
+            what += '; SO_BUSY_POLL %d us' % c['busy_poll_us']
+        if c['trace']:
+            what += '; every hotpath tracepoint enabled'
+        if c['af_xdp']:
+            what += '; AF_XDP %s sockets on both ends' % c['af_xdp']
         o.append('<tr><td>%s</td><td>%s</td><td class="n">%d</td><td class="n">%s</td></tr>' % (
-            esc(c['name']), esc(c['settings'] or 'veth pair'), c['one_way_p50_ns'],
+            esc(c['name']), esc(what), c['one_way_p50_ns'],
             esc(' '.join(str(x) for x in c['rounds_one_way_p50_ns']))))
     o.append('</table>')
     o.append('<h2>Ratios and their goals</h2><table id="bench-ratios"><tr><th>ratio</th>'
@@ -231,7 +238,11 @@ def bench(r, bn):
         o.append('<tr><td>%s</td><td class="n">%d</td><td>%s %d - %s %d</td></tr>' % (
             esc(p['what']), p['delta'], esc(p['on_name']), p['on'], esc(p['off_name']), p['off']))
     o.append('</table>')
-    o.append('<pre class="fig">%s</pre>' % esc('\n'.join(render.bench(r, bn, render.Colours(False)))))
+    # the stream and XDP_DROP figures and the closing note, as the text has them
+    text = render.bench(r, bn, render.Colours(False))
+    first = text[:text.index('')]
+    o.append('<h2>Stream and XDP_DROP rates</h2><pre class="fig">%s</pre>' % esc('\n'.join(first)))
+    o.append('<p class="note">%s</p>' % esc(' '.join(x.strip() for x in text[-5:])))
     o.append('</section>')
     return o
 
