@@ -168,10 +168,10 @@ has_stage .demo3.steps busy-poll rx_dma rx_busy_poll rx_stack rx_wakeup
 # the one-way path is the summed stages; the NIC part their modelled share
 for s in $(steps .demo1.steps); do
 	check_eq "$(q ".demo1.steps[] | select(.name == \"$s\") |
-		[.stages[] | select(.summed) | .p50_ns] | add - .overlap_ns")" "$(d1 "$s" path_ns)" \
+		([.stages[] | select(.summed) | .p50_ns] | add) - .overlap_ns")" "$(d1 "$s" path_ns)" \
 		"Demo 1 $s: path against its summed stages"
 	check_eq "$(q ".demo1.steps[] | select(.name == \"$s\") |
-		[.stages[] | select(.summed and .source == \"modelled\") | .p50_ns] | add - .overlap_ns")" \
+		([.stages[] | select(.summed and .source == \"modelled\") | .p50_ns] | add) - .overlap_ns")" \
 		"$(d1 "$s" nic_ns)" "Demo 1 $s: NIC part against its modelled stages"
 done
 log_test "every step is in the results with its stages and numbers"
