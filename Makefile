@@ -46,7 +46,8 @@ DEBS	:= $(DEB_DIR)/hotpath-dkms_$(VERSION)_all.deb \
 	   $(DEB_DIR)/hotpath-tools_$(VERSION)_$(DEB_ARCH).deb
 # The lab: its command and its Python package (tools/lab/).
 LAB_PY	:= $(sort $(wildcard tools/lab/hotpath_lab/*.py))
-DEB_INPUTS := Makefile dkms.conf $(MOD_SRCS) tools/lab/hotpath-lab $(LAB_PY) scripts/mkdeb.sh \
+DEB_INPUTS := Makefile dkms.conf $(MOD_SRCS) tools/lab/hotpath-lab tools/lab/hp-common.sh $(LAB_PY) \
+	scripts/mkdeb.sh \
 	$(wildcard debian/* debian/source/* tools/*/Makefile tools/*/*.[ch8] \
 		   tools/hotpath/completion/*)
 
@@ -128,6 +129,7 @@ install-tools: tools
 		$(MAKE) -C $$d install DESTDIR=$(DEST) PREFIX=$(PREFIX) || exit 1; \
 	done
 	install -D -m 0755 tools/lab/hotpath-lab $(DEST)$(PREFIX)/sbin/hotpath-lab
+	install -D -m 0644 tools/lab/hp-common.sh $(DEST)$(PREFIX)/share/hotpath/hp-common.sh
 	@for f in $(LAB_PY); do \
 		echo "install -D -m 0644 $$f $(DEST)$(PREFIX)/share/hotpath/hotpath_lab/$${f##*/}"; \
 		install -D -m 0644 $$f $(DEST)$(PREFIX)/share/hotpath/hotpath_lab/$${f##*/} || exit 1; \
@@ -140,7 +142,7 @@ uninstall:
 	@for d in $(TOOL_DIRS); do \
 		$(MAKE) -C $$d uninstall DESTDIR=$(DEST) PREFIX=$(PREFIX) || exit 1; \
 	done
-	rm -f $(DEST)$(PREFIX)/sbin/hotpath-lab \
+	rm -f $(DEST)$(PREFIX)/sbin/hotpath-lab $(DEST)$(PREFIX)/share/hotpath/hp-common.sh \
 		$(addprefix $(DEST)$(PREFIX)/share/hotpath/hotpath_lab/,$(notdir $(LAB_PY)))
 	rmdir $(DEST)$(PREFIX)/share/hotpath/hotpath_lab $(DEST)$(PREFIX)/share/hotpath 2>/dev/null || true
 

@@ -138,6 +138,7 @@ expected_tools()
 		-rw-r--r-- usr/share/bash-completion/completions/hotpath
 		-rw-r--r-- usr/share/doc/hotpath-tools/changelog.gz
 		-rw-r--r-- usr/share/doc/hotpath-tools/copyright
+		-rw-r--r-- usr/share/hotpath/hp-common.sh
 		-rw-r--r-- usr/share/man/man8/hotpath.8.gz
 		EOF
 		lab_py | sed 's|^|-rw-r--r-- usr/share/hotpath/hotpath_lab/|'

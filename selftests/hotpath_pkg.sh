@@ -44,6 +44,7 @@ expected_layout()
 		755 usr/local/sbin/hotpath
 		755 usr/local/sbin/hotpath-lab
 		644 usr/local/share/bash-completion/completions/hotpath
+		644 usr/local/share/hotpath/hp-common.sh
 		644 usr/local/share/man/man8/hotpath.8
 		EOF
 		lab_py | sed 's|^|644 usr/local/share/hotpath/hotpath_lab/|'
@@ -207,13 +208,15 @@ module: not loaded" "hotpath --version without the module"
 }
 
 # lab_package LAB: the directory of the hotpath_lab package LAB
-# (hotpath-lab) runs: its start-up code run, then the package imported
+# (hotpath-lab) runs, and the hp-common.sh it runs for its setup: its
+# start-up code run, then the package imported
 lab_package()
 {
 	python3 -B -c 'import runpy, sys
 runpy.run_path(sys.argv[1], run_name="probe")
 import hotpath_lab
-print(hotpath_lab.__path__[0])' "$1" 2>&1
+from hotpath_lab import net
+print(hotpath_lab.__path__[0], net.common_sh())' "$1" 2>&1
 }
 
 # The installed hotpath-lab finds the installed package (../share/hotpath
@@ -224,7 +227,8 @@ test_lab_common()
 	local lab=$P/sbin/hotpath-lab pkg=$P/share/hotpath/hotpath_lab out rc
 
 	RET=0
-	check_eq "$(lab_package "$lab")" "$pkg" "the package the installed hotpath-lab runs"
+	check_eq "$(lab_package "$lab")" "$pkg $P/share/hotpath/hp-common.sh" \
+		"the package and the setup helper the installed hotpath-lab runs"
 	out=$("$lab" --help 2>&1)
 	check_err $? "installed hotpath-lab --help failed: $out"
 	grep -q '^  hotpath-lab bench' <<<"$out"
@@ -274,8 +278,9 @@ test_deb_tools()
 	check_err $? "packaged hotpath-lab --help failed: $out"
 	[ -n "$out" ]
 	check_err $? "packaged hotpath-lab --help printed nothing"
-	check_eq "$(lab_package "$d/usr/sbin/hotpath-lab")" "$d/usr/share/hotpath/hotpath_lab" \
-		"the package the packaged hotpath-lab runs"
+	check_eq "$(lab_package "$d/usr/sbin/hotpath-lab")" \
+		"$d/usr/share/hotpath/hotpath_lab $d/usr/share/hotpath/hp-common.sh" \
+		"the package and the setup helper the packaged hotpath-lab runs"
 	check_eq "$(COMPFILE=$d/usr/share/bash-completion/completions/hotpath \
 		complete_words hotpath set hp0 tx-p 2>&1)" "tx-push" "packaged completion"
 	log_test "hotpath-tools package: hotpath, hotpath-bench, hotpath-lab, completion"

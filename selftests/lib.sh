@@ -28,35 +28,17 @@ HP_LIBDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 HP_TOP=$(cd "$HP_LIBDIR/.." && pwd)
 VERBOSE=${VERBOSE:-0}
 
-# The setup the lab and the tests share is hotpath-lab's Python helper
-# (tools/lab/hotpath_lab/net.py): loading and unloading the module, putting
-# a port or a pair into namespaces with addresses (hp_mod_load,
-# hp_mod_unload, hp_port_setup, hp_pair_setup call it, so the tests set up
-# what the lab sets up, the same way).  It is found in the tree
-# (tools/lab), where make install and the package put it (share/hotpath
-# beside hotpath-lab's sbin/), and in the VM (/usr/share/hotpath).  The
-# small queries tests poll in loops (hp_carrier, hp_mac, counters) stay
-# shell: a Python start per poll would be the slow part of the test.
-hp_find_pylib()
-{
-	local d lab
-
-	lab=$(command -v hotpath-lab 2>/dev/null) && lab=$(dirname "$(readlink -f "$lab")")/../share/hotpath
-	for d in "$HP_TOP/tools/lab" ${lab:+"$lab"} /usr/share/hotpath /usr/local/share/hotpath; do
-		[ -f "$d/hotpath_lab/net.py" ] && { echo "$d"; return 0; }
-	done
-	return 1
-}
-HP_PYLIB=$(hp_find_pylib) ||
-	{ echo "FAIL: no hotpath_lab/net.py in $HP_TOP/tools/lab, beside hotpath-lab or in /usr/share/hotpath"; exit 1; }
-
-# hp_net CMD ARGS: python3 -m hotpath_lab.net CMD ARGS (mod-load, mod-unload,
-# port-setup, pair-setup)
-hp_net()
-{
-	PYTHONPATH=$HP_PYLIB${PYTHONPATH:+:$PYTHONPATH} PYTHONDONTWRITEBYTECODE=1 \
-		python3 -m hotpath_lab.net "$@"
-}
+# What the lab shares with the tests (ip, busywait*, hp_mod_insert/unload,
+# hp_wait_dev, hp_ns_add, hp_port_setup, hp_pair_up, hp_carrier, hp_mac,
+# hp_pin_neigh, hp_both, hp_ethtool_stat, hp_netstat): next to lib.sh where
+# the suite is installed flat (a kselftest install, the VM), in tools/lab
+# in the tree.
+for HP_COMMON in "$HP_LIBDIR/hp-common.sh" "$HP_TOP/tools/lab/hp-common.sh" ""; do
+	[ -f "$HP_COMMON" ] && break
+done
+[ -n "$HP_COMMON" ] || { echo "FAIL: no hp-common.sh next to $HP_LIBDIR/lib.sh or in $HP_TOP/tools/lab"; exit 1; }
+# shellcheck source=../tools/lab/hp-common.sh
+source "$HP_COMMON"
 
 # hp_lab: the hotpath-lab to test: the tree's next to the tests, else the
 # one on PATH
@@ -67,180 +49,6 @@ hp_lab()
 	else
 		command -v hotpath-lab
 	fi
-}
-
-# The real iproute2, never busybox's ip applet.
-hp_find_ip()
-{
-	local p
-
-	for p in /usr/bin/ip /usr/sbin/ip /sbin/ip /bin/ip; do
-		if [ -x "$p" ] && [ "$(readlink -f "$p")" != "$(readlink -f /bin/busybox 2>/dev/null)" ]; then
-			echo "$p"
-			return 0
-		fi
-	done
-	return 1
-}
-IP=${IP:-$(hp_find_ip)}
-ip() { "$IP" "$@"; }
-
-##############################################################################
-# Polling instead of sleeping
-
-hp_now_ms()
-{
-	local t=${EPOCHREALTIME/./}
-
-	echo $((t / 1000))
-}
-
-# busywait TIMEOUT_MS CMD...: until CMD succeeds; prints CMD's last output.
-busywait()
-{
-	local timeout=$1; shift
-	local start out ret
-
-	start=$(hp_now_ms)
-	while true; do
-		out=$("$@")
-		ret=$?
-		if ((!ret)); then
-			echo -n "$out"
-			return 0
-		fi
-		if (($(hp_now_ms) - start > timeout)); then
-			echo -n "$out"
-			return 1
-		fi
-		sleep 0.01
-	done
-}
-
-# busywait_eq TIMEOUT_MS EXPECTED CMD...: until CMD prints EXPECTED.
-_hp_eq() { local want=$1; shift; local out; out=$("$@"); echo -n "$out"; [ "$out" = "$want" ]; }
-busywait_eq()
-{
-	local timeout=$1 want=$2; shift 2
-
-	busywait "$timeout" _hp_eq "$want" "$@"
-}
-
-# busywait_ge TIMEOUT_MS MIN CMD...: until CMD prints a number >= MIN.
-_hp_ge() { local min=$1; shift; local out; out=$("$@"); echo -n "$out"; [ "${out:-0}" -ge "$min" ]; }
-busywait_ge()
-{
-	local timeout=$1 min=$2; shift 2
-
-	busywait "$timeout" _hp_ge "$min" "$@"
-}
-
-##############################################################################
-# The module
-
-hp_mod_loaded()
-{
-	[ -d /sys/module/hotpath ]
-}
-
-# Unload it, waiting out users that are still going away (a namespace being
-# deleted holds its ports for a moment): hotpath_lab/net.py's mod_unload.
-hp_mod_unload()
-{
-	hp_mod_loaded || return 0
-	hp_net mod-unload
-}
-
-# hp_wait_dev DEV [TIMEOUT_MS]: until DEV exists in this namespace (a
-# freshly loaded module registers its ports from its init).
-hp_wait_dev()
-{
-	busywait "${2:-5000}" test -d "/sys/class/net/$1" >/dev/null
-}
-
-##############################################################################
-# Namespaces and ports
-
-HP_NAMESPACES=()
-
-# hp_ns_add NS: a new namespace with lo up, listed in HP_NAMESPACES for the
-# caller's cleanup to remove.
-hp_ns_add()
-{
-	local ns=$1
-
-	ip netns add "$ns" || return 1
-	HP_NAMESPACES+=("$ns")
-	ip -n "$ns" link set lo up
-}
-
-hp_carrier()
-{
-	local ns=$1 dev=$2
-
-	ip netns exec "$ns" cat "/sys/class/net/$dev/carrier" 2>/dev/null
-}
-
-hp_mac()
-{
-	local ns=$1 dev=$2
-
-	ip netns exec "$ns" cat "/sys/class/net/$dev/address"
-}
-
-# hp_pin_neigh NS DEV PEER_MAC ADDR...: permanent neighbour entries (no ARP/ND).
-hp_pin_neigh()
-{
-	local ns=$1 dev=$2 mac=$3 a
-	shift 3
-
-	for a in "$@"; do
-		ip -n "$ns" neigh replace "$a" lladdr "$mac" dev "$dev" nud permanent || return 1
-	done
-}
-
-##############################################################################
-# Control and counters
-
-# hp_both CMD [ARGS...]: `hotpath CMD DEV_A ARGS` in NS_A, then the same for
-# DEV_B in NS_B (hp_both reset, hp_both set rx-mode busy-poll)
-hp_both()
-{
-	local cmd=$1; shift
-
-	ip netns exec "$NS_A" hotpath "$cmd" "$DEV_A" "$@" &&
-		ip netns exec "$NS_B" hotpath "$cmd" "$DEV_B" "$@"
-}
-
-# hp_ethtool_stat NS DEV NAME: one `ethtool -S` counter; empty if absent.
-hp_ethtool_stat()
-{
-	local ns=$1 dev=$2 name=$3
-
-	if [ -n "$ns" ]; then
-		ip netns exec "$ns" ethtool -S "$dev" 2>/dev/null
-	else
-		ethtool -S "$dev" 2>/dev/null
-	fi | awk -v n="$name" -F: '{gsub(/^[ \t]+/, "", $1)} $1 == n {gsub(/[ \t]/, "", $2); print $2; exit}'
-}
-
-# hp_netstat NS FIELD: a /proc/net/netstat or /proc/net/snmp counter
-# (e.g. BusyPollRxPackets, InDatagrams as "Udp:InDatagrams").
-hp_netstat()
-{
-	local ns=$1 field=$2 sect=
-
-	case $field in
-	*:*) sect=${field%%:*}; field=${field#*:} ;;
-	esac
-	ip netns exec "$ns" cat /proc/net/netstat /proc/net/snmp |
-		awk -v s="$sect" -v f="$field" '
-		{ key = $1 }
-		seen[key] && (s == "" || key == s ":") {
-			for (i = 2; i <= NF; i++) if (hdr[key, i] == f) { print $i; found = 1; exit }
-		}
-		!seen[key] { seen[key] = 1; for (i = 2; i <= NF; i++) hdr[key, i] = $i }
-		END { if (!found) print "" }'
 }
 
 IP4_A=10.0.0.1
@@ -420,7 +228,7 @@ hp_bench()
 # hp_bg VAR OUT NS CMD...: CMD in netns NS in the background, printed, its
 # output to OUT; VAR gets the pid of CMD itself (ip netns exec execs it), so
 # that kill reaches it.  Not `ip netns exec ... &`: ip is a function
-# (above), and a function in the background runs in a subshell, whose
+# (hp-common.sh), and a function in the background runs in a subshell, whose
 # pid $! is: a kill then ends the subshell and leaves CMD running.
 hp_bg()
 {
@@ -490,7 +298,7 @@ hp_mod_load()
 	[ -n "$ko" ] && [ -f "$ko" ] || hp_skip "hotpath.ko not found (set HOTPATH_KO)"
 	hp_mod_unload || hp_fail "cannot unload the running hotpath module"
 	echo "COMMAND: insmod $ko $*"
-	hp_net mod-load "$ko" "$@" || return 1
+	hp_mod_insert "$ko" "$@" || return 1
 	HP_UNLOAD_AT_EXIT=1
 	return 0
 }
@@ -515,16 +323,6 @@ hp_ns_create()
 	echo "$ns"
 }
 
-# hp_port_setup NS DEV IP4 IP6: move DEV into NS, address it and bring it up.
-# No DAD (addresses usable at once, link-local too) and no router
-# solicitations (they would come every 4 s after link up and spoil exact
-# counters); MLD reports after up are over within a second or two
-# (hp_wait_quiet).  IP4 or IP6 may be empty.
-hp_port_setup()
-{
-	hp_net port-setup "$1" "$2" "${3:-}" "${4:-}"
-}
-
 # hp_pair_setup [DEV_A DEV_B]: DEV_A (default hp0) into $NS_A with $IP4_A and
 # $IP6_A, DEV_B (default hp1) into $NS_B with $IP4_B and $IP6_B, both up with
 # carrier.  Sets DEV_A and DEV_B.
@@ -536,7 +334,7 @@ hp_pair_setup()
 	NS_B=${NS_B:-hp-$$-b}
 
 	hp_ns_add "$NS_A" && hp_ns_add "$NS_B" || return 1
-	hp_net pair-setup "$NS_A" "$DEV_A" "$IP4_A" "$IP6_A" "$NS_B" "$DEV_B" "$IP4_B" "$IP6_B"
+	hp_pair_up "$NS_A" "$DEV_A" "$IP4_A" "$IP6_A" "$NS_B" "$DEV_B" "$IP4_B" "$IP6_B"
 }
 
 # hp_quiet_link NS DEV PEER_MAC PEER_IP4: no IPv6 (no ND/MLD/RS) and a

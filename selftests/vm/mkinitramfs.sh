@@ -177,6 +177,7 @@ done
 # HTML in the VM's bare environment.
 mkdir -p "$ROOT/usr/share/hotpath/hotpath_lab"
 cp "$TOP"/tools/lab/hotpath_lab/*.py "$ROOT/usr/share/hotpath/hotpath_lab/"
+put "$TOP/tools/lab/hp-common.sh" /usr/share/hotpath/hp-common.sh
 env -i "$PY" -B - "$TOP/tools/lab" "$TOP/selftests/golden/lab/demo.json" <<'PY' |
 import contextlib, io, os, sys, tempfile
 sys.path.insert(0, sys.argv[1])
@@ -204,7 +205,7 @@ done
 mkdir -p "$ROOT/selftests/kselftest"
 cp "$KSFT"/kselftest/runner.sh "$KSFT"/kselftest/prefix.pl "$ROOT/selftests/kselftest/"
 S=$TOP/selftests
-for f in "$S"/hotpath_*.sh "$S"/lib.sh "$S"/ynl_policy.py \
+for f in "$S"/hotpath_*.sh "$S"/lib.sh "$TOP"/tools/lab/hp-common.sh "$S"/ynl_policy.py \
 	"$S"/settings "$S"/config; do
 	[ -e "$f" ] && cp -p "$f" "$ROOT/selftests/hotpath/"
 done

@@ -5,9 +5,10 @@ Namespaces, the module, a pair of ports with addresses and pinned
 neighbours, `hotpath -j`, `hotpath-bench --json` ping-pongs and streams,
 tracefs and counters: the kernel's tools/testing/selftests/drivers/net/lib/py
 shape (a small helper that runs `ip` and the tools and hands back parsed
-JSON).  The lab uses it, and so do the kselftests through its command line
-(`python3 -m hotpath_lab.net ...`, which selftests/lib.sh wraps as
-hp_mod_load, hp_port_setup and hp_pair_setup): one implementation of each.
+JSON).  Loading the module and setting up ports and pairs is the shell
+helper the kselftests source (hp-common.sh beside this package), run as a
+command: one implementation of each, and the tests' hundreds of calls stay
+free of a Python start.
 
 Everything runs the real iproute2 (never busybox's applet) and polls for
 readiness with a bound instead of sleeping a fixed time.
@@ -17,7 +18,6 @@ import json
 import os
 import shlex
 import subprocess
-import sys
 import time
 
 
@@ -107,24 +107,31 @@ def ko_path(top=None):
     return None
 
 
+def common_sh():
+    """hp-common.sh: beside this package, in the tree (tools/lab) and where
+    make install and the package put both (share/hotpath)."""
+    p = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                     'hp-common.sh')
+    if not os.path.isfile(p):
+        raise NetError('no %s (the setup helper installed beside the hotpath_lab package)' % p)
+    return p
+
+
+def common(fn, *args, carrier_ms=None):
+    """FN ARGS of hp-common.sh (hp_mod_insert, hp_mod_unload, hp_port_setup,
+    hp_pair_up), the setup the kselftests run too."""
+    env = None
+    if carrier_ms:
+        env = dict(os.environ, HP_CARRIER_MS=str(carrier_ms))
+    return run(['bash', common_sh(), fn] + ['' if a is None else str(a) for a in args], env=env)
+
+
 def mod_unload():
     """Unload it, waiting out users still going away (a namespace being
     deleted holds its ports for a moment)."""
-    if not mod_loaded():
-        return True
-    if busywait(5000, lambda: run(['rmmod', 'hotpath'], check=False) is not None
-                and not mod_loaded(), interval=0.1):
-        return True
-    run(['rmmod', 'hotpath'])
+    if mod_loaded():
+        common('hp_mod_unload')
     return True
-
-
-def wait_dev(dev, timeout_ms=5000, ns=None):
-    """Until DEV exists (in NS)."""
-    if ns:
-        return busywait(timeout_ms, lambda: subprocess.run(
-            in_ns(ns, ['test', '-d', '/sys/class/net/' + dev])).returncode == 0) is not None
-    return busywait(timeout_ms, lambda: os.path.isdir('/sys/class/net/' + dev)) is not None
 
 
 def mod_load(params=(), ko=None, fresh=True, must_appear=True):
@@ -133,12 +140,8 @@ def mod_load(params=(), ko=None, fresh=True, must_appear=True):
     insmod; None: $HOTPATH_KO, else modprobe."""
     if fresh:
         mod_unload()
-    ko = ko or ko_path()
-    if ko:
-        run(['insmod', ko] + list(params))
-    else:
-        run(['modprobe', 'hotpath'] + list(params))
-    if not wait_dev('hp0') and must_appear:
+    common('hp_mod_insert', ko or ko_path() or '-', *params)
+    if must_appear and not os.path.isdir('/sys/class/net/hp0'):
         raise NetError('hp0 did not appear after loading hotpath.ko')
 
 
@@ -167,34 +170,6 @@ def mac(ns, dev):
     return sysfs(ns, dev, 'address')
 
 
-def port_setup(ns, dev, ip4=None, ip6=None, quiet=False):
-    """Move DEV into NS, address it and bring it up.  With IPv6: no DAD
-    (addresses usable at once) and no router solicitations (they would
-    spoil exact counters).  quiet: IPv6 off altogether, so the link carries
-    only the caller's frames (pin the neighbours with pin_neigh)."""
-    ip('link', 'set', 'dev', dev, 'netns', ns)
-    if quiet:
-        ns_run(ns, 'sysctl', '-qw', 'net.ipv6.conf.%s.disable_ipv6=1' % dev, check=False)
-    else:
-        ns_run(ns, 'sysctl', '-qw', 'net.ipv6.conf.%s.accept_dad=0' % dev,
-               'net.ipv6.conf.%s.router_solicitations=0' % dev, check=False)
-    if ip4:
-        ip('-n', ns, 'addr', 'add', ip4 + '/24', 'dev', dev)
-    if ip6:
-        ip('-n', ns, 'addr', 'add', ip6 + '/64', 'dev', dev, 'nodad')
-    ip('-n', ns, 'link', 'set', 'dev', dev, 'up')
-
-
-def pin_neigh(ns, dev, peer_mac, *addrs):
-    """Permanent neighbour entries (no ARP/ND)."""
-    for a in addrs:
-        ip('-n', ns, 'neigh', 'replace', a, 'lladdr', peer_mac, 'dev', dev, 'nud', 'permanent')
-
-
-def wait_carrier(ns, dev, timeout_ms=5000):
-    return busywait(timeout_ms, lambda: carrier(ns, dev) == '1') is not None
-
-
 class Pair:
     """Two ends of a link, each in its own namespace: DEV_A in NS_A with
     IP4_A, DEV_B in NS_B with IP4_B.  quiet: no IPv6 and pinned neighbours,
@@ -209,17 +184,14 @@ class Pair:
         self.namespaces = []
 
     def setup(self, quiet=False, timeout_ms=5000):
+        """The namespaces made, both ends up with carrier (TIMEOUT_MS at
+        most): hp-common.sh's hp_pair_up, as the kselftests' hp_pair_setup."""
         for ns in (self.ns_a, self.ns_b):
             ns_add(ns)
             self.namespaces.append(ns)
-        port_setup(self.ns_a, self.dev_a, self.ip4_a, self.ip6_a, quiet)
-        port_setup(self.ns_b, self.dev_b, self.ip4_b, self.ip6_b, quiet)
-        if not (wait_carrier(self.ns_a, self.dev_a, timeout_ms) and
-                wait_carrier(self.ns_b, self.dev_b, timeout_ms)):
-            raise NetError('no carrier on %s/%s' % (self.dev_a, self.dev_b))
-        if quiet:
-            pin_neigh(self.ns_a, self.dev_a, mac(self.ns_b, self.dev_b), self.ip4_b)
-            pin_neigh(self.ns_b, self.dev_b, mac(self.ns_a, self.dev_a), self.ip4_a)
+        common('hp_pair_up', self.ns_a, self.dev_a, self.ip4_a, self.ip6_a,
+               self.ns_b, self.dev_b, self.ip4_b, self.ip6_b, 'quiet' if quiet else '',
+               carrier_ms=timeout_ms)
 
     def teardown(self):
         """The ports back into the init namespace, the namespaces gone."""
@@ -340,53 +312,3 @@ def tracefs():
 def write(path, value):
     with open(path, 'w', encoding='utf-8') as f:
         f.write(str(value) + '\n')
-
-
-##############################################################################
-# The command line selftests/lib.sh uses, so that the shell tests set up
-# what the lab sets up, the same way:
-#   python3 -m hotpath_lab.net mod-load KO [PARAM=VALUE...]   (fresh; hp0 awaited
-#                                                           5 s, not required)
-#   python3 -m hotpath_lab.net mod-unload
-#   python3 -m hotpath_lab.net port-setup NS DEV [IP4 [IP6]] [--quiet]
-#   python3 -m hotpath_lab.net pair-setup NS_A DEV_A IP4_A IP6_A NS_B DEV_B IP4_B IP6_B
-# (the namespaces exist already: lib.sh makes them, to remove them at exit;
-# an empty IP4/IP6 is none).
-
-def main(argv):
-    if not argv:
-        print('usage: python3 -m hotpath_lab.net mod-load|mod-unload|port-setup|pair-setup ARGS',
-              file=sys.stderr)
-        return 2
-    cmd, args = argv[0], argv[1:]
-    try:
-        if cmd == 'mod-load':
-            if not args:
-                raise NetError('mod-load KO [PARAM=VALUE...]')
-            mod_load(args[1:], ko=args[0], must_appear=False)
-        elif cmd == 'mod-unload':
-            mod_unload()
-        elif cmd == 'port-setup':
-            quiet = '--quiet' in args
-            args = [a for a in args if a != '--quiet']
-            if len(args) < 2:
-                raise NetError('port-setup NS DEV [IP4 [IP6]] [--quiet]')
-            port_setup(args[0], args[1], (args[2:3] or [None])[0] or None,
-                       (args[3:4] or [None])[0] or None, quiet)
-        elif cmd == 'pair-setup':
-            if len(args) != 8:
-                raise NetError('pair-setup NS_A DEV_A IP4_A IP6_A NS_B DEV_B IP4_B IP6_B')
-            port_setup(args[0], args[1], args[2] or None, args[3] or None)
-            port_setup(args[4], args[5], args[6] or None, args[7] or None)
-            if not (wait_carrier(args[0], args[1]) and wait_carrier(args[4], args[5])):
-                raise NetError('no carrier on %s/%s' % (args[1], args[5]))
-        else:
-            raise NetError('unknown command %s' % cmd)
-    except NetError as e:
-        print('hotpath_lab.net: %s' % e, file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == '__main__':
-    sys.exit(main(sys.argv[1:]))
