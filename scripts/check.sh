@@ -3,10 +3,11 @@
 #
 # make check: install what is missing, then for each kernel build and run
 # every kselftest in QEMU (selftests/vm/run.sh): one boot on the real clock
-# (two parallel vCPUs: races) for most tests, a second on the virtual clock
-# for those marked "# hp-vm-clock: virtual" (the lab and the quantitative
-# end-to-end tests), after which the lab's HTML report is rendered in
-# headless chromium on the host (selftests/vm/report_render.sh).  Ends
+# (two parallel vCPUs: races) for most tests, the kernels one after the
+# other; then a boot on the virtual clock for those marked "# hp-vm-clock:
+# virtual" (the lab and the quantitative end-to-end tests), both kernels
+# side by side, after which the lab's HTML report is rendered in headless
+# chromium on the host (selftests/vm/report_render.sh).  Ends
 # with the line "N passed, N failed" summed over the kernels; exits non-zero
 # on any failure.
 #
@@ -121,6 +122,42 @@ print_times()
 	echo
 }
 
+# lane_result SERIES KVER CLOCK: a finished lane's result counted and put in
+# the summary (after the virtual lane with the lab, the lab's report
+# rendered in headless chromium on the host)
+lane_result()
+{
+	local series=$1 kver=$2 clock=$3 out res p f s secs status rk rf
+
+	out=$TOP/build/vm/$kver
+	[ "$clock" = real ] || out=$out-$clock
+	res=$out/result
+	if [ -f "$res" ]; then
+		read -r p f s secs status < "$res"
+	else
+		p=0 f=1 s=0 secs='?' status=error
+	fi
+	[ "$status" = none ] && return 0
+	if [ "$clock" = virtual ] && grep -q 'hotpath_lab.sh' "$out/ktap.txt" 2>/dev/null; then
+		echo "==== $kver: the lab report in headless chromium ===="
+		"$TOP/selftests/vm/report_render.sh" "$out/artefacts/report.html" |
+			tee "$out/report_render.ktap"
+		rk=$out/report_render.ktap
+		p=$((p + $(grep '^ok ' "$rk" | grep -vc '# SKIP')))
+		s=$((s + $(grep -c '^ok .*# SKIP' "$rk")))
+		rf=$(grep -c '^not ok ' "$rk")
+		grep -qE '^(not )?ok ' "$rk" || rf=1
+		f=$((f + rf))
+		[ "$rf" = 0 ] || status=fail
+	fi
+	record_times "$tag$series $clock" "$out/ktap.txt"
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	total_skip=$((total_skip + s))
+	summary+=("$(printf '%s%-24s %-7s %-5s %3s passed %3s failed %3s skipped  boot+test %ss' \
+		"$tag" "$kver" "$clock" "$status" "$p" "$f" "$s" "$secs")")
+}
+
 check_start=$(date +%s)
 total_pass=0 total_fail=0 total_skip=0
 summary=()
@@ -149,42 +186,36 @@ for ((run = 1; run <= REPEAT; run++)); do
 			"$tag" "host (packages)" "$([ "$f" = 0 ] && echo pass || echo fail)" "$p" "$f" "$s" \
 			"$(($(date +%s) - hstart))")")
 	fi
+	# The real-clock lanes one after the other, alone on the host: they
+	# measure and race on its time.  Then both kernels' virtual-clock
+	# lanes side by side: under icount a VM runs its vCPUs on one host
+	# thread and its results do not depend on the host's speed, so two of
+	# them share the two cores at no cost to what they assert.
 	while read -r series kver; do
-		for clock in real virtual; do
-			out=$TOP/build/vm/$kver
-			[ $clock = real ] || out=$out-$clock
-			res=$out/result
-			# no stale results or times from an earlier run
-			rm -f "$res" "$out/ktap.txt"
-			echo "==== ${tag}kernel $kver ($series), $clock clock ===="
-			"$TOP/selftests/vm/run.sh" --no-deps --kernel "$kver" --clock $clock --clock-filter \
-				"${targs[@]}"
-			if [ -f "$res" ]; then
-				read -r p f s secs status < "$res"
-			else
-				p=0 f=1 s=0 secs=? status=error
-			fi
-			[ "$status" = none ] && continue
-			# the lab test left its report: render it on the host
-			if [ $clock = virtual ] && grep -q 'hotpath_lab.sh' "$out/ktap.txt" 2>/dev/null; then
-				echo "==== $kver: the lab report in headless chromium ===="
-				"$TOP/selftests/vm/report_render.sh" "$out/artefacts/report.html" |
-					tee "$out/report_render.ktap"
-				rk=$out/report_render.ktap
-				p=$((p + $(grep '^ok ' "$rk" | grep -vc '# SKIP')))
-				s=$((s + $(grep -c '^ok .*# SKIP' "$rk")))
-				rf=$(grep -c '^not ok ' "$rk")
-				grep -qE '^(not )?ok ' "$rk" || rf=1
-				f=$((f + rf))
-				[ "$rf" = 0 ] || status=fail
-			fi
-			record_times "$tag$series $clock" "$out/ktap.txt"
-			total_pass=$((total_pass + p))
-			total_fail=$((total_fail + f))
-			total_skip=$((total_skip + s))
-			summary+=("$(printf '%s%-24s %-7s %-5s %3s passed %3s failed %3s skipped  boot+test %ss' \
-				"$tag" "$kver" "$clock" "$status" "$p" "$f" "$s" "$secs")")
-		done
+		out=$TOP/build/vm/$kver
+		rm -f "$out/result" "$out/ktap.txt"
+		echo "==== ${tag}kernel $kver ($series), real clock ===="
+		"$TOP/selftests/vm/run.sh" --no-deps --kernel "$kver" --clock real --clock-filter \
+			"${targs[@]}"
+		lane_result "$series" "$kver" real
+	done <<< "$resolved"
+	pids=()
+	while read -r series kver; do
+		out=$TOP/build/vm/$kver-virtual
+		mkdir -p "$out"
+		rm -f "$out/result" "$out/ktap.txt"
+		echo "==== ${tag}kernel $kver ($series), virtual clock: started (log $out/lane.log) ===="
+		"$TOP/selftests/vm/run.sh" --no-deps --kernel "$kver" --clock virtual --clock-filter \
+			"${targs[@]}" < /dev/null > "$out/lane.log" 2>&1 &
+		pids+=($!)
+	done <<< "$resolved"
+	for pid in "${pids[@]}"; do
+		wait "$pid"
+	done
+	while read -r series kver; do
+		echo "==== ${tag}kernel $kver ($series), virtual clock ===="
+		cat "$TOP/build/vm/$kver-virtual/lane.log"
+		lane_result "$series" "$kver" virtual
 	done <<< "$resolved"
 	[ "$REPEAT" = 1 ] || summary+=("${tag}took $(( $(date +%s) - run_start ))s")
 done
