@@ -11,13 +11,14 @@ tools/hotpath/main.c and set.c.  This checks against it:
   - hotpath(8)'s JSON section: the keys of `show` and `stats` against
     selftests/golden/show.json and stats.json (what the printer writes, as
     hotpath_golden.sh checks in the VM);
-  - README's `set` key table: every key of the table;
+  - Documentation/cli.md's `set` key table: every key of the table;
   - the words of the enumerated keys against the spec's enums, in order;
-  - README's and model.md's model tables against include/hotpath/figures.h,
-    and the range and default hotpath(8) and README give each setting of
+  - Documentation/model.md's model table against include/hotpath/figures.h,
+    and the range and default hotpath(8) and cli.md give each setting of
     include/hotpath/settings.h against that list;
-  - README's orientation: the stage count and the stage table against
-    kmod/stage_list.h, the layout table's kmod/ row against the files there.
+  - the orientation: Documentation/stages.md's stage count and stage table
+    against kmod/stage_list.h, Documentation/layout.md's kmod/ row against
+    the files there.
 Prints one "ok"/"not ok" line per check; exit 1 if any failed.
 
   scripts/cli_tables.py [HOTPATH]   (default: tools/hotpath/hotpath, built)
@@ -205,8 +206,8 @@ def main():
         missing = keys_out - doc
         check(not missing, f"hotpath(8) JSON names every key of golden/{name}",
               f"undocumented: {' '.join(sorted(missing))}")
-    check(set(keys) <= set(readme_keys()), "README's set key table names every key of set's table",
-          f"missing: {' '.join(sorted(set(keys) - set(readme_keys())))}")
+    check(set(keys) <= set(doc_keys()), f"{CLI_DOC}'s set key table names every key of set's table",
+          f"missing: {' '.join(sorted(set(keys) - set(doc_keys())))}")
     enum_words(keys)
     model_tables()
     settings_tables()
@@ -214,10 +215,18 @@ def main():
     return 1 if failed else 0
 
 
-def readme_section(title):
-    """The lines of README's section headed exactly TITLE (any level)."""
+# The reference pages the README links, and what this script reads of them.
+CLI_DOC = "Documentation/cli.md"          # the `set` key table
+MODEL_DOC = "Documentation/model.md"      # the model table
+STAGES_DOC = "Documentation/stages.md"    # the stage count and table
+LAYOUT_DOC = "Documentation/layout.md"    # the kmod/ row
+
+
+def doc_section(page, title):
+    """The lines of PAGE's section headed exactly TITLE (any level), up to
+    the next heading."""
     out, inside = [], False
-    with open(os.path.join(TOP, "README.md"), encoding="utf-8") as f:
+    with open(os.path.join(TOP, page), encoding="utf-8") as f:
         for line in f:
             if line.startswith("#"):
                 inside = line.lstrip("#").strip() == title
@@ -228,56 +237,56 @@ def readme_section(title):
 
 
 def orientation():
-    """README's stage count, stage table and kmod/ layout row are the tree's."""
+    """stages.md's stage count and stage table and layout.md's kmod/ row are the tree's."""
     with open(os.path.join(TOP, "kmod", "stage_list.h"), encoding="utf-8") as f:
         stages = re.findall(r"^\s*S\(\w+,\s*(\w+),", f.read(), re.M)
     check(len(stages) > 0, "kmod/stage_list.h lists the stages")
-    text = readme_section("Stages")
+    text = doc_section(STAGES_DOC, "Stages")
     count = re.search(r"split into (\d+) stages", " ".join(text))
     check(count is not None and int(count.group(1)) == len(stages),
-          f"README's Stages section counts the {len(stages)} stages of stage_list.h",
-          f"README says: {count.group(0) if count else 'no count'}")
+          f"{STAGES_DOC} counts the {len(stages)} stages of stage_list.h",
+          f"{STAGES_DOC} says: {count.group(0) if count else 'no count'}")
     table = [m.group(1) for line in text if (m := re.match(r"\|\s*`([a-z_]+)`\s*\|", line))]
-    check(table == stages, "README's stage table names stage_list.h's stages, in order",
-          f"stage_list.h: {' '.join(stages)}\nREADME:       {' '.join(table)}")
-    row = next((line for line in readme_section("Layout") if line.startswith("| `kmod/` |")), "")
+    check(table == stages, f"{STAGES_DOC}'s stage table names stage_list.h's stages, in order",
+          f"stage_list.h: {' '.join(stages)}\n{STAGES_DOC}: {' '.join(table)}")
+    row = next((line for line in doc_section(LAYOUT_DOC, "Layout")
+                if line.startswith("| `kmod/` |")), "")
     named = set(re.findall(r"`([a-z_]+\.[ch])`", row))
     files = {f for f in os.listdir(os.path.join(TOP, "kmod"))
              if f.endswith(".c") and not f.endswith(".mod.c")}
     files |= {f for f in os.listdir(os.path.join(TOP, "kmod")) if f == "port.h"}
-    check(files <= named, "README's layout table names every kmod/*.c file (and port.h)",
-          differ(files, named & files, "kmod/", "README's layout"))
+    check(files <= named, f"{LAYOUT_DOC}'s table names every kmod/*.c file (and port.h)",
+          differ(files, named & files, "kmod/", LAYOUT_DOC))
 
 
 def model_tables():
-    """README's and model.md's model tables give figures.h's keys and values."""
+    """model.md's model table gives figures.h's keys, JSON names and values."""
     with open(os.path.join(TOP, "include", "hotpath", "figures.h"), encoding="utf-8") as f:
         src = f.read()
     figs = [dict(zip(("attr", "field", "key", "kind", "realistic", "seed", "row"),
                      (x.strip().strip('"') for x in m.group(1).split(","))))
             for m in re.finditer(r"^\s*F\(([^)]*)\)", src, re.M)]
     check(len(figs) > 0, "include/hotpath/figures.h lists the model's figures")
-    for doc, key_col, json_col, real_col in (("README.md", 0, 1, 3),
-                                             ("Documentation/model.md", 0, None, 2)):
-        with open(os.path.join(TOP, doc), encoding="utf-8") as f:
-            rows = {}
-            for line in f:
-                cells = [c.strip() for c in line.strip().strip("|").split("|")]
-                if len(cells) > real_col + 1 and re.fullmatch(r"`[a-z-]+`", cells[key_col]):
-                    rows.setdefault(cells[key_col].strip("`"), cells)
-        bad = []
-        for fig in figs:
-            c = rows.get(fig["key"])
-            want = [fig["realistic"], fig["seed"]]
-            if c is None:
-                bad.append(f"{fig['key']}: no row")
-                continue
-            if c[real_col:real_col + 2] != want:
-                bad.append(f"{fig['key']}: {c[real_col:real_col + 2]}, figures.h {want}")
-            if json_col is not None and c[json_col] != f"`{fig['field']}`":
-                bad.append(f"{fig['key']}: JSON {c[json_col]}, figures.h {fig['field']}")
-        check(not bad, f"{doc}'s model table gives figures.h's keys and both profiles' values",
-              "\n".join(bad))
+    # key (`hotpath set`) | JSON (`model`) | unit | realistic | seed | ...
+    rows = {}
+    with open(os.path.join(TOP, MODEL_DOC), encoding="utf-8") as f:
+        for line in f:
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) > 4 and re.fullmatch(r"`[a-z-]+`", cells[0]):
+                rows.setdefault(cells[0].strip("`"), cells)
+    bad = []
+    for fig in figs:
+        c = rows.get(fig["key"])
+        want = [fig["realistic"], fig["seed"]]
+        if c is None:
+            bad.append(f"{fig['key']}: no row")
+            continue
+        if c[3:5] != want:
+            bad.append(f"{fig['key']}: {c[3:5]}, figures.h {want}")
+        if c[1] != f"`{fig['field']}`":
+            bad.append(f"{fig['key']}: JSON {c[1]}, figures.h {fig['field']}")
+    check(not bad, f"{MODEL_DOC}'s model table gives figures.h's keys, JSON names and both "
+          "profiles' values", "\n".join(bad))
 
 
 def enum_words(keys):
@@ -297,13 +306,13 @@ def enum_words(keys):
           "\n".join(bad))
 
 
-def readme_keys():
-    """README's `set` key table: key -> its "values (default)" cell."""
+def doc_keys():
+    """cli.md's `set` key table: key -> its "values (default)" cell."""
     keys, inside = {}, False
-    with open(os.path.join(TOP, "README.md"), encoding="utf-8") as f:
+    with open(os.path.join(TOP, CLI_DOC), encoding="utf-8") as f:
         for line in f:
             if line.startswith("#"):
-                inside = line.strip() == "### `set` keys"
+                inside = line.lstrip("#").strip() == "`set` keys"
             cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
             if inside and len(cells) == 3 and cells[0].startswith("`"):
                 for key in re.findall(r"`([a-z-]+)`", cells[0]):
@@ -312,7 +321,7 @@ def readme_keys():
 
 
 def settings_tables():
-    """hotpath(8) and README give each setting's range and default as settings.h."""
+    """hotpath(8) and cli.md give each setting's range and default as settings.h."""
     defs = {}
     for hdr in (("include", "uapi", "linux", "hotpath.h"), ("include", "hotpath", "settings.h")):
         with open(os.path.join(TOP, *hdr), encoding="utf-8") as f:
@@ -326,17 +335,17 @@ def settings_tables():
             if not m.group(1).startswith("nest,")]  # the comment's template
     check(len(sets) > 0, "include/hotpath/settings.h lists the settings")
     man = man_paragraphs(os.path.join(CLI_DIR, "hotpath.8"))
-    readme = readme_keys()
+    doc = doc_keys()
     bad = []
     for st in sets:
         rng, key = f"{st['min']}..{st['max']}", st["key"]
         para = man.get(key, "")
         if rng not in para or not re.search(rf"\(default {st['def']}\b", para):
             bad.append(f"hotpath(8) {key}: wants {rng} and (default {st['def']}): {para.strip()}")
-        cell = readme.get(key, "")
+        cell = doc.get(key, "")
         if rng not in cell or not re.search(rf"\({st['def']}\b", cell):
-            bad.append(f"README {key}: wants {rng} and ({st['def']}): {cell}")
-    check(not bad, "hotpath(8) and README give settings.h's range and default of every setting",
+            bad.append(f"{CLI_DOC} {key}: wants {rng} and ({st['def']}): {cell}")
+    check(not bad, f"hotpath(8) and {CLI_DOC} give settings.h's range and default of every setting",
           "\n".join(bad))
     # the CTPIO mode moves ctpio-max-frame's default: both paragraphs say to what
     ct, other = defs.get("HP_CTPIO_DEFAULT_MAX_FRAME_CT"), defs.get("HP_CTPIO_DEFAULT_MAX_FRAME")
