@@ -18,13 +18,18 @@ tools/hotpath/main.c and set.c.  This checks against it:
     include/hotpath/settings.h against that list;
   - the orientation: Documentation/stages.md's stage count and stage table
     against kmod/stage_list.h, Documentation/layout.md's kmod/ row against
-    the files there.
+    the files there;
+  - the links: README links every reference page (Documentation/*.md and the
+    spec), and every relative link of README, Documentation/, selftests/ and
+    tools/*/README.md names a file that exists and, with #anchor, a heading
+    of it.
 Prints one "ok"/"not ok" line per check; exit 1 if any failed.
 
   scripts/cli_tables.py [HOTPATH]   (default: tools/hotpath/hotpath, built)
 
 Debian's python3: the spec is read with python3-yaml (scripts/deps.sh).
 """
+import glob
 import json
 import os
 import re
@@ -212,6 +217,7 @@ def main():
     model_tables()
     settings_tables()
     orientation()
+    links()
     return 1 if failed else 0
 
 
@@ -257,6 +263,66 @@ def orientation():
     files |= {f for f in os.listdir(os.path.join(TOP, "kmod")) if f == "port.h"}
     check(files <= named, f"{LAYOUT_DOC}'s table names every kmod/*.c file (and port.h)",
           differ(files, named & files, "kmod/", LAYOUT_DOC))
+
+
+def slug(heading, seen):
+    """GitHub's anchor of a heading: lower case, punctuation but - and _
+    dropped, spaces to -; a repeated one gets -1, -2, ..."""
+    s = re.sub(r"\[([^]]*)\]\([^)]*\)", r"\1", heading.strip()).lower()
+    s = re.sub(r"[^\w\- ]", "", s).replace(" ", "-")
+    n = seen.get(s, 0)
+    seen[s] = n + 1
+    return f"{s}-{n}" if n else s
+
+
+def md_links(path):
+    """(target, anchor) of every [text](target#anchor) of a Markdown file,
+    outside fenced code and code spans, and the anchors of its headings."""
+    found, anchors, seen, fence = [], set(), {}, False
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("```"):
+                fence = not fence
+                continue
+            if fence:
+                continue
+            if line.startswith("#"):
+                anchors.add(slug(line.lstrip("#"), seen))
+            text = re.sub(r"`[^`]*`", "", line)
+            for target in re.findall(r"\]\(([^)\s]+)\)", text):
+                if re.match(r"[a-z]+:", target):
+                    continue  # http:, https:, mailto:
+                file, _, anchor = target.partition("#")
+                found.append((file, anchor))
+    return found, anchors
+
+
+def links():
+    """README links each reference page; every relative link resolves."""
+    pages = sorted(glob.glob("Documentation/*.md", root_dir=TOP))
+    pages.append("Documentation/netlink/specs/hotpath.yaml")
+    readme, _ = md_links(os.path.join(TOP, "README.md"))
+    linked = {os.path.normpath(file) for file, _ in readme if file}
+    missing = [p for p in pages if p not in linked]
+    check(not missing, "README links every reference page (Documentation/*.md, the spec)",
+          f"not linked: {' '.join(missing)}")
+    docs = ["README.md"] + sorted(glob.glob("Documentation/**/*.md", root_dir=TOP, recursive=True))
+    docs += ["selftests/README.md"] + sorted(glob.glob("tools/*/README.md", root_dir=TOP))
+    bad, n, heads = [], 0, {}
+    for doc in docs:
+        for file, anchor in md_links(os.path.join(TOP, doc))[0]:
+            n += 1
+            target = os.path.normpath(os.path.join(os.path.dirname(doc), file)) if file else doc
+            if not os.path.exists(os.path.join(TOP, target)):
+                bad.append(f"{doc}: {file}: no such file")
+                continue
+            if anchor and target.endswith(".md"):
+                if target not in heads:
+                    heads[target] = md_links(os.path.join(TOP, target))[1]
+                if anchor not in heads[target]:
+                    bad.append(f"{doc}: {file}#{anchor}: no such heading in {target}")
+    check(n > 0 and not bad, f"the {n} relative links of README, Documentation/, selftests/ and "
+          "tools/*/README.md resolve (file and #anchor)", "\n".join(bad))
 
 
 def model_tables():
