@@ -13,8 +13,8 @@
  *   E(ID, name)  for one that also fires the point event hotpath:<name>;
  * ID is the suffix of HOTPATH_CNT_<ID>, name the counter's name: its JSON
  * key and ethtool -S string, and its event's name.  The names are the
- * documented contract (README, hotpath(8)): the lower-case ID, except
- * tx_completions_delayed.
+ * documented contract (Documentation/cli.md, hotpath(8)): the lower-case
+ * ID, except tx_completions_delayed.
  *
  * Adding a counter: append it to the spec's counters set (make regen), then
  * here, at the end; it is named over netlink, in ethtool -S and the CLI.

@@ -7,11 +7,11 @@
  * the parse of a port message, the names of attributes).  Adding a setting
  * is a line here and its attribute in the YNL spec; selftests/ynl_policy.py
  * holds the policy to the spec, scripts/cli_tables.py hotpath(8)'s and
- * README's ranges and defaults to this file.  What a setting does is the
- * datapath's; `hotpath show` prints each where it belongs.  The CTPIO mode,
- * the profile, timing and the PHC drift are not here: a mode that moves
- * another setting's default, an action, the model's nest and a signed value
- * each have their own code.
+ * Documentation/cli.md's ranges and defaults to this file.  What a setting
+ * does is the datapath's; `hotpath show` prints each where it belongs.  The
+ * CTPIO mode, the profile, timing and the PHC drift are not here: a mode
+ * that moves another setting's default, an action, the model's nest and a
+ * signed value each have their own code.
  *
  * S(nest, ATTR, field, key, words, max, def): a switch, u8
  *   words      the CLI's words of its values: an enum's (hp_<words>_words
