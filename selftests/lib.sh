@@ -542,35 +542,6 @@ hp_link_stat()
 # (the "b" end), N = 1 for igb, 2 for e1000e; only NICs with these MACs are
 # ever taken, so a lab box's own NICs are left alone (the test skips there).
 
-# hp_nic_net DRIVER: N of the driver's pair (its hub, MACs and subnet)
-hp_nic_net()
-{
-	case $1 in
-	igb) echo 1 ;;
-	e1000e) echo 2 ;;
-	*) return 1 ;;
-	esac
-}
-
-# _hp_nic_dev DRIVER MAC: the netdev of DRIVER's PCI device with MAC in this
-# namespace, or nothing
-_hp_nic_dev()
-{
-	local d
-
-	for d in /sys/bus/pci/drivers/"$1"/*/net/*; do
-		[ -e "$d/address" ] && [ "$(cat "$d/address")" = "$2" ] && { basename "$d"; return 0; }
-	done
-	return 1
-}
-
-# _hp_nic_back NS DEV NAME: DEV (in NS) down, back to init_net as NAME
-_hp_nic_back()
-{
-	ip -n "$1" link set dev "$2" down
-	ip -n "$1" link set dev "$2" netns 1 && ip link set dev "$2" name "$3"
-}
-
 # hp_nic_pair DRIVER: the VM's two DRIVER NICs (igb or e1000e) as the pair
 # the traffic helpers use, as hp_pair_setup makes one of hp ports: modprobe
 # DRIVER, the "a" end renamed DRIVER-a into NS_A (hp-PID-DRIVER-a) with IP4_A
@@ -580,30 +551,24 @@ _hp_nic_back()
 # NS_A NS_B DEV_A DEV_B IP4_A IP4_B IP6_A IP6_B (a later call, for the other
 # driver, sets them anew).  At exit both ends go back to init_net under
 # their old names, down, and DRIVER is unloaded if this loaded it.  Skips
-# the test (exit 4) when the NICs are not there.
+# the test (exit 4) when the NICs are not there.  The steps are
+# hp-common.sh's, which the lab's bench runs too.
 hp_nic_pair()
 {
-	local drv=$1 net pci ids id a b mac_a mac_b loaded=0
+	local drv=$1 net ids devs a b loaded=0
 
 	net=$(hp_nic_net "$drv") || hp_fail "hp_nic_pair: no NIC pair for driver '$drv' (igb, e1000e)"
-	mac_a=52:54:00:12:0$net:01
-	mac_b=52:54:00:12:0$net:02
-	# QEMU's models: igb 82576 (8086:10c9), e1000e 82574L (8086:10d3)
-	case $drv in igb) ids=0x10c9 ;; e1000e) ids=0x10d3 ;; esac
-	for pci in /sys/bus/pci/devices/*; do
-		[ "$(cat "$pci/vendor")" = 0x8086 ] && [ "$(cat "$pci/device")" = "$ids" ] && id=1
-	done
-	[ -n "${id:-}" ] || hp_skip "no $drv NIC (PCI 8086:${ids#0x}): the test VM's (selftests/vm/run.sh) are not here"
+	ids=$(hp_nic_pci_id "$drv")
+	hp_nic_present "$drv" ||
+		hp_skip "no $drv NIC (PCI 8086:$ids): the test VM's (selftests/vm/run.sh) are not here"
 	[ -d "/sys/module/$drv" ] && loaded=1
 	if [ $loaded = 0 ]; then
 		run_cmd modprobe "$drv" || hp_skip "cannot load the $drv driver"
 		hp_defer modprobe -r "$drv"
 	fi
-	busywait 5000 _hp_nic_dev "$drv" "$mac_a" >/dev/null &&
-		busywait 5000 _hp_nic_dev "$drv" "$mac_b" >/dev/null ||
-		hp_skip "no $drv netdevs with MACs $mac_a and $mac_b (the test VM's) in this namespace"
-	a=$(_hp_nic_dev "$drv" "$mac_a")
-	b=$(_hp_nic_dev "$drv" "$mac_b")
+	devs=$(hp_nic_find "$drv") ||
+		hp_skip "no $drv netdevs with the test VM's MACs (52:54:00:12:0$net:01, :02) in this namespace"
+	read -r a b <<<"$devs"
 	DEV_A=$drv-a
 	DEV_B=$drv-b
 	NS_A=hp-$$-$drv-a
@@ -613,39 +578,21 @@ hp_nic_pair()
 	IP6_A=fd00:20:$net::1
 	IP6_B=fd00:20:$net::2
 	hp_ns_add "$NS_A" && hp_ns_add "$NS_B" || return 1
-	echo "COMMAND: $drv: $a ($mac_a) -> $NS_A as $DEV_A, $b ($mac_b) -> $NS_B as $DEV_B"
-	ip link set dev "$a" down && ip link set dev "$a" name "$DEV_A" || return 1
-	hp_defer _hp_nic_back "$NS_A" "$DEV_A" "$a"
-	ip link set dev "$b" down && ip link set dev "$b" name "$DEV_B" || return 1
-	hp_defer _hp_nic_back "$NS_B" "$DEV_B" "$b"
-	hp_port_setup "$NS_A" "$DEV_A" "$IP4_A" "$IP6_A" || return 1
-	hp_port_setup "$NS_B" "$DEV_B" "$IP4_B" "$IP6_B" || return 1
+	echo "COMMAND: $drv: $a -> $NS_A as $DEV_A, $b -> $NS_B as $DEV_B"
+	hp_defer hp_nic_back "$NS_A" "$DEV_A" "$a"
+	hp_nic_place "$NS_A" "$a" "$DEV_A" "$IP4_A" "$IP6_A" || return 1
+	hp_defer hp_nic_back "$NS_B" "$DEV_B" "$b"
+	hp_nic_place "$NS_B" "$b" "$DEV_B" "$IP4_B" "$IP6_B" || return 1
 	hp_nic_wait
 }
 
 # hp_nic_wait: until both ends of the pair (hp_nic_pair) have carrier and a
 # ping from a reaches b: after the setup, or after what resets the NIC
-# (ethtool -L, -G).  The drivers' watchdogs see the link up a second or two
-# after the port comes up.
+# (ethtool -L, -G).
 hp_nic_wait()
 {
-	busywait_eq 30000 1 hp_carrier "$NS_A" "$DEV_A" >/dev/null &&
-		busywait_eq 30000 1 hp_carrier "$NS_B" "$DEV_B" >/dev/null ||
-		{ echo "    no carrier on $DEV_A/$DEV_B within 30 s"; return 1; }
-	busywait 30000 ip netns exec "$NS_A" ping -c 1 -W 1 "$IP4_B" >/dev/null ||
-		{ echo "    no ping $DEV_A -> $DEV_B ($IP4_B) within 30 s"; return 1; }
-}
-
-# hp_nic_irq_cpu DEV CPU: DEV's queue vectors (as hp_nic_irqs finds them)
-# to CPU, printed
-hp_nic_irq_cpu()
-{
-	local v
-
-	for v in $(awk -v dev="$1" '$NF ~ ("^" dev "-(TxRx|rx|tx)-[0-9]+$") { sub(":", "", $1); print $1 }' \
-		   /proc/interrupts); do
-		run_cmd sh -c "echo $2 > /proc/irq/$v/smp_affinity_list" || return 1
-	done
+	hp_nic_ready "$NS_A" "$DEV_A" "$NS_B" "$DEV_B" "$IP4_B" | sed 's/^/    /'
+	return "${PIPESTATUS[0]}"
 }
 
 # hp_nic_irqs DEV: interrupts so far on DEV's queue vectors, summed over the

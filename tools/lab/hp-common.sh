@@ -204,6 +204,120 @@ hp_pair_up()
 		hp_pin_neigh "$ns_b" "$dev_b" "$(hp_mac "$ns_a" "$dev_a")" "$ip4_a"
 }
 
+##############################################################################
+# Real NICs: the test VM's (selftests/vm/run.sh) two igb and two e1000e,
+# each pair wired back to back through a QEMU hub, MACs 52:54:00:12:0N:01
+# and :02 (N: hp_nic_net)
+
+# hp_nic_net DRIVER: N of the driver's pair (its hub, MACs and subnet)
+hp_nic_net()
+{
+	case $1 in
+	igb) echo 1 ;;
+	e1000e) echo 2 ;;
+	*) return 1 ;;
+	esac
+}
+
+# hp_nic_pci_id DRIVER: the PCI device id of QEMU's model (igb 82576,
+# e1000e 82574L; vendor 8086)
+hp_nic_pci_id()
+{
+	case $1 in
+	igb) echo 10c9 ;;
+	e1000e) echo 10d3 ;;
+	*) return 1 ;;
+	esac
+}
+
+# hp_nic_present DRIVER: the VM has DRIVER's NICs (loaded or not)
+hp_nic_present()
+{
+	local pci id
+
+	id=0x$(hp_nic_pci_id "$1") || return 1
+	for pci in /sys/bus/pci/devices/*; do
+		[ "$(cat "$pci/vendor")" = 0x8086 ] && [ "$(cat "$pci/device")" = "$id" ] && return 0
+	done
+	return 1
+}
+
+# _hp_nic_dev DRIVER MAC: the netdev of DRIVER's PCI device with MAC in this
+# namespace, or nothing
+_hp_nic_dev()
+{
+	local d
+
+	for d in /sys/bus/pci/drivers/"$1"/*/net/*; do
+		[ -e "$d/address" ] && [ "$(cat "$d/address")" = "$2" ] && { basename "$d"; return 0; }
+	done
+	return 1
+}
+
+# hp_nic_find DRIVER: "A B", the netdevs of the pair's two ends in this
+# namespace, once the (loaded) driver has registered both (5 s at most)
+hp_nic_find()
+{
+	local net a b
+
+	net=$(hp_nic_net "$1") || return 1
+	a=$(busywait 5000 _hp_nic_dev "$1" "52:54:00:12:0$net:01") &&
+		b=$(busywait 5000 _hp_nic_dev "$1" "52:54:00:12:0$net:02") || return 1
+	echo "$a $b"
+}
+
+# hp_nic_place NS DEV NAME IP4 IP6 [quiet]: DEV down, renamed NAME, into NS
+# with its addresses and up (hp_port_setup, quiet too)
+hp_nic_place()
+{
+	local ns=$1 dev=$2 name=$3
+
+	ip link set dev "$dev" down && ip link set dev "$dev" name "$name" || return 1
+	hp_port_setup "$ns" "$name" "$4" "$5" "${6:-}"
+}
+
+# hp_nic_back NS NAME OLD: NAME (in NS, or still here) down, back in init_net
+# as OLD
+hp_nic_back()
+{
+	local ns=$1 name=$2 old=$3
+
+	if ip -n "$ns" link show dev "$name" >/dev/null 2>&1; then
+		ip -n "$ns" link set dev "$name" down
+		ip -n "$ns" link set dev "$name" netns 1 || return 1
+	fi
+	ip link show dev "$name" >/dev/null 2>&1 || return 0
+	ip link set dev "$name" down
+	ip link set dev "$name" name "$old"
+}
+
+# hp_nic_ready NS_A DEV_A NS_B DEV_B IP4_B: until both ends have carrier and
+# a ping from A reaches B (30 s each at most: the drivers' watchdogs see the
+# link up a second or two after the port comes up, or after a reset)
+hp_nic_ready()
+{
+	local ns_a=$1 dev_a=$2 ns_b=$3 dev_b=$4 ip4_b=$5
+
+	busywait_eq 30000 1 hp_carrier "$ns_a" "$dev_a" >/dev/null &&
+		busywait_eq 30000 1 hp_carrier "$ns_b" "$dev_b" >/dev/null ||
+		{ echo "no carrier on $dev_a/$dev_b within 30 s"; return 1; }
+	busywait 30000 ip netns exec "$ns_a" ping -c 1 -W 1 "$ip4_b" >/dev/null ||
+		{ echo "no ping $dev_a -> $dev_b ($ip4_b) within 30 s"; return 1; }
+}
+
+# hp_nic_irq_cpu DEV CPU: DEV's queue vectors (DEV-TxRx-N, DEV-rx-N,
+# DEV-tx-N in /proc/interrupts) to CPU, each write printed
+hp_nic_irq_cpu()
+{
+	local v
+
+	for v in $(awk -v dev="$1" '$NF ~ ("^" dev "-(TxRx|rx|tx)-[0-9]+$") { sub(":", "", $1); print $1 }' \
+		   /proc/interrupts); do
+		echo "COMMAND: echo $2 > /proc/irq/$v/smp_affinity_list"
+		echo "$2" > "/proc/irq/$v/smp_affinity_list" || return 1
+	done
+}
+
 # hp_pin_neigh NS DEV PEER_MAC ADDR...: permanent neighbour entries (no ARP/ND).
 hp_pin_neigh()
 {
@@ -264,8 +378,10 @@ hp_netstat()
 # Only the setup functions; their exit status is the command's.
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	case ${1:-} in
-	hp_mod_insert | hp_mod_unload | hp_port_setup | hp_pair_up) "$@"; exit ;;
-	*) echo "usage: bash hp-common.sh hp_mod_insert|hp_mod_unload|hp_port_setup|hp_pair_up ARGS..." >&2
+	hp_mod_insert | hp_mod_unload | hp_port_setup | hp_pair_up | hp_nic_present | \
+	hp_nic_find | hp_nic_place | hp_nic_back | hp_nic_ready | hp_nic_irq_cpu) "$@"; exit ;;
+	*) echo "usage: bash hp-common.sh hp_mod_insert|hp_mod_unload|hp_port_setup|hp_pair_up|hp_nic_*" \
+		"ARGS..." >&2
 	   exit 2 ;;
 	esac
 fi
