@@ -21,7 +21,10 @@
  *   rx_poll      irq:irq_handler_entry on one of the device's vectors ->
  *                net:napi_gro_receive_entry / netif_receive_skb_entry, the
  *                driver handing the frame to the stack, on the CPU the
- *                interrupt scheduled the poll on
+ *                interrupt scheduled the poll on; for a frame whose
+ *                interrupt came inside its (attached) sender's xmit on the
+ *                same CPU, from that xmit's net:net_dev_xmit (so that it
+ *                and tx_desc do not both hold the handler)
  *   rx_busy_poll the NIC's RX time stamp -> a busy poller's handoff (task
  *                context); without a stamp only the pickup is counted
  *   rx_stack     the handoff -> napi:napi_poll, the end of the poll that
@@ -95,7 +98,8 @@ static struct hp_nic_irqs __rcu *hp_nic_irqs;
  * three marks its own flag, and of xmit and free, whichever sees the
  * other's flag after setting its own records the frame (both barriers
  * full: one of them sees it).
- * Wire: key the header hash; t the doorbell, 0 until net_dev_xmit.
+ * Wire: key the header hash; t the doorbell, 0 until net_dev_xmit; seq the
+ * sending CPU.
  */
 enum { HP_NIC_TX_XMIT, HP_NIC_TX_FREED, HP_NIC_TX_HWTS };
 
@@ -189,7 +193,7 @@ static u64 hp_nic_since(u64 from, u64 to)
  */
 static u64 hp_nic_hkey(const struct sk_buff *skb, unsigned int off)
 {
-	u8 buf[sizeof(struct ipv6hdr) + 24];
+	u8 buf[sizeof(struct ipv6hdr) + 24], l4buf[24];
 	unsigned int nh, l4 = 0, n = 0;
 	const u8 *p;
 	u8 proto;
@@ -215,25 +219,45 @@ static u64 hp_nic_hkey(const struct sk_buff *skb, unsigned int off)
 		memcpy(buf, p, nh);
 	n = nh;
 
+	/* one look at the L4 header (no copy when it is linear, as it is) */
 	switch (proto) {
 	case IPPROTO_UDP:	/* ports, length; payload after the checksum */
-		if (skb_copy_bits(skb, off + l4, buf + n, 6) == 0)
+		p = skb_header_pointer(skb, off + l4, 24, l4buf);
+		if (p) {
+			memcpy(buf + n, p, 6);
+			memcpy(buf + n + 6, p + 8, 16);
+			n += 22;
+			break;
+		}
+		/* less than 16 B of payload */
+		p = skb_header_pointer(skb, off + l4, 6, l4buf);
+		if (p) {
+			memcpy(buf + n, p, 6);
 			n += 6;
-		if (skb_copy_bits(skb, off + l4 + 8, buf + n, 16) == 0)
-			n += 16;
+		}
 		break;
 	case IPPROTO_TCP:	/* ports, sequence and ack numbers */
-		if (skb_copy_bits(skb, off + l4, buf + n, 12) == 0)
+		p = skb_header_pointer(skb, off + l4, 12, l4buf);
+		if (p) {
+			memcpy(buf + n, p, 12);
 			n += 12;
+		}
 		break;
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:	/* type, code; id and sequence */
-		if (skb_copy_bits(skb, off + l4, buf + n, 2) == 0 &&
-		    skb_copy_bits(skb, off + l4 + 4, buf + n + 2, 4) == 0)
+		p = skb_header_pointer(skb, off + l4, 8, l4buf);
+		if (p) {
+			memcpy(buf + n, p, 2);
+			memcpy(buf + n + 2, p + 4, 4);
 			n += 6;
+		}
 		break;
 	}
-	return ((u64)jhash(buf, n, 0x68707468) << 32 | jhash(buf, n, 0x77697265)) | 1;
+	/*
+	 * One 32-bit hash: two frames in flight at once with the same one
+	 * (1 in 2^32 a pair) would share a wire entry and lose one sample.
+	 */
+	return (u64)jhash(buf, n, 0x68707468) << 1 | 1;
 }
 
 /* --- TX -------------------------------------------------------------------- */
@@ -261,7 +285,8 @@ static void hp_nic_start_xmit(void *data, const struct sk_buff *skb,
 	 */
 	if (key)
 		hp_stamp_put(hp_stamp_slot(hp_nic_wire, (void *)(unsigned long)key),
-			     (void *)(unsigned long)key, &(struct hp_stamp_val){ .ctx = dev });
+			     (void *)(unsigned long)key,
+			     &(struct hp_stamp_val){ .ctx = dev, .seq = smp_processor_id() });
 	/* one clock read ends tx_qdisc and starts tx_desc (the bookkeeping in it) */
 	hp_stamp_put(hp_stamp_slot(hp_nic_tx, skb), skb,
 		     &(struct hp_stamp_val){ .t = now, .aux = key, .ctx = dev, .len = skb->len });
@@ -480,18 +505,29 @@ static void hp_nic_rx(const struct sk_buff *skb)
 			s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_RX_BUSY_POLL,
 							   hp_nic_since(hw, now) };
 	} else if (t_irq) {
-		s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_RX_POLL,
-						   hp_nic_since(t_irq, now) };
+		u64 t_poll = t_irq;
+
 		if (hw)
 			s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_RX_NIC,
 							   hp_nic_since(hw, t_irq) };
 		key = hp_nic_hkey(skb, 0);
 		if (key && hp_stamp_take(hp_stamp_slot(hp_nic_wire, (void *)(unsigned long)key),
 					 (void *)(unsigned long)key, &w) &&
-		    w.ctx != dev)
+		    w.ctx != dev) {
 			/* t 0: the interrupt beat the sender's xmit returning */
 			s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_WIRE,
 							   w.t ? hp_nic_since(w.t, t_irq) : 0 };
+			/*
+			 * The interrupt came inside the sender's xmit on this
+			 * CPU (a NIC that delivers in the doorbell write): the
+			 * poll could not run before that xmit returned, and
+			 * the time up to then is the sender's tx_desc already.
+			 */
+			if (w.t > t_irq && w.seq == smp_processor_id())
+				t_poll = w.t;
+		}
+		s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_RX_POLL,
+						   hp_nic_since(t_poll, now) };
 	}
 	hp_stages_count(nic->acct, dev, HOTPATH_CNT_RX_PACKETS, 0, skb->len);
 	if (n)
