@@ -219,6 +219,59 @@ class Pair:
         return (self.ns_a, self.dev_a) if end == 'a' else (self.ns_b, self.dev_b)
 
 
+class NicPair(Pair):
+    """The test VM's two DRIVER NICs (igb, e1000e; selftests/vm/run.sh),
+    wired back to back, as a pair: DRIVER-a in NS_A with 10.20.N.1,
+    DRIVER-b in NS_B with 10.20.N.2, quiet (no IPv6), up with carrier and a
+    ping through; hp-common.sh's hp_nic_* steps, as the kselftests'
+    hp_nic_pair.  teardown() puts them back under their old names."""
+
+    NETS = {'igb': 1, 'e1000e': 2}
+
+    def __init__(self, drv, ns_a, ns_b):
+        n = self.NETS[drv]
+        super().__init__(ns_a, ns_b, drv + '-a', drv + '-b', '10.20.%d.1' % n, '10.20.%d.2' % n)
+        self.drv = drv
+        self.orig = []
+        self.loaded = False
+
+    @staticmethod
+    def present(drv):
+        try:
+            common('hp_nic_present', drv)
+        except NetError:
+            return False
+        return True
+
+    def setup(self, quiet=True, timeout_ms=None):
+        if not os.path.isdir('/sys/module/' + self.drv):
+            run(['modprobe', self.drv])
+            self.loaded = True
+        a, b = common('hp_nic_find', self.drv).split()
+        for ns in (self.ns_a, self.ns_b):
+            ns_add(ns)
+            self.namespaces.append(ns)
+        for ns, dev, name, ip4 in ((self.ns_a, a, self.dev_a, self.ip4_a),
+                                   (self.ns_b, b, self.dev_b, self.ip4_b)):
+            self.orig.append((ns, name, dev))
+            common('hp_nic_place', ns, dev, name, ip4, '', 'quiet' if quiet else '')
+        common('hp_nic_ready', self.ns_a, self.dev_a, self.ns_b, self.dev_b, self.ip4_b)
+
+    def teardown(self):
+        for ns, name, dev in reversed(self.orig):
+            try:
+                common('hp_nic_back', ns, name, dev)
+            except NetError:
+                pass
+        self.orig = []
+        for ns in self.namespaces:
+            ns_del(ns)
+        self.namespaces = []
+        if self.loaded:
+            run(['modprobe', '-r', self.drv], check=False)
+            self.loaded = False
+
+
 ##############################################################################
 # The tools
 

@@ -373,7 +373,8 @@ def bench_configs(r, bn):
         '  enforced (the NIC model waited), busy-poll, probes-on, stats-off (and probes off),',
         '  tx-coalesced (TX completions moderated: tx-usecs 200 tx-frames 64), trace (every',
         '  hotpath tracepoint enabled, recording into the ring buffer), af-xdp-zc',
-        '  (hotpath-bench --af-xdp zero-copy on both ends, spinning on their rings, against UDP)']
+        '  (hotpath-bench --af-xdp zero-copy on both ends, spinning on their rings, against UDP)'] + [
+        '  %s: %s' % (c['name'], c['desc']) for c in bn['configs'] if c.get('device')]
 
 
 def per_frame(pps):
@@ -384,8 +385,9 @@ def bench(r, bn, c):
     m = r['meta']
     st, xd = bn['stream'], bn['xdp_drop']
     x = xd['pps']
-    out = ['  %-10s %d packets/s received, veth %d (64 B stream of %d, median of %d)' % (
-        'stream', st['hotpath_pps'], st['veth_pps'], st['count'], st['rounds']),
+    out = ['  %-10s %d packets/s received, veth %d%s (64 B stream of %d, median of %d)' % (
+        'stream', st['hotpath_pps'], st['veth_pps'],
+        ', igb %d' % st['igb_pps'] if 'igb_pps' in st else '', st['count'], st['rounds']),
         '  %-10s %d packets/s dropped by XDP, veth %d (xdp-bench drop -m native, pktgen' % (
             'xdp-drop', x['default'], x['veth']),
         '  %-10s %d frames of 60 B from the peer, median of %d)' % ('', xd['count'], xd['rounds']),

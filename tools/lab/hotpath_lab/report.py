@@ -212,7 +212,7 @@ def bench(r, bn):
          '<table id="bench-configs"><tr><th>configuration</th><th>settings</th>'
          '<th>one-way p50 ns</th><th>rounds ns</th></tr>']
     for c in bn['configs']:
-        what = c['settings'] or 'veth pair'
+        what = c.get('desc') or c['settings'] or 'veth pair'
         if c['busy_poll_us']:
             what += '; SO_BUSY_POLL %d us' % c['busy_poll_us']
         if c['trace']:

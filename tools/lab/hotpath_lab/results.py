@@ -28,6 +28,12 @@ def listof(t):
     return ('list', t)
 
 
+def maybe(t):
+    """A key a file may leave out (one added within the version: an older
+    file has no igb figures); present, it is T."""
+    return ('maybe', t)
+
+
 def mapof(t):
     return ('map', t)
 
@@ -88,10 +94,11 @@ CLOSING = {'savings': {n: SAVING for n in ('busy-poll', 'tx-push', 'ctpio-sf', '
 BENCH_CFG = dict(ROUNDS, **{
     'name': 'str', 'settings': opt('str'), 'busy_poll_us': 'int', 'af_xdp': opt('str'),
     'trace': 'bool', 'best_ns': 'int', 'round_spread_pct': 'num', 'one_way_p50_ns': 'int',
-    'rtt_p50_ns': 'int', 'bench': BENCH})
+    'rtt_p50_ns': 'int', 'bench': BENCH, 'device': maybe('str'), 'desc': maybe('str')})
 BENCH_MODE = {
     'configs': listof(BENCH_CFG),
-    'stream': {'count': 'int', 'rounds': 'int', 'hotpath_pps': 'int', 'veth_pps': 'int'},
+    'stream': {'count': 'int', 'rounds': 'int', 'hotpath_pps': 'int', 'veth_pps': 'int',
+               'igb_pps': maybe('int')},
     'xdp_drop': {'count': 'int', 'rounds': 'int',
                  'pps': {n: 'int' for n in ('default', 'veth', 'stats-off', 'tx-coalesced',
                                             'coalesced')}},
@@ -147,6 +154,10 @@ def check(v, t, path, parent=None):
                 if bool(v.get(sub[1])) != (cond == 'if'):
                     continue
                 sub = sub[2]
+            elif cond == 'maybe':
+                if k not in v:
+                    continue
+                sub = sub[1]
             if k not in v:
                 raise ResultsError('field %s: missing' % p)
             check(v[k], sub, p, v)
