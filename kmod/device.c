@@ -100,8 +100,8 @@ int hp_device_set_ring_sizes(struct net_device *dev, u32 rx, u32 tx,
 			     struct netlink_ext_ack *extack)
 {
 	struct hp_port *port = hp_port(dev);
-	struct hp_rx_ring old_rx = port->rx;
-	struct hp_tx_ring old_tx = port->tx;
+	struct hp_rx_ring rx_ring = {};
+	struct hp_tx_ring tx_ring = {};
 	int err;
 
 	ASSERT_RTNL();
@@ -118,28 +118,27 @@ int hp_device_set_ring_sizes(struct net_device *dev, u32 rx, u32 tx,
 		return -EBUSY;
 	}
 
-	err = hp_rx_ring_alloc(port, rx);
+	/* both new rings first: without memory for either, the old ones stay */
+	err = hp_rx_ring_alloc(&rx_ring, rx);
 	if (err)
-		goto err_restore;
-	err = hp_tx_ring_alloc(port, tx);
+		goto err_nomem;
+	err = hp_tx_ring_alloc(&tx_ring, tx);
 	if (err)
 		goto err_free_rx;
 
-	swap(port->rx, old_rx);
-	hp_rx_ring_free(port);
-	port->rx = old_rx;
-	swap(port->tx, old_tx);
-	hp_tx_ring_free(port);
-	port->tx = old_tx;
+	hp_rx_ring_free(&port->rx);
+	port->rx = rx_ring;
 	port->rx_ring_size = rx;
+	/* the port's frame sequence goes on: stage records name frames by it */
+	tx_ring.seq = port->tx.seq;
+	hp_tx_ring_free(&port->tx);
+	port->tx = tx_ring;
 	port->tx_ring_size = tx;
 	return 0;
 
 err_free_rx:
-	hp_rx_ring_free(port);
-err_restore:
-	port->rx = old_rx;
-	port->tx = old_tx;
+	hp_rx_ring_free(&rx_ring);
+err_nomem:
 	NL_SET_ERR_MSG_MOD(extack, "no memory for the rings");
 	return err;
 }
@@ -264,10 +263,10 @@ static int hp_device_init(struct net_device *dev)
 
 	port->rx_ring_size = HP_RING_DEFAULT;
 	port->tx_ring_size = HP_RING_DEFAULT;
-	err = hp_rx_ring_alloc(port, port->rx_ring_size);
+	err = hp_rx_ring_alloc(&port->rx, port->rx_ring_size);
 	if (err)
 		goto err_free_cfg;
-	err = hp_tx_ring_alloc(port, port->tx_ring_size);
+	err = hp_tx_ring_alloc(&port->tx, port->tx_ring_size);
 	if (err)
 		goto err_free_rx;
 
@@ -289,9 +288,9 @@ static int hp_device_init(struct net_device *dev)
 	return 0;
 
 err_free_tx:
-	hp_tx_ring_free(port);
+	hp_tx_ring_free(&port->tx);
 err_free_rx:
-	hp_rx_ring_free(port);
+	hp_rx_ring_free(&port->rx);
 err_free_cfg:
 	RCU_INIT_POINTER(port->cfg, NULL);
 	kfree(cfg);
@@ -316,8 +315,8 @@ static void hp_device_uninit(struct net_device *dev)
 	hp_ptp_destroy(port->ptp);
 	port->ptp = NULL;
 	atomic_long_dec(&hp_buffers_alive);
-	hp_tx_ring_free(port);
-	hp_rx_ring_free(port);
+	hp_tx_ring_free(&port->tx);
+	hp_rx_ring_free(&port->rx);
 	RCU_INIT_POINTER(port->cfg, NULL);
 	kfree_rcu(cfg, rcu);
 	atomic_long_dec(&hp_ports_alive);

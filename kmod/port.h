@@ -280,8 +280,8 @@ static inline void hp_port_count(struct hp_port *port, unsigned int counter)
 
 /* tx.c */
 netdev_tx_t hp_tx_xmit(struct sk_buff *skb, struct net_device *dev);
-int hp_tx_ring_alloc(struct hp_port *port, u32 size);
-void hp_tx_ring_free(struct hp_port *port);
+int hp_tx_ring_alloc(struct hp_tx_ring *tx, u32 size);
+void hp_tx_ring_free(struct hp_tx_ring *tx);
 void hp_tx_ring_reset(struct hp_port *port);
 void hp_tx_reap(struct hp_port *port, int budget);
 void hp_tx_drain(struct hp_port *port);
@@ -294,8 +294,8 @@ void hp_tx_kick(struct hp_port *port);
 unsigned int hp_rx_pickup(struct hp_stage_sample *s, u64 done, bool busy,
 			  u64 entry, u64 pick);
 int hp_rx_poll(struct napi_struct *napi, int budget);
-int hp_rx_ring_alloc(struct hp_port *port, u32 size);
-void hp_rx_ring_free(struct hp_port *port);
+int hp_rx_ring_alloc(struct hp_rx_ring *rx, u32 size);
+void hp_rx_ring_free(struct hp_rx_ring *rx);
 int hp_rx_ring_open(struct hp_port *port);
 void hp_rx_ring_quiesce(struct hp_port *port);
 void hp_rx_ring_resume(struct hp_port *port);

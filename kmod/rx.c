@@ -442,32 +442,31 @@ void hp_rx_drain(struct hp_port *port)
 	rx->filled = 0;
 }
 
-int hp_rx_ring_alloc(struct hp_port *port, u32 size)
+/* A ring of @size buffer slots and completions, none posted. */
+int hp_rx_ring_alloc(struct hp_rx_ring *rx, u32 size)
 {
-	struct hp_rx_ring *rx = &port->rx;
-
 	rx->buf = kvcalloc(size, sizeof(*rx->buf), GFP_KERNEL);
 	if (!rx->buf)
 		return -ENOMEM;
 	rx->cmpl = kvcalloc(size, sizeof(*rx->cmpl), GFP_KERNEL);
-	if (!rx->cmpl) {
-		kvfree(rx->buf);
-		rx->buf = NULL;
-		return -ENOMEM;
-	}
+	if (!rx->cmpl)
+		goto err_free_buf;
 	rx->size = size;
 	rx->posted = 0;
 	rx->reaped = 0;
 	rx->filled = 0;
 	atomic_long_add(2, &hp_buffers_alive);
 	return 0;
+
+err_free_buf:
+	kvfree(rx->buf);
+	rx->buf = NULL;
+	return -ENOMEM;
 }
 
-/* The port is down: no buffer is posted any more. */
-void hp_rx_ring_free(struct hp_port *port)
+/* The port is down or the ring never installed: no buffer is posted. */
+void hp_rx_ring_free(struct hp_rx_ring *rx)
 {
-	struct hp_rx_ring *rx = &port->rx;
-
 	if (!rx->buf)
 		return;
 	kvfree(rx->cmpl);

@@ -583,39 +583,42 @@ void hp_tx_drain(struct hp_port *port)
 	local_bh_enable();
 }
 
-void hp_tx_ring_reset(struct hp_port *port)
+static void hp_tx_ring_rewind(struct hp_tx_ring *tx)
 {
-	struct hp_tx_ring *tx = &port->tx;
-
 	tx->prod = 0;
 	tx->fetched = 0;
 	tx->done = 0;
 	tx->reaped = 0;
 }
 
-int hp_tx_ring_alloc(struct hp_port *port, u32 size)
+void hp_tx_ring_reset(struct hp_port *port)
 {
-	struct hp_tx_ring *tx = &port->tx;
+	hp_tx_ring_rewind(&port->tx);
+}
 
+/* A ring of @size descriptors and completions, every index at 0. */
+int hp_tx_ring_alloc(struct hp_tx_ring *tx, u32 size)
+{
 	tx->desc = kvcalloc(size, sizeof(*tx->desc), GFP_KERNEL);
 	if (!tx->desc)
 		return -ENOMEM;
 	tx->cmpl = kvcalloc(size, sizeof(*tx->cmpl), GFP_KERNEL);
-	if (!tx->cmpl) {
-		kvfree(tx->desc);
-		tx->desc = NULL;
-		return -ENOMEM;
-	}
+	if (!tx->cmpl)
+		goto err_free_desc;
 	tx->size = size;
-	hp_tx_ring_reset(port);
+	hp_tx_ring_rewind(tx);
 	atomic_long_add(2, &hp_buffers_alive);
 	return 0;
+
+err_free_desc:
+	kvfree(tx->desc);
+	tx->desc = NULL;
+	return -ENOMEM;
 }
 
-void hp_tx_ring_free(struct hp_port *port)
+/* The port is down or the ring never installed: no descriptor is in flight. */
+void hp_tx_ring_free(struct hp_tx_ring *tx)
 {
-	struct hp_tx_ring *tx = &port->tx;
-
 	if (!tx->desc)
 		return;
 	kvfree(tx->cmpl);
