@@ -62,11 +62,12 @@ bool hp_fault_tx_hold_slow(struct hp_port *port)
 	return true;
 }
 
-/* Publish every completion the engine wrote.  TX queue lock held. */
+/* Publish every completion the engine wrote. */
 static void hp_fault_tx_publish(struct hp_port *port)
 {
 	struct hp_tx_ring *tx = &port->tx;
 
+	hp_port_assert_engine(port);
 	port->tx_held = false;
 	/* pairs with smp_load_acquire() in hp_tx_reap() */
 	smp_store_release(&tx->done, tx->fetched);
@@ -75,17 +76,16 @@ static void hp_fault_tx_publish(struct hp_port *port)
 static enum hrtimer_restart hp_fault_tx_release(struct hrtimer *timer)
 {
 	struct hp_port *port = container_of(timer, struct hp_port, tx_release);
-	struct netdev_queue *txq = netdev_get_tx_queue(port->dev, 0);
 	struct hp_tx_ring *tx = &port->tx;
 
-	/* softirq: the lock is otherwise taken with BH off, never in hardirq */
-	__netif_tx_lock(txq, smp_processor_id());
+	/* a softirq hrtimer: the engine's lock wants BH context, which this is */
+	hp_port_engine_lock(port);
 	if (port->tx_held) {
 		hp_fault_tx_publish(port);
 		hp_irq_event(port, hp_port_cfg(port), HP_IRQ_TX,
 			     tx->done - READ_ONCE(tx->reaped));
 	}
-	__netif_tx_unlock(txq);
+	hp_port_engine_unlock(port);
 	return HRTIMER_NORESTART;
 }
 
@@ -102,15 +102,13 @@ void hp_fault_port_init(struct hp_port *port)
  */
 void hp_fault_port_stop(struct hp_port *port)
 {
-	struct netdev_queue *txq = netdev_get_tx_queue(port->dev, 0);
-
 	ASSERT_RTNL();
 	hrtimer_cancel(&port->tx_release);
 	local_bh_disable();
-	__netif_tx_lock(txq, smp_processor_id());
+	hp_port_engine_lock(port);
 	if (port->tx_held)
 		hp_fault_tx_publish(port);
-	__netif_tx_unlock(txq);
+	hp_port_engine_unlock(port);
 	local_bh_enable();
 }
 

@@ -254,6 +254,24 @@ static inline void hp_port_assert_bh(void)
 	lockdep_assert_once((in_softirq() && !in_hardirq()) || irqs_disabled());
 }
 
+/*
+ * The engine's lock outside xmit (XDP_TX, ndo_xdp_xmit, AF_XDP TX, the held
+ * completions' release): the TX queue's, which the stack holds around xmit.
+ * Taken with BH off or in softirq, never in hardirq, like the stack's.
+ */
+static inline void hp_port_engine_lock(struct hp_port *port)
+	__acquires(&netdev_get_tx_queue(port->dev, 0)->_xmit_lock)
+{
+	hp_port_assert_bh();
+	__netif_tx_lock(netdev_get_tx_queue(port->dev, 0), smp_processor_id());
+}
+
+static inline void hp_port_engine_unlock(struct hp_port *port)
+	__releases(&netdev_get_tx_queue(port->dev, 0)->_xmit_lock)
+{
+	__netif_tx_unlock(netdev_get_tx_queue(port->dev, 0));
+}
+
 /* Datapath view of the configuration: BH (softirq, xmit) or RCU held. */
 static inline const struct hp_config *hp_port_cfg(const struct hp_port *port)
 {

@@ -458,7 +458,7 @@ int hp_tx_xdp_frame(struct hp_port *port, struct xdp_frame *xdpf)
 	struct hp_tx_desc *d;
 	u64 now = 0;
 
-	lockdep_assert_held(&netdev_get_tx_queue(port->dev, 0)->_xmit_lock);
+	hp_port_assert_engine(port);
 	if (unlikely(hp_tx_in_use(tx) >= tx->size))
 		return -ENOSPC;
 	if (cfg->stats_enabled)
@@ -485,7 +485,7 @@ void hp_tx_xsk_frame(struct hp_port *port, void *data, u32 len, u64 start)
 {
 	struct hp_tx_desc *d;
 
-	lockdep_assert_held(&netdev_get_tx_queue(port->dev, 0)->_xmit_lock);
+	hp_port_assert_engine(port);
 	d = hp_tx_desc_write(&port->tx, NULL, NULL, data, len, start);
 	if (start)
 		hp_port_stage(port, HOTPATH_STAGE_XSK_TX, hp_stages_now() - start,
@@ -495,7 +495,7 @@ void hp_tx_xsk_frame(struct hp_port *port, void *data, u32 len, u64 start)
 /* Ring the doorbell for descriptors written and not yet run.  TX lock held. */
 void hp_tx_kick(struct hp_port *port)
 {
-	lockdep_assert_held(&netdev_get_tx_queue(port->dev, 0)->_xmit_lock);
+	hp_port_assert_engine(port);
 	if (port->tx.fetched != port->tx.prod)
 		hp_tx_doorbell(port, hp_port_cfg(port));
 }

@@ -133,7 +133,6 @@ void hp_xdp_stop(struct hp_port *port)
 int hp_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
 		u32 flags)
 {
-	struct netdev_queue *txq = netdev_get_tx_queue(dev, 0);
 	struct hp_port *port = hp_port(dev);
 	int i;
 
@@ -145,13 +144,13 @@ int hp_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
 		return -ENETDOWN;
 	}
 
-	__netif_tx_lock(txq, smp_processor_id());
+	hp_port_engine_lock(port);
 	for (i = 0; i < n; i++)
 		if (hp_tx_xdp_frame(port, frames[i]))
 			break;
 	if (flags & XDP_XMIT_FLUSH)
 		hp_tx_kick(port);
-	__netif_tx_unlock(txq);
+	hp_port_engine_unlock(port);
 
 	hp_stages_add(port->acct, HOTPATH_CNT_XDP_XMIT, i);
 	if (i < n) {
@@ -171,7 +170,6 @@ int hp_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
  */
 static int hp_xdp_tx(struct hp_port *port, struct xdp_buff *xdp, bool *gone)
 {
-	struct netdev_queue *txq = netdev_get_tx_queue(port->dev, 0);
 	bool zc = xdp->rxq->mem.type == MEM_TYPE_XSK_BUFF_POOL;
 	struct xdp_frame *xdpf = xdp_convert_buff_to_frame(xdp);
 	int err;
@@ -179,9 +177,9 @@ static int hp_xdp_tx(struct hp_port *port, struct xdp_buff *xdp, bool *gone)
 	*gone = false;
 	if (unlikely(!xdpf))
 		return -EOVERFLOW;
-	__netif_tx_lock(txq, smp_processor_id());
+	hp_port_engine_lock(port);
 	err = hp_tx_xdp_frame(port, xdpf);
-	__netif_tx_unlock(txq);
+	hp_port_engine_unlock(port);
 	if (unlikely(err) && zc) {
 		xdp_return_frame(xdpf);
 		*gone = true;
@@ -316,10 +314,8 @@ void hp_xdp_poll_end(struct hp_port *port, struct hp_xdp_poll *xp)
 	if (xp->redirect)
 		xdp_do_flush();
 	if (xp->tx) {
-		struct netdev_queue *txq = netdev_get_tx_queue(port->dev, 0);
-
-		__netif_tx_lock(txq, smp_processor_id());
+		hp_port_engine_lock(port);
 		hp_tx_kick(port);
-		__netif_tx_unlock(txq);
+		hp_port_engine_unlock(port);
 	}
 }

@@ -106,10 +106,10 @@ static int hp_xsk_swap(struct hp_port *port, struct xsk_buff_pool *pool)
 		hp_rx_ring_quiesce(port);
 		local_bh_disable();
 		hp_tx_reap(port, 0);
-		__netif_tx_lock(netdev_get_tx_queue(port->dev, 0), smp_processor_id());
+		hp_port_engine_lock(port);
 		for (i = tx->reaped; i != tx->prod; i++)
 			tx->desc[i & (tx->size - 1)].xsk_data = NULL;
-		__netif_tx_unlock(netdev_get_tx_queue(port->dev, 0));
+		hp_port_engine_unlock(port);
 		local_bh_enable();
 	}
 	WRITE_ONCE(port->xsk_pool, pool);
@@ -325,7 +325,6 @@ bool hp_xsk_tx(struct hp_port *port, int budget)
 {
 	struct xsk_buff_pool *pool = READ_ONCE(port->xsk_pool);
 	bool account = hp_port_cfg(port)->stats_enabled;
-	struct netdev_queue *txq;
 	struct xdp_desc desc;
 	u64 start = 0;
 	bool more;
@@ -334,8 +333,7 @@ bool hp_xsk_tx(struct hp_port *port, int budget)
 	if (!pool)
 		return false;
 	hp_port_assert_napi_owner(port);
-	txq = netdev_get_tx_queue(port->dev, 0);
-	__netif_tx_lock(txq, smp_processor_id());
+	hp_port_engine_lock(port);
 	/* xsk_tx: from taking the descriptor off the XSK ring to ours written */
 	while (n < budget && hp_tx_has_room(port)) {
 		void *data;
@@ -356,7 +354,7 @@ bool hp_xsk_tx(struct hp_port *port, int budget)
 	}
 	/* the inline engine ran them: the next poll reaps and makes room */
 	more = n == budget || (n && !hp_tx_has_room(port));
-	__netif_tx_unlock(txq);
+	hp_port_engine_unlock(port);
 
 	if (n)
 		hp_stages_add(port->acct, HOTPATH_CNT_XSK_TX_PACKETS, n);
