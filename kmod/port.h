@@ -278,6 +278,63 @@ static inline const struct hp_config *hp_port_cfg(const struct hp_port *port)
 	return rcu_dereference_bh(port->cfg);
 }
 
+/*
+ * The netdev software counters (ndo_get_stats64), written only here: each
+ * on this CPU's copy in datapath context, so no two writers meet on one.
+ */
+static inline void hp_port_stats_rx(struct hp_port *port, u32 len)
+{
+	struct hp_pcpu_sw_stats *s = this_cpu_ptr(port->stats);
+
+	hp_port_assert_bh();
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->rx_packets);
+	u64_stats_add(&s->rx_bytes, len);
+	u64_stats_update_end(&s->syncp);
+}
+
+static inline void hp_port_stats_tx(struct hp_port *port, u32 len)
+{
+	struct hp_pcpu_sw_stats *s = this_cpu_ptr(port->stats);
+
+	hp_port_assert_bh();
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->tx_packets);
+	u64_stats_add(&s->tx_bytes, len);
+	u64_stats_update_end(&s->syncp);
+}
+
+static inline void hp_port_stats_rx_drop(struct hp_port *port)
+{
+	struct hp_pcpu_sw_stats *s = this_cpu_ptr(port->stats);
+
+	hp_port_assert_bh();
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->rx_dropped);
+	u64_stats_update_end(&s->syncp);
+}
+
+static inline void hp_port_stats_tx_drop(struct hp_port *port)
+{
+	struct hp_pcpu_sw_stats *s = this_cpu_ptr(port->stats);
+
+	hp_port_assert_bh();
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->tx_dropped);
+	u64_stats_update_end(&s->syncp);
+}
+
+/* A frame the MAC discarded for its FCS (rx_errors counts it too). */
+static inline void hp_port_stats_rx_crc(struct hp_port *port)
+{
+	struct hp_pcpu_sw_stats *s = this_cpu_ptr(port->stats);
+
+	hp_port_assert_bh();
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->rx_crc_errors);
+	u64_stats_update_end(&s->syncp);
+}
+
 /* Stage and counter recording, owned by stages.c. */
 static inline void hp_port_stage(struct hp_port *port, unsigned int stage,
 				 u64 ns, u32 seq, u32 len)
@@ -377,23 +434,5 @@ void hp_irq_event(struct hp_port *port, const struct hp_config *cfg,
 		  unsigned int vec, u32 pending);
 void hp_irq_rearm(struct hp_port *port);
 void hp_irq_config_changed(struct hp_port *port, const struct hp_config *cfg);
-
-static inline void hp_stats_rx_drop(struct hp_port *port)
-{
-	struct hp_pcpu_sw_stats *s = this_cpu_ptr(port->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->rx_dropped);
-	u64_stats_update_end(&s->syncp);
-}
-
-static inline void hp_stats_tx_drop(struct hp_port *port)
-{
-	struct hp_pcpu_sw_stats *s = this_cpu_ptr(port->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->tx_dropped);
-	u64_stats_update_end(&s->syncp);
-}
 
 #endif /* _HP_PORT_H */

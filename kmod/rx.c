@@ -107,20 +107,11 @@ struct hp_rx_buf *hp_rx_nic_claim(struct hp_port *port, u32 len)
 		hp_port_count_pkt(port, READ_ONCE(port->xsk_fill_empty) ?
 				  HOTPATH_CNT_XSK_FILL_EMPTY_DROPS :
 				  HOTPATH_CNT_RX_RING_DROPS, 0, len);
-		hp_stats_rx_drop(port);
+		hp_port_stats_rx_drop(port);
 		return NULL;
 	}
 	/* the caller checks b->cap: a too small buffer is completed as such */
 	return &rx->buf[rx->filled & (rx->size - 1)];
-}
-
-static void hp_rx_stats_crc(struct hp_port *port)
-{
-	struct hp_pcpu_sw_stats *s = this_cpu_ptr(port->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->rx_crc_errors);
-	u64_stats_update_end(&s->syncp);
 }
 
 /*
@@ -132,7 +123,7 @@ void hp_rx_nic_drop_fcs(struct hp_port *port, u32 seq, u32 len)
 {
 	hp_port_assert_rx_producer(port);
 	hp_port_count_pkt(port, HOTPATH_CNT_RX_CRC_ERRORS, seq, len);
-	hp_rx_stats_crc(port);
+	hp_port_stats_rx_crc(port);
 }
 
 /*
@@ -162,16 +153,6 @@ void hp_rx_nic_complete(struct hp_port *port, const struct hp_config *cfg,
 	/* pairs with smp_load_acquire() in hp_rx_receive() */
 	smp_store_release(&rx->filled, filled + 1);
 	hp_irq_event(port, cfg, HP_IRQ_RX, filled + 1 - READ_ONCE(rx->reaped));
-}
-
-static void hp_rx_stats(struct hp_port *port, u32 len)
-{
-	struct hp_pcpu_sw_stats *s = this_cpu_ptr(port->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->rx_packets);
-	u64_stats_add(&s->rx_bytes, len);
-	u64_stats_update_end(&s->syncp);
 }
 
 /*
@@ -228,12 +209,12 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 		if (unlikely(c->status & HP_RXC_TOO_LONG)) {
 			/* the refill replaces the small buffer */
 			hp_port_count_pkt(port, HOTPATH_CNT_RX_RING_DROPS, c->seq, c->len);
-			hp_stats_rx_drop(port);
+			hp_port_stats_rx_drop(port);
 			continue;
 		}
 		if (prog || b->xsk) {
 			/* the NIC received it, whatever the program decides */
-			hp_rx_stats(port, c->len);
+			hp_port_stats_rx(port, c->len);
 			/* their pickup stages are recorded with the program's */
 			if (b->xsk) {
 				hp_xsk_rx(port, prog, b, c, &xp);
@@ -245,7 +226,7 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 		skb = napi_build_skb(b->data, b->truesize);
 		if (unlikely(!skb)) {
 			hp_port_count_pkt(port, HOTPATH_CNT_RX_DROP_ALLOC, c->seq, c->len);
-			hp_stats_rx_drop(port);
+			hp_port_stats_rx_drop(port);
 			continue;
 		}
 		b->data = NULL;
@@ -258,7 +239,7 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 		if (c->status & HP_RXC_HWTS)
 			hp_tstamp_rx(skb, c->hwts_ns);
 		if (!prog)
-			hp_rx_stats(port, c->len);
+			hp_port_stats_rx(port, c->len);
 		hp_port_count_pkt(port, HOTPATH_CNT_RX_PACKETS, c->seq, c->len);
 
 		if (!account) {
@@ -425,7 +406,7 @@ void hp_rx_drain(struct hp_port *port)
 	local_bh_disable();
 	for (; rx->reaped != rx->filled; rx->reaped++) {
 		hp_port_count(port, HOTPATH_CNT_RX_DROP_TEARDOWN);
-		hp_stats_rx_drop(port);
+		hp_port_stats_rx_drop(port);
 	}
 	local_bh_enable();
 

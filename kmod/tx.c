@@ -107,16 +107,6 @@ static void hp_tx_stages_flush(struct hp_engine *e, const struct hp_tx_desc *d)
 	e->npend = 0;
 }
 
-static void hp_tx_stats_sent(struct hp_port *port, u32 len)
-{
-	struct hp_pcpu_sw_stats *s = this_cpu_ptr(port->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->tx_packets);
-	u64_stats_add(&s->tx_bytes, len);
-	u64_stats_update_end(&s->syncp);
-}
-
 /* XDP frames carry no skb, so no stamp request. */
 static bool hp_tx_stamp_wanted(const struct hp_tx_desc *d)
 {
@@ -312,7 +302,7 @@ static u32 hp_tx_frame(struct hp_engine *e, const struct hp_tx_desc *d, bool sol
 	if (!pio || hp_tx_ctpio_path(e, peer, d))
 		hp_tx_dma_path(e, peer, d, sole);
 
-	hp_tx_stats_sent(port, d->len);
+	hp_port_stats_tx(port, d->len);
 	hp_port_count_pkt(port, HOTPATH_CNT_TX_PACKETS, d->seq, d->len);
 	hp_tx_stages_flush(e, d);
 	return HP_TXC_OK;
@@ -535,7 +525,7 @@ void hp_tx_reap(struct hp_port *port, int budget)
 		if (ok && hp_tx_stamp_wanted(d))
 			hp_tstamp_tx_done(d->skb, tx->cmpl[r & mask].hwts_ns);
 		if (!ok)
-			hp_stats_tx_drop(port);
+			hp_port_stats_tx_drop(port);
 		if (d->xsk_data)
 			nxsk++;
 		hp_tx_free_desc(d, budget, ok);
@@ -573,7 +563,7 @@ void hp_tx_drain(struct hp_port *port)
 		struct hp_tx_desc *d = &tx->desc[tx->reaped & mask];
 
 		hp_port_count(port, HOTPATH_CNT_TX_DROP_TEARDOWN);
-		hp_stats_tx_drop(port);
+		hp_port_stats_tx_drop(port);
 		if (d->xsk_data)
 			nxsk++;
 		hp_tx_free_desc(d, 0, false);

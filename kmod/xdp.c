@@ -252,7 +252,7 @@ err:
 	 * would have the caller give the buffer back a second time.
 	 */
 	trace_xdp_exception(dev, prog, act);
-	hp_stats_rx_drop(port);
+	hp_port_stats_rx_drop(port);
 	return gone ? XDP_TX : XDP_DROP;
 }
 

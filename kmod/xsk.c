@@ -256,7 +256,7 @@ static void hp_xsk_rx_pass(struct hp_port *port, struct xdp_buff *xdp,
 	if (unlikely(!skb)) {
 		xsk_buff_free(xdp);
 		hp_port_count_pkt(port, HOTPATH_CNT_RX_DROP_ALLOC, c->seq, c->len);
-		hp_stats_rx_drop(port);
+		hp_port_stats_rx_drop(port);
 		return;
 	}
 	skb_put_data(skb, xdp->data_meta, meta + len);
