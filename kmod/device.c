@@ -27,7 +27,6 @@
 #include "probes.h"
 #include "ptp.h"
 #include "stages.h"
-#include "tstamp.h"
 
 #define DRV_NAME	"hotpath"
 #define HP_MTU_MAX	9000
@@ -387,7 +386,7 @@ static const struct net_device_ops hp_netdev_ops = {
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_get_iflink		= hp_device_get_iflink,
-	.ndo_eth_ioctl		= hp_tstamp_ioctl,
+	.ndo_eth_ioctl		= hp_ethtool_ioctl,
 	.ndo_bpf		= hp_xdp_bpf,
 	.ndo_xdp_xmit		= hp_xdp_xmit,
 	.ndo_xsk_wakeup		= hp_xsk_wakeup,

@@ -1,22 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ethtool ops of a hotpath port.  Settings shared with the netlink family
- * (coalescing, tx-push) go through hp_netlink_publish(), so a change made here
- * is validated the same way, seen by `hotpath show` and announced on the
- * "config" group.
+ * ethtool ops of a hotpath port, and the hardware timestamping ioctls
+ * (ndo_eth_ioctl).  Settings shared with the netlink family (coalescing,
+ * tx-push, the stamping setting) go through hp_netlink_publish(), so a change
+ * made here is validated the same way, seen by `hotpath show` and announced
+ * on the "config" group.
  *
  *   ethtool -C rx-usecs/rx-frames/tx-usecs/tx-frames
  *	= HOTPATH_COALESCE_A_{RX,TX}_{USECS,FRAMES}
  *   ethtool -G tx-push = HOTPATH_A_TX_PUSH
  *   ethtool -G rx/tx   = HOTPATH_A_{RX,TX}_RING_SIZE (read only in netlink)
  *   ethtool -S         = HOTPATH_A_COUNTERS, each stage's count and mean
+ *   ethtool -T         = what tstamp.c says the NIC can stamp
+ *   SIOCSHWTSTAMP      = HOTPATH_A_HWTSTAMP_{TX,RX_FILTER}, as tstamp.c grants
+ *
+ * Both supported kernels route SIOCSHWTSTAMP and SIOCGHWTSTAMP to
+ * ndo_eth_ioctl for drivers without ndo_hwtstamp_set; the core has already
+ * checked CAP_NET_ADMIN, the flags and the enum ranges.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ethtool.h>
+#include <linux/net_tstamp.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include "config.h"
 #include "device.h"
@@ -183,6 +192,56 @@ static void hp_ethtool_get_stats(struct net_device *dev, struct ethtool_stats *s
 	/* ethtool calls this under RTNL, which hp_device_peer() needs. */
 	peer = hp_device_peer(dev);
 	*data++ = peer ? peer->ifindex : 0;
+}
+
+static int hp_ethtool_get_hwtstamp(struct net_device *dev, struct ifreq *ifr)
+{
+	const struct hp_config *cfg = hp_device_config(dev);
+	struct hwtstamp_config hc = {
+		.tx_type = cfg->hwts_tx,
+		.rx_filter = cfg->hwts_rx,
+	};
+
+	return copy_to_user(ifr->ifr_data, &hc, sizeof(hc)) ? -EFAULT : 0;
+}
+
+static int hp_ethtool_set_hwtstamp(struct net_device *dev, struct ifreq *ifr)
+{
+	struct hwtstamp_config hc;
+	struct hp_config *cfg;
+	int err;
+
+	if (copy_from_user(&hc, ifr->ifr_data, sizeof(hc)))
+		return -EFAULT;
+	err = hp_tstamp_grant(&hc);
+	if (err)
+		return err;
+
+	cfg = kmemdup(hp_device_config(dev), sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+	cfg->hwts_tx = hc.tx_type;
+	cfg->hwts_rx = hc.rx_filter;
+	err = hp_netlink_publish(dev, cfg, NULL);
+	kfree(cfg);
+	if (err)
+		return err;
+
+	/* the reply says what was granted */
+	return copy_to_user(ifr->ifr_data, &hc, sizeof(hc)) ? -EFAULT : 0;
+}
+
+int hp_ethtool_ioctl(struct net_device *dev, struct ifreq *ifr, int cmd)
+{
+	ASSERT_RTNL();
+
+	switch (cmd) {
+	case SIOCSHWTSTAMP:
+		return hp_ethtool_set_hwtstamp(dev, ifr);
+	case SIOCGHWTSTAMP:
+		return hp_ethtool_get_hwtstamp(dev, ifr);
+	}
+	return -EOPNOTSUPP;
 }
 
 const struct ethtool_ops hp_ethtool_ops = {

@@ -923,10 +923,12 @@ static struct genl_family hp_genl_family __ro_after_init = {
 
 /*
  * The control plane's one way to change a port's configuration (netlink
- * SET, ethtool, SIOCSHWTSTAMP): validate, publish through the datapath,
- * announce.  Lives here so that the call graph runs one way: netlink and
- * ethtool call config.c (checks) and device.c (publish), neither calls
- * back up.
+ * SET; ethtool -C/-G and SIOCSHWTSTAMP, both in ethtool.c): validate,
+ * publish through the datapath, announce.  Lives here so that calls run one
+ * way: ethtool.c calls netlink.c, both call config.c (checks) and device.c
+ * (publish), and device.c calls neither back (it names ethtool.c's handlers
+ * only in the ops tables it gives the kernel); tstamp.c, below them, grants
+ * a stamping setting and calls nothing of theirs.
  */
 int hp_netlink_publish(struct net_device *dev, const struct hp_config *new,
 		       struct netlink_ext_ack *extack)

@@ -2,9 +2,9 @@
 /*
  * struct hp_port: the private data of a hotpath net_device, shared by the
  * datapath files (device.c, tx.c, rx.c, irq.c, xdp.c, xsk.c) and the two
- * that reach into a port's state for the control plane (tstamp.c, the
- * stamping configuration; fault.c, the injection knobs) and by nothing
- * else; the rest of the module goes through device.h.
+ * that reach into a port's state for the control plane (tstamp.c, the PHC
+ * ethtool -T names; fault.c, the injection knobs) and by nothing else; the
+ * rest of the module goes through device.h.
  *
  * Who writes what (the datapath takes no locks of its own):
  *  - TX ring: descriptors and @prod are written by this port's xmit, which

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Hardware timestamps (tstamp.c): the SIOCSHWTSTAMP/SIOCGHWTSTAMP setting,
- * ethtool -T, and the datapath hooks that stamp frames at the modelled wire
- * times against the port's PHC (ptp.c).
+ * Hardware timestamps (tstamp.c): which SIOCSHWTSTAMP setting the NIC
+ * grants, ethtool -T, and the datapath hooks that stamp frames at the
+ * modelled wire times against the port's PHC (ptp.c).
  *
  * What is stamped when (model times, see tx.c):
  *  - TX: the PHC time the frame's first bit goes on the wire (after the
@@ -63,8 +63,11 @@ static inline void hp_tstamp_rx(struct sk_buff *skb, u64 phc_ns)
 	skb_hwtstamps(skb)->hwtstamp = ns_to_ktime(phc_ns);
 }
 
-/* ndo_eth_ioctl: SIOCSHWTSTAMP, SIOCGHWTSTAMP.  RTNL held. */
-int hp_tstamp_ioctl(struct net_device *dev, struct ifreq *ifr, int cmd);
+/*
+ * SIOCSHWTSTAMP: check @hc against what the NIC can do and turn its
+ * rx_filter into the one granted.  0, or -EINVAL/-ERANGE (nothing granted).
+ */
+int hp_tstamp_grant(struct hwtstamp_config *hc);
 
 /* ethtool get_ts_info. */
 int hp_tstamp_get_ts_info(struct net_device *dev, struct hp_ethtool_ts_info *info);
