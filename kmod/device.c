@@ -207,7 +207,7 @@ static int hp_device_open(struct net_device *dev)
 	err = hp_xdp_open(port);
 	if (err)
 		goto err_napi;
-	/* the peer's engine may now write our ring; pairs with hp_tx_frame() */
+	/* the peer's engine may now write our ring; pairs with hp_engine_frame() */
 	smp_store_release(&port->rx_enabled, true);
 	netif_start_queue(dev);
 	hp_device_update_carrier(port);

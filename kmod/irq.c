@@ -114,7 +114,7 @@ static enum hrtimer_restart hp_irq_watchdog_expired(struct hrtimer *timer)
 	u64 bound = READ_ONCE(port->watchdog_ns);
 	u64 oldest, now;
 
-	/* pairs with smp_store_release() in hp_rx_nic_complete() */
+	/* pairs with smp_store_release() in hp_engine_rx_complete() */
 	if (smp_load_acquire(&rx->filled) == reaped)
 		return HRTIMER_NORESTART;
 
@@ -181,13 +181,13 @@ void hp_irq_event(struct hp_port *port, const struct hp_config *cfg,
 
 static u32 hp_irq_rx_pending(struct hp_port *port)
 {
-	/* pairs with smp_store_release() in hp_rx_nic_complete() */
+	/* pairs with smp_store_release() in hp_engine_rx_complete() */
 	return smp_load_acquire(&port->rx.filled) - port->rx.reaped;
 }
 
 static u32 hp_irq_tx_pending(struct hp_port *port)
 {
-	/* pairs with smp_store_release() in hp_tx_doorbell() */
+	/* pairs with smp_store_release() in hp_engine_doorbell() */
 	return smp_load_acquire(&port->tx.done) - port->tx.reaped;
 }
 

@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * struct hp_port: the private data of a hotpath net_device, shared by the
- * datapath files (device.c, tx.c, rx.c, irq.c, xdp.c, xsk.c) and the two
- * that reach into a port's state for the control plane (tstamp.c, the PHC
- * ethtool -T names; fault.c, the injection knobs) and by nothing else; the
- * rest of the module goes through device.h.
+ * driver's datapath files (device.c, tx.c, rx.c, irq.c, xdp.c, xsk.c), the
+ * NIC's hardware behind them (engine.c) and the two that reach into a
+ * port's state for the control plane (tstamp.c, the PHC ethtool -T names;
+ * fault.c, the injection knobs) and by nothing else; the rest of the
+ * module goes through device.h.
  *
  * Who writes what (the datapath takes no locks of its own):
  *  - TX ring: descriptors and @prod are written by this port's xmit, which
  *    runs under the device's single TX queue lock; the NIC engine runs
- *    inline in that xmit (see tx.c) and writes @fetched, the completion
+ *    inline in that xmit (see engine.c) and writes @fetched, the completion
  *    ring and @done; this port's NAPI reaps completions and writes @reaped.
  *  - RX ring: this port's NAPI posts buffers (@posted) and reaps frames
  *    (@reaped); the *peer's* engine, under the peer's TX queue lock, is the
@@ -375,11 +376,6 @@ int hp_rx_ring_open(struct hp_port *port);
 void hp_rx_ring_quiesce(struct hp_port *port);
 void hp_rx_ring_resume(struct hp_port *port);
 void hp_rx_drain(struct hp_port *port);
-struct hp_rx_buf *hp_rx_nic_claim(struct hp_port *port, u32 len);
-void hp_rx_nic_drop_fcs(struct hp_port *port, u32 seq, u32 len);
-void hp_rx_nic_stamp(struct hp_port *port, u64 phc_ns);
-void hp_rx_nic_complete(struct hp_port *port, const struct hp_config *cfg,
-			u32 len, u32 status, u32 seq, u64 done_ns);
 
 /* xdp.c */
 struct hp_xdp_poll {

@@ -2,9 +2,9 @@
 /*
  * Receive: a ring of buffers the driver posts (page fragments sized for the
  * MTU, handed to the stack with build_skb, so RX is zero-copy past the
- * "DMA"), filled by the peer's NIC engine, which writes one RX completion
- * per frame.  NAPI reaps TX completions, turns RX completions into skbs,
- * hands them to the stack and posts fresh buffers.
+ * "DMA"), filled by the peer's NIC (engine.c), which writes one RX
+ * completion per frame.  NAPI reaps TX completions, turns RX completions
+ * into skbs, hands them to the stack and posts fresh buffers.
  *
  * Single producer (the peer's engine, under the peer's TX queue lock),
  * single consumer (this port's NAPI or a busy poller owning it), so the
@@ -86,73 +86,9 @@ static u32 hp_rx_refill(struct hp_port *port, bool napi)
 	}
 	if (xsk)
 		hp_xsk_rx_end(port, posted == limit);
-	/* pairs with smp_load_acquire() in hp_rx_nic_claim() */
+	/* pairs with smp_load_acquire() in hp_engine_rx_claim() */
 	smp_store_release(&rx->posted, posted);
 	return posted - READ_ONCE(rx->filled);
-}
-
-/*
- * NIC side, in the peer's engine: the next posted buffer for a frame, or
- * NULL (counted) when the ring is exhausted.  The caller copies the frame
- * in and calls hp_rx_nic_complete(), or leaves the buffer posted.
- */
-struct hp_rx_buf *hp_rx_nic_claim(struct hp_port *port, u32 len)
-{
-	struct hp_rx_ring *rx = &port->rx;
-
-	hp_port_assert_rx_producer(port);
-	/* pairs with smp_store_release() in hp_rx_refill() */
-	if (rx->filled == smp_load_acquire(&rx->posted)) {
-		/* NAPI wrote the flag before it published @posted */
-		hp_port_count_pkt(port, READ_ONCE(port->xsk_fill_empty) ?
-				  HOTPATH_CNT_XSK_FILL_EMPTY_DROPS :
-				  HOTPATH_CNT_RX_RING_DROPS, 0, len);
-		hp_port_stats_rx_drop(port);
-		return NULL;
-	}
-	/* the caller checks b->cap: a too small buffer is completed as such */
-	return &rx->buf[rx->filled & (rx->size - 1)];
-}
-
-/*
- * NIC side: a frame with a bad FCS (a poisoned CTPIO send) is discarded by
- * the MAC, as a real NIC does: counted, never written to a buffer, no
- * completion, no interrupt, no work for the host.
- */
-void hp_rx_nic_drop_fcs(struct hp_port *port, u32 seq, u32 len)
-{
-	hp_port_assert_rx_producer(port);
-	hp_port_count_pkt(port, HOTPATH_CNT_RX_CRC_ERRORS, seq, len);
-	hp_port_stats_rx_crc(port);
-}
-
-/*
- * NIC side: the RX stamp of the claimed buffer's frame, written before
- * hp_rx_nic_complete() with HP_RXC_HWTS in its status publishes it.
- */
-void hp_rx_nic_stamp(struct hp_port *port, u64 phc_ns)
-{
-	struct hp_rx_ring *rx = &port->rx;
-
-	rx->cmpl[rx->filled & (rx->size - 1)].hwts_ns = phc_ns;
-}
-
-/* NIC side: write the RX completion of the claimed buffer, raise RX. */
-void hp_rx_nic_complete(struct hp_port *port, const struct hp_config *cfg,
-			u32 len, u32 status, u32 seq, u64 done_ns)
-{
-	struct hp_rx_ring *rx = &port->rx;
-	u32 filled = rx->filled;
-	struct hp_rx_cmpl *c = &rx->cmpl[filled & (rx->size - 1)];
-
-	hp_port_assert_rx_producer(port);
-	c->len = len;
-	c->status = status;
-	c->seq = seq;
-	c->done_ns = done_ns;
-	/* pairs with smp_load_acquire() in hp_rx_receive() */
-	smp_store_release(&rx->filled, filled + 1);
-	hp_irq_event(port, cfg, HP_IRQ_RX, filled + 1 - READ_ONCE(rx->reaped));
 }
 
 /*
@@ -184,7 +120,7 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 	struct napi_struct *napi = &port->napi;
 	struct hp_rx_ring *rx = &port->rx;
 	u32 mask = rx->size - 1;
-	/* pairs with smp_store_release() in hp_rx_nic_complete() */
+	/* pairs with smp_store_release() in hp_engine_rx_complete() */
 	u32 filled = smp_load_acquire(&rx->filled);
 	u32 r = rx->reaped;
 	/* rx_irq ends at the RX vector or watchdog, else at the TX vector */
@@ -384,7 +320,7 @@ void hp_rx_ring_resume(struct hp_port *port)
 {
 	ASSERT_RTNL();
 	napi_enable(&port->napi);
-	/* pairs with smp_load_acquire() in hp_tx_frame() */
+	/* pairs with smp_load_acquire() in hp_engine_frame() */
 	smp_store_release(&port->rx_enabled, true);
 	/* frames reaped, vectors as they were: let NAPI prime them again */
 	local_bh_disable();

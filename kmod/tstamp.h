@@ -4,7 +4,7 @@
  * grants, ethtool -T, and the datapath hooks that stamp frames at the
  * modelled wire times against the port's PHC (ptp.c).
  *
- * What is stamped when (model times, see tx.c):
+ * What is stamped when (model times, see engine.c):
  *  - TX: the PHC time the frame's first bit goes on the wire (after the
  *    descriptor fetch and DMA, or the PIO write; in CTPIO ct as soon as
  *    ctpio-thresh bytes are in), reported with skb_tstamp_tx() when NAPI
