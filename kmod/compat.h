@@ -11,9 +11,10 @@
  *  - XDP feature flags (dev->xdp_features, uapi linux/netdev.h) exist from
  *    6.3 on; detected by that header's family name, which netdevice.h then
  *    includes, not by version.
- *  - the AF_XDP driver API (xdp_sock_drv.h) xsk.c uses: xsk_pool_dma_map,
- *    xsk_buff_alloc, xsk_buff_set_size, xsk_tx_peek_desc/release,
- *    xsk_tx_completed, xsk_*_need_wakeup, xsk_pool_get_rx_frame_size;
+ *  - the AF_XDP driver API (xdp_sock_drv.h) xsk.c, rx.c and tx.c use:
+ *    xsk_pool_dma_map, xsk_buff_alloc, xsk_buff_set_size,
+ *    xsk_tx_peek_desc/release, xsk_tx_completed, xsk_*_need_wakeup,
+ *    xsk_pool_get_rx_frame_size;
  *  - struct nla_policy's range pointers: 6.1's are not const, so
  *    netlink.c's range tables are not const (valid for both);
  *  - xdp_do_redirect() needs the per-task bpf_net_context (6.11) only where

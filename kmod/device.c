@@ -363,6 +363,19 @@ static int hp_device_change_mtu(struct net_device *dev, int new_mtu)
 	return err;
 }
 
+/* ndo_bpf: an XDP program (xdp.c) or an AF_XDP pool (xsk.c). */
+static int hp_device_bpf(struct net_device *dev, struct netdev_bpf *bpf)
+{
+	switch (bpf->command) {
+	case XDP_SETUP_PROG:
+		return hp_xdp_setup_prog(dev, bpf->prog, bpf->extack);
+	case XDP_SETUP_XSK_POOL:
+		return hp_xsk_setup_pool(dev, bpf->xsk.pool, bpf->xsk.queue_id);
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
 static int hp_device_get_iflink(const struct net_device *dev)
 {
 	struct hp_port *peer;
@@ -387,7 +400,7 @@ static const struct net_device_ops hp_netdev_ops = {
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_get_iflink		= hp_device_get_iflink,
 	.ndo_eth_ioctl		= hp_ethtool_ioctl,
-	.ndo_bpf		= hp_xdp_bpf,
+	.ndo_bpf		= hp_device_bpf,
 	.ndo_xdp_xmit		= hp_xdp_xmit,
 	.ndo_xsk_wakeup		= hp_xsk_wakeup,
 };

@@ -362,13 +362,10 @@ void hp_tx_ring_reset(struct hp_port *port);
 void hp_tx_reap(struct hp_port *port, int budget);
 void hp_tx_drain(struct hp_port *port);
 int hp_tx_xdp_frame(struct hp_port *port, struct xdp_frame *xdpf);
-bool hp_tx_has_room(struct hp_port *port);
-void hp_tx_xsk_frame(struct hp_port *port, void *data, u32 len, u64 start);
 void hp_tx_kick(struct hp_port *port);
+bool hp_tx_xsk_xmit(struct hp_port *port, int budget);
 
 /* rx.c */
-unsigned int hp_rx_pickup(struct hp_stage_sample *s, u64 done, bool busy,
-			  u64 entry, u64 pick);
 int hp_rx_poll(struct napi_struct *napi, int budget);
 int hp_rx_ring_alloc(struct hp_rx_ring *rx, u32 size);
 void hp_rx_ring_free(struct hp_rx_ring *rx);
@@ -393,34 +390,22 @@ struct hp_xdp_clock {
 };
 
 void hp_xdp_setup(struct net_device *dev);
-int hp_xdp_bpf(struct net_device *dev, struct netdev_bpf *bpf);
+int hp_xdp_setup_prog(struct net_device *dev, struct bpf_prog *prog,
+		      struct netlink_ext_ack *extack);
 int hp_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
 		u32 flags);
 int hp_xdp_open(struct hp_port *port);
 void hp_xdp_stop(struct hp_port *port);
 void hp_xdp_uninit(struct hp_port *port);
 int hp_xdp_check_mtu(struct hp_port *port, int mtu);
-u32 hp_xdp_run(struct hp_port *port, struct bpf_prog *prog,
-	       struct hp_rx_buf *b, const struct hp_rx_cmpl *c,
-	       struct hp_xdp_poll *xp, u32 *off, u32 *len, u32 *meta);
 u32 hp_xdp_act(struct hp_port *port, struct bpf_prog *prog,
 	       struct xdp_buff *xdp, const struct hp_rx_cmpl *c,
 	       struct hp_xdp_poll *xp, struct hp_xdp_clock *clk);
-void hp_xdp_record(struct hp_port *port, const struct hp_rx_cmpl *c,
-		   const struct hp_xdp_poll *xp, const struct hp_xdp_clock *clk,
-		   u64 xsk_end);
 void hp_xdp_poll_end(struct hp_port *port, struct hp_xdp_poll *xp);
 
 /* xsk.c */
 int hp_xsk_setup_pool(struct net_device *dev, struct xsk_buff_pool *pool, u16 qid);
 int hp_xsk_wakeup(struct net_device *dev, u32 qid, u32 flags);
-bool hp_xsk_rx_alloc(struct hp_port *port, struct hp_rx_buf *b);
-void hp_xsk_rx_free(struct hp_rx_buf *b);
-void hp_xsk_rx(struct hp_port *port, struct bpf_prog *prog, struct hp_rx_buf *b,
-	       const struct hp_rx_cmpl *c, struct hp_xdp_poll *xp);
-void hp_xsk_rx_end(struct hp_port *port, bool posted);
-bool hp_xsk_tx(struct hp_port *port, int budget);
-void hp_xsk_tx_completed(struct hp_port *port, u32 n);
 
 /* irq.c */
 void hp_irq_init(struct hp_port *port);

@@ -12,7 +12,9 @@
  * that finds no posted buffer is dropped and counted, as on hardware.
  *
  * With an XDP program attached (xdp.c) it runs on each buffer before any
- * skb exists; only XDP_PASS frames continue below.
+ * skb exists; only XDP_PASS frames continue below.  With an AF_XDP pool
+ * bound (xsk.c) the buffers are UMEM frames from its fill ring, and each
+ * frame goes to the program or, without one, to the stack as a copy.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -22,7 +24,9 @@
 #include <linux/slab.h>
 #include <linux/filter.h>
 #include <net/busy_poll.h>
+#include <net/xdp_sock_drv.h>
 
+#include "compat.h"
 #include "fault.h"
 #include "port.h"
 #include "probes.h"
@@ -55,6 +59,47 @@ static bool hp_rx_buf_alloc(struct hp_rx_buf *b, u32 cap, bool napi)
 	return true;
 }
 
+/* The refill, NAPI owner, a pool bound (xsk.c): post one UMEM frame in @b. */
+static bool hp_rx_xsk_alloc(struct hp_port *port, struct hp_rx_buf *b)
+{
+	struct xsk_buff_pool *pool = port->xsk_pool;
+	struct xdp_buff *xdp = xsk_buff_alloc(pool);
+
+	if (!xdp)
+		return false;
+	b->xsk = xdp;
+	b->data = xdp->data;
+	b->off = 0;
+	b->truesize = xsk_pool_get_rx_frame_size(pool);
+	b->cap = b->truesize;
+	return true;
+}
+
+static void hp_rx_xsk_free(struct hp_rx_buf *b)
+{
+	xsk_buff_free(b->xsk);
+	b->xsk = NULL;
+	b->data = NULL;
+}
+
+/*
+ * End of a refill, before it publishes the ring: @full tells whether the
+ * fill ring gave every buffer wanted.  The flag is the engine's drop
+ * reason; need_wakeup tells the application when NAPI waits for it.
+ */
+static void hp_rx_xsk_end(struct hp_port *port, bool full)
+{
+	struct xsk_buff_pool *pool = port->xsk_pool;
+
+	WRITE_ONCE(port->xsk_fill_empty, !full);
+	if (!xsk_uses_need_wakeup(pool))
+		return;
+	if (full)
+		xsk_clear_rx_need_wakeup(pool);
+	else
+		xsk_set_rx_need_wakeup(pool);
+}
+
 /* Post buffers up to a full ring.  Returns the number of posted buffers. */
 static u32 hp_rx_refill(struct hp_port *port, bool napi)
 {
@@ -70,7 +115,7 @@ static u32 hp_rx_refill(struct hp_port *port, bool napi)
 
 		/* UMEM frames come from the fill ring (xsk.c), sized by the pool */
 		if (xsk) {
-			if (!b->data && !hp_xsk_rx_alloc(port, b))
+			if (!b->data && !hp_rx_xsk_alloc(port, b))
 				break;
 			continue;
 		}
@@ -85,7 +130,7 @@ static u32 hp_rx_refill(struct hp_port *port, bool napi)
 		}
 	}
 	if (xsk)
-		hp_xsk_rx_end(port, posted == limit);
+		hp_rx_xsk_end(port, posted == limit);
 	/* pairs with smp_load_acquire() in hp_engine_rx_claim() */
 	smp_store_release(&rx->posted, posted);
 	return posted - READ_ONCE(rx->filled);
@@ -97,8 +142,8 @@ static u32 hp_rx_refill(struct hp_port *port, bool napi)
  * run that an interrupt or the watchdog scheduled, entered at @entry (0:
  * none, e.g. a repoll).  Returns how many.
  */
-unsigned int hp_rx_pickup(struct hp_stage_sample *s, u64 done, bool busy,
-			  u64 entry, u64 pick)
+static unsigned int hp_rx_pickup(struct hp_stage_sample *s, u64 done, bool busy,
+				 u64 entry, u64 pick)
 {
 	if (!done || pick < done)
 		return 0;
@@ -112,6 +157,130 @@ unsigned int hp_rx_pickup(struct hp_stage_sample *s, u64 done, bool busy,
 	s[0] = (struct hp_stage_sample){ HOTPATH_STAGE_RX_IRQ, entry - done };
 	s[1] = (struct hp_stage_sample){ HOTPATH_STAGE_RX_NAPI, pick - entry };
 	return 2;
+}
+
+/*
+ * After acting on the verdict for completion @c, with stage accounting on
+ * (@clk->start set): one record of the frame's pickup, which the program's
+ * start ended (one clock read for the boundary), the program's run
+ * (xdp_prog) and, if @xsk_end, the hand-off to an AF_XDP socket that
+ * followed it (xsk_rx, ending at @xsk_end).
+ */
+static void hp_rx_xdp_record(struct hp_port *port, const struct hp_rx_cmpl *c,
+			     const struct hp_xdp_poll *xp, const struct hp_xdp_clock *clk,
+			     u64 xsk_end)
+{
+	struct hp_stage_sample s[4];
+	unsigned int n;
+
+	n = hp_rx_pickup(s, c->done_ns, xp->busy, xp->entry, clk->start);
+	s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_XDP_PROG, clk->end - clk->start };
+	if (xsk_end)
+		s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_XSK_RX, xsk_end - clk->end };
+	hp_stages_record_n(port->acct, port->dev, s, n, c->seq, c->len);
+}
+
+/*
+ * The native path: run @prog on the page buffer @b.  Returns the verdict to
+ * act on: XDP_PASS with *@off, *@len and *@meta describing the frame to
+ * build an skb of, or XDP_DROP (buffer still ours: it stays posted), or
+ * XDP_TX / XDP_REDIRECT (the buffer is gone: b->data is NULL).
+ * Its stages are recorded after acting (hp_rx_xdp_record()).
+ */
+static u32 hp_rx_xdp_run(struct hp_port *port, struct bpf_prog *prog,
+			 struct hp_rx_buf *b, const struct hp_rx_cmpl *c,
+			 struct hp_xdp_poll *xp, u32 *off, u32 *len, u32 *meta)
+{
+	struct hp_xdp_clock clk;
+	struct xdp_buff xdp;
+	u32 act;
+
+	xdp_init_buff(&xdp, b->truesize, &port->xdp_rxq);
+	xdp_prepare_buff(&xdp, b->data, HP_RX_HEADROOM, c->len, true);
+	act = hp_xdp_act(port, prog, &xdp, c, xp, &clk);
+	if (act == XDP_PASS) {
+		*off = xdp.data - xdp.data_hard_start;
+		*len = xdp.data_end - xdp.data;
+		*meta = xdp.data - xdp.data_meta;
+	} else if (act != XDP_DROP) {
+		b->data = NULL;
+	}
+	/* after acting, so the recording times neither xdp_prog nor what follows */
+	if (clk.start)
+		hp_rx_xdp_record(port, c, xp, &clk, 0);
+	return act;
+}
+
+/* XDP_PASS of a UMEM frame: the stack gets a copy, the frame goes back. */
+static void hp_rx_xsk_pass(struct hp_port *port, struct xdp_buff *xdp,
+			   const struct hp_rx_cmpl *c)
+{
+	u32 len = xdp->data_end - xdp->data;
+	u32 meta = xdp->data - xdp->data_meta;
+	struct sk_buff *skb;
+
+	skb = napi_alloc_skb(&port->napi, meta + len);
+	if (unlikely(!skb)) {
+		xsk_buff_free(xdp);
+		hp_port_count_pkt(port, HOTPATH_CNT_RX_DROP_ALLOC, c->seq, c->len);
+		hp_port_stats_rx_drop(port);
+		return;
+	}
+	skb_put_data(skb, xdp->data_meta, meta + len);
+	if (meta) {
+		__skb_pull(skb, meta);
+		skb_metadata_set(skb, meta);
+	}
+	xsk_buff_free(xdp);
+	skb->protocol = eth_type_trans(skb, port->dev);
+	skb_mark_napi_id(skb, &port->napi);
+	hp_port_count_pkt(port, HOTPATH_CNT_RX_PACKETS, c->seq, c->len);
+	netif_receive_skb(skb);
+}
+
+/*
+ * NAPI: the engine wrote completion @c into the UMEM frame of @b.  The
+ * frame leaves the ring whatever the verdict (the refill posts another).
+ */
+static void hp_rx_xsk_frame(struct hp_port *port, struct bpf_prog *prog, struct hp_rx_buf *b,
+			    const struct hp_rx_cmpl *c, struct hp_xdp_poll *xp)
+{
+	struct xdp_buff *xdp = b->xsk;
+	struct hp_stage_sample s[2];
+	struct hp_xdp_clock clk;
+	unsigned int n;
+	u64 end = 0;
+
+	b->xsk = NULL;
+	b->data = NULL;
+	xsk_buff_set_size(xdp, c->len);
+	hp_compat_xsk_sync_for_cpu(xdp, port->xsk_pool);
+	if (!prog) {
+		if (hp_port_cfg(port)->stats_enabled) {
+			n = hp_rx_pickup(s, c->done_ns, xp->busy, xp->entry,
+					 hp_stages_now());
+			hp_stages_record_n(port->acct, port->dev, s, n, c->seq, c->len);
+		}
+		hp_rx_xsk_pass(port, xdp, c);
+		return;
+	}
+
+	switch (hp_xdp_act(port, prog, xdp, c, xp, &clk)) {
+	case XDP_REDIRECT:
+		/* xsk_rx: the redirect onto the socket's RX ring, after the program */
+		if (clk.start)
+			end = hp_stages_now();
+		hp_port_count_pkt(port, HOTPATH_CNT_XSK_RX_PACKETS, c->seq, c->len);
+		break;
+	case XDP_PASS:
+		hp_rx_xsk_pass(port, xdp, c);
+		break;
+	case XDP_DROP:
+		xsk_buff_free(xdp);
+		break;
+	}
+	if (clk.start)
+		hp_rx_xdp_record(port, c, xp, &clk, end);
 }
 
 static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
@@ -153,10 +322,10 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 			hp_port_stats_rx(port, c->len);
 			/* their pickup stages are recorded with the program's */
 			if (b->xsk) {
-				hp_xsk_rx(port, prog, b, c, &xp);
+				hp_rx_xsk_frame(port, prog, b, c, &xp);
 				continue;
 			}
-			if (hp_xdp_run(port, prog, b, c, &xp, &off, &len, &meta) != XDP_PASS)
+			if (hp_rx_xdp_run(port, prog, b, c, &xp, &off, &len, &meta) != XDP_PASS)
 				continue;
 		}
 		skb = napi_build_skb(b->data, b->truesize);
@@ -262,7 +431,7 @@ int hp_rx_poll(struct napi_struct *napi, int budget)
 		return 0;	/* netpoll: TX completions only */
 
 	/* AF_XDP TX: here, so that a busy poller (which skips the wakeup) sends */
-	xsk_more = hp_xsk_tx(port, budget);
+	xsk_more = hp_tx_xsk_xmit(port, budget);
 	busy = hp_rx_busy_poll(port);
 	work = hp_rx_receive(port, cfg, budget, busy);
 	/*
@@ -348,7 +517,7 @@ void hp_rx_drain(struct hp_port *port)
 
 	for (i = 0; i < rx->size; i++) {
 		if (rx->buf[i].xsk) {
-			hp_xsk_rx_free(&rx->buf[i]);
+			hp_rx_xsk_free(&rx->buf[i]);
 		} else if (rx->buf[i].data) {
 			skb_free_frag(rx->buf[i].data);
 			rx->buf[i].data = NULL;

@@ -15,6 +15,7 @@
 #include <linux/ktime.h>
 #include <linux/slab.h>
 #include <net/xdp.h>
+#include <net/xdp_sock_drv.h>
 
 #include "compat.h"
 #include "engine.h"
@@ -129,18 +130,18 @@ int hp_tx_xdp_frame(struct hp_port *port, struct xdp_frame *xdpf)
 	return 0;
 }
 
-bool hp_tx_has_room(struct hp_port *port)
+static bool hp_tx_has_room(struct hp_port *port)
 {
 	return hp_tx_in_use(&port->tx) < port->tx.size;
 }
 
 /*
- * A UMEM frame from the XSK TX ring (xsk.c) onto the ring, TX queue lock
- * held, room checked with hp_tx_has_room(); the doorbell is hp_tx_kick()'s.
+ * A UMEM frame from the XSK TX ring onto the ring, TX queue lock held, room
+ * checked with hp_tx_has_room(); the doorbell is hp_tx_xsk_xmit()'s.
  * @start: when NAPI began taking it from the XSK ring (0: stats off), the
  * start of the bypass path's one TX stage, xsk_tx.
  */
-void hp_tx_xsk_frame(struct hp_port *port, void *data, u32 len, u64 start)
+static void hp_tx_xsk_frame(struct hp_port *port, void *data, u32 len, u64 start)
 {
 	struct hp_tx_desc *d;
 
@@ -157,6 +158,65 @@ void hp_tx_kick(struct hp_port *port)
 	hp_port_assert_engine(port);
 	if (port->tx.fetched != port->tx.prod)
 		hp_engine_doorbell(port, hp_port_cfg(port));
+}
+
+/*
+ * AF_XDP zero-copy TX (a pool bound, xsk.c), from NAPI before RX: move
+ * descriptors from the XSK TX ring onto the TX ring (at most @budget, while
+ * there is room) and ring the doorbell once.
+ * Returns true if the XSK ring may hold more: NAPI polls again.
+ */
+bool hp_tx_xsk_xmit(struct hp_port *port, int budget)
+{
+	struct xsk_buff_pool *pool = READ_ONCE(port->xsk_pool);
+	bool account = hp_port_cfg(port)->stats_enabled;
+	struct xdp_desc desc;
+	u64 start = 0;
+	bool more;
+	int n = 0;
+
+	if (!pool)
+		return false;
+	hp_port_assert_napi_owner(port);
+	hp_port_engine_lock(port);
+	/* xsk_tx: from taking the descriptor off the XSK ring to ours written */
+	while (n < budget && hp_tx_has_room(port)) {
+		void *data;
+
+		if (account)
+			start = hp_stages_now();
+		if (!xsk_tx_peek_desc(pool, &desc))
+			break;
+		data = xsk_buff_raw_get_data(pool, desc.addr);
+		xsk_buff_raw_dma_sync_for_device(pool, xsk_buff_raw_get_dma(pool, desc.addr),
+						 desc.len);
+		hp_tx_xsk_frame(port, data, desc.len, start);
+		n++;
+	}
+	if (n) {
+		xsk_tx_release(pool);
+		hp_tx_kick(port);
+	}
+	/* the inline engine ran them: the next poll reaps and makes room */
+	more = n == budget || (n && !hp_tx_has_room(port));
+	hp_port_engine_unlock(port);
+
+	if (n)
+		hp_stages_add(port->acct, HOTPATH_CNT_XSK_TX_PACKETS, n);
+	/* NAPI does not look at the XSK TX ring unless woken */
+	if (xsk_uses_need_wakeup(pool))
+		xsk_set_tx_need_wakeup(pool);
+	return more;
+}
+
+/* @n XSK descriptors done, in ring order: the application gets the frames. */
+static void hp_tx_xsk_completed(struct hp_port *port, u32 n)
+{
+	struct xsk_buff_pool *pool = READ_ONCE(port->xsk_pool);
+
+	/* unbind cleared the descriptors of a pool gone */
+	if (!WARN_ON_ONCE(!pool))
+		xsk_tx_completed(pool, n);
 }
 
 static void hp_tx_free_desc(struct hp_tx_desc *d, int budget, bool ok)
@@ -203,7 +263,7 @@ void hp_tx_reap(struct hp_port *port, int budget)
 		return;
 	/* sent or dropped, in ring order: the application gets the frames back */
 	if (nxsk)
-		hp_xsk_tx_completed(port, nxsk);
+		hp_tx_xsk_completed(port, nxsk);
 	hp_stages_add(port->acct, HOTPATH_CNT_TX_COMPLETIONS, n);
 	/* pairs with smp_load_acquire() in hp_tx_in_use() */
 	smp_store_release(&tx->reaped, r);
@@ -238,7 +298,7 @@ void hp_tx_drain(struct hp_port *port)
 		hp_tx_free_desc(d, 0, false);
 	}
 	if (nxsk)
-		hp_xsk_tx_completed(port, nxsk);
+		hp_tx_xsk_completed(port, nxsk);
 	local_bh_enable();
 }
 

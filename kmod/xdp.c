@@ -2,7 +2,9 @@
 /*
  * Native XDP: the program attached with ndo_bpf runs in the receiving
  * port's NAPI poll (or a busy poller owning it), on the posted RX buffer the
- * peer's engine wrote, before any skb exists.  Verdicts:
+ * peer's engine wrote, before any skb exists.  rx.c runs it on its buffers
+ * (page fragments or UMEM frames) through hp_xdp_act(), which acts on the
+ * verdict here.  Verdicts:
  *  - PASS: the (possibly moved or resized) frame goes to the stack;
  *  - DROP: the buffer stays posted, nothing is allocated;
  *  - TX: the buffer becomes an xdp_frame on this port's own TX ring, written
@@ -58,8 +60,9 @@ int hp_xdp_check_mtu(struct hp_port *port, int mtu)
 	return 0;
 }
 
-static int hp_xdp_setup_prog(struct net_device *dev, struct bpf_prog *prog,
-			     struct netlink_ext_ack *extack)
+/* ndo_bpf XDP_SETUP_PROG: attach @prog (NULL: detach). */
+int hp_xdp_setup_prog(struct net_device *dev, struct bpf_prog *prog,
+		      struct netlink_ext_ack *extack)
 {
 	struct hp_port *port = hp_port(dev);
 	struct bpf_prog *old;
@@ -75,18 +78,6 @@ static int hp_xdp_setup_prog(struct net_device *dev, struct bpf_prog *prog,
 	if (old)
 		bpf_prog_put(old);
 	return 0;
-}
-
-int hp_xdp_bpf(struct net_device *dev, struct netdev_bpf *bpf)
-{
-	switch (bpf->command) {
-	case XDP_SETUP_PROG:
-		return hp_xdp_setup_prog(dev, bpf->prog, bpf->extack);
-	case XDP_SETUP_XSK_POOL:
-		return hp_xsk_setup_pool(dev, bpf->xsk.pool, bpf->xsk.queue_id);
-	default:
-		return -EOPNOTSUPP;
-	}
 }
 
 /* Unregistering: the core detached the program already; be sure. */
@@ -189,7 +180,8 @@ static int hp_xdp_tx(struct hp_port *port, struct xdp_buff *xdp, bool *gone)
 
 /*
  * Run @prog on @xdp (completion @c) and act on the verdict, counting it:
- * the native path (hp_xdp_run()) and the zero-copy one (xsk.c) share it.
+ * rx.c's native path (hp_rx_xdp_run()) and zero-copy one (hp_rx_xsk_frame())
+ * share it.
  * Returns what became of the buffer:
  *  - XDP_PASS: the (possibly moved or resized) frame is for the stack;
  *  - XDP_DROP: the program dropped it or acting on the verdict failed (the
@@ -254,58 +246,6 @@ err:
 	trace_xdp_exception(dev, prog, act);
 	hp_port_stats_rx_drop(port);
 	return gone ? XDP_TX : XDP_DROP;
-}
-
-/*
- * After acting on the verdict for completion @c, with stage accounting on
- * (@clk->start set): one record of the frame's pickup, which the program's
- * start ended (one clock read for the boundary), the program's run
- * (xdp_prog) and, if @xsk_end, the hand-off to an AF_XDP socket that
- * followed it (xsk_rx, ending at @xsk_end).
- */
-void hp_xdp_record(struct hp_port *port, const struct hp_rx_cmpl *c,
-		   const struct hp_xdp_poll *xp, const struct hp_xdp_clock *clk,
-		   u64 xsk_end)
-{
-	struct hp_stage_sample s[4];
-	unsigned int n;
-
-	n = hp_rx_pickup(s, c->done_ns, xp->busy, xp->entry, clk->start);
-	s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_XDP_PROG, clk->end - clk->start };
-	if (xsk_end)
-		s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_XSK_RX, xsk_end - clk->end };
-	hp_stages_record_n(port->acct, port->dev, s, n, c->seq, c->len);
-}
-
-/*
- * The native path: run @prog on the page buffer @b.  Returns the verdict to
- * act on: XDP_PASS with *@off, *@len and *@meta describing the frame to
- * build an skb of, or XDP_DROP (buffer still ours: it stays posted), or
- * XDP_TX / XDP_REDIRECT (the buffer is gone: b->data is NULL).
- * Its stages are recorded after acting (hp_xdp_record()).
- */
-u32 hp_xdp_run(struct hp_port *port, struct bpf_prog *prog,
-	       struct hp_rx_buf *b, const struct hp_rx_cmpl *c,
-	       struct hp_xdp_poll *xp, u32 *off, u32 *len, u32 *meta)
-{
-	struct hp_xdp_clock clk;
-	struct xdp_buff xdp;
-	u32 act;
-
-	xdp_init_buff(&xdp, b->truesize, &port->xdp_rxq);
-	xdp_prepare_buff(&xdp, b->data, HP_RX_HEADROOM, c->len, true);
-	act = hp_xdp_act(port, prog, &xdp, c, xp, &clk);
-	if (act == XDP_PASS) {
-		*off = xdp.data - xdp.data_hard_start;
-		*len = xdp.data_end - xdp.data;
-		*meta = xdp.data - xdp.data_meta;
-	} else if (act != XDP_DROP) {
-		b->data = NULL;
-	}
-	/* after acting, so the recording times neither xdp_prog nor what follows */
-	if (clk.start)
-		hp_xdp_record(port, c, xp, &clk, 0);
-	return act;
 }
 
 /* End of a poll that ran the program: one flush, one doorbell. */

@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * AF_XDP zero-copy: a UMEM pool bound to the port's only queue with ndo_bpf
- * XDP_SETUP_XSK_POOL.  While it is bound:
- *  - RX: NAPI posts UMEM frames from the fill ring (xsk_buff_alloc, only
- *    from NAPI or with NAPI disabled) instead of page fragments, and the
- *    peer's engine writes each frame straight into one: that write is the
- *    "DMA", the only copy.  The attached program runs on the frame;
+ * XDP_SETUP_XSK_POOL.  This file binds and unbinds it and answers
+ * ndo_xsk_wakeup; the ring code that uses the pool is rx.c's and tx.c's,
+ * beside their other ring code (as igc_main.c holds igc's).  While a pool
+ * is bound:
+ *  - RX (rx.c): NAPI posts UMEM frames from the fill ring (xsk_buff_alloc,
+ *    only from NAPI or with NAPI disabled) instead of page fragments, and
+ *    the peer's engine writes each frame straight into one: that write is
+ *    the "DMA", the only copy.  The attached program runs on the frame;
  *    XDP_REDIRECT into an XSKMAP hands the UMEM frame to the socket
  *    (xdp_do_redirect, flushed once per poll), XDP_PASS copies it into an
  *    skb for the stack, XDP_TX copies it into an xdp_frame for our own TX
  *    ring, XDP_DROP returns it to the pool.  A frame that finds no posted
  *    buffer because the fill ring ran dry is counted (xsk_fill_empty_drops).
- *  - TX: NAPI (or a busy poller owning it) takes descriptors from the XSK
- *    TX ring under the TX queue lock and rings the doorbell; the engine
+ *  - TX (tx.c): NAPI (or a busy poller owning it) takes descriptors from the
+ *    XSK TX ring under the TX queue lock and rings the doorbell; the engine
  *    copies from the UMEM frame onto the wire; completions, in ring order,
  *    return the frames through the completion ring (xsk_tx_completed).
  *  - need_wakeup: TX always asks for a wakeup once NAPI has taken what it
@@ -36,14 +39,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dma-mapping.h>
-#include <linux/etherdevice.h>
-#include <linux/filter.h>
 #include <linux/platform_device.h>
-#include <net/busy_poll.h>
 #include <net/xdp.h>
 #include <net/xdp_sock_drv.h>
 
-#include "compat.h"
 #include "port.h"
 
 #define HP_XSK_DMA_ATTR		DMA_ATTR_SKIP_CPU_SYNC
@@ -201,175 +200,4 @@ int hp_xsk_wakeup(struct net_device *dev, u32 qid, u32 flags)
 	irq_work_queue(&port->irq[HP_IRQ_TX].work);
 	local_bh_enable();
 	return 0;
-}
-
-/* rx.c's refill, NAPI owner: post one UMEM frame in @b. */
-bool hp_xsk_rx_alloc(struct hp_port *port, struct hp_rx_buf *b)
-{
-	struct xsk_buff_pool *pool = port->xsk_pool;
-	struct xdp_buff *xdp = xsk_buff_alloc(pool);
-
-	if (!xdp)
-		return false;
-	b->xsk = xdp;
-	b->data = xdp->data;
-	b->off = 0;
-	b->truesize = xsk_pool_get_rx_frame_size(pool);
-	b->cap = b->truesize;
-	return true;
-}
-
-void hp_xsk_rx_free(struct hp_rx_buf *b)
-{
-	xsk_buff_free(b->xsk);
-	b->xsk = NULL;
-	b->data = NULL;
-}
-
-/*
- * End of a refill, before it publishes the ring: @full tells whether the
- * fill ring gave every buffer wanted.  The flag is the engine's drop
- * reason; need_wakeup tells the application when NAPI waits for it.
- */
-void hp_xsk_rx_end(struct hp_port *port, bool full)
-{
-	struct xsk_buff_pool *pool = port->xsk_pool;
-
-	WRITE_ONCE(port->xsk_fill_empty, !full);
-	if (!xsk_uses_need_wakeup(pool))
-		return;
-	if (full)
-		xsk_clear_rx_need_wakeup(pool);
-	else
-		xsk_set_rx_need_wakeup(pool);
-}
-
-/* XDP_PASS of a UMEM frame: the stack gets a copy, the frame goes back. */
-static void hp_xsk_rx_pass(struct hp_port *port, struct xdp_buff *xdp,
-			   const struct hp_rx_cmpl *c)
-{
-	u32 len = xdp->data_end - xdp->data;
-	u32 meta = xdp->data - xdp->data_meta;
-	struct sk_buff *skb;
-
-	skb = napi_alloc_skb(&port->napi, meta + len);
-	if (unlikely(!skb)) {
-		xsk_buff_free(xdp);
-		hp_port_count_pkt(port, HOTPATH_CNT_RX_DROP_ALLOC, c->seq, c->len);
-		hp_port_stats_rx_drop(port);
-		return;
-	}
-	skb_put_data(skb, xdp->data_meta, meta + len);
-	if (meta) {
-		__skb_pull(skb, meta);
-		skb_metadata_set(skb, meta);
-	}
-	xsk_buff_free(xdp);
-	skb->protocol = eth_type_trans(skb, port->dev);
-	skb_mark_napi_id(skb, &port->napi);
-	hp_port_count_pkt(port, HOTPATH_CNT_RX_PACKETS, c->seq, c->len);
-	netif_receive_skb(skb);
-}
-
-/*
- * NAPI: the engine wrote completion @c into the UMEM frame of @b.  The
- * frame leaves the ring whatever the verdict (the refill posts another).
- */
-void hp_xsk_rx(struct hp_port *port, struct bpf_prog *prog, struct hp_rx_buf *b,
-	       const struct hp_rx_cmpl *c, struct hp_xdp_poll *xp)
-{
-	struct xdp_buff *xdp = b->xsk;
-	struct hp_stage_sample s[2];
-	struct hp_xdp_clock clk;
-	unsigned int n;
-	u64 end = 0;
-
-	b->xsk = NULL;
-	b->data = NULL;
-	xsk_buff_set_size(xdp, c->len);
-	hp_compat_xsk_sync_for_cpu(xdp, port->xsk_pool);
-	if (!prog) {
-		if (hp_port_cfg(port)->stats_enabled) {
-			n = hp_rx_pickup(s, c->done_ns, xp->busy, xp->entry,
-					 hp_stages_now());
-			hp_stages_record_n(port->acct, port->dev, s, n, c->seq, c->len);
-		}
-		hp_xsk_rx_pass(port, xdp, c);
-		return;
-	}
-
-	switch (hp_xdp_act(port, prog, xdp, c, xp, &clk)) {
-	case XDP_REDIRECT:
-		/* xsk_rx: the redirect onto the socket's RX ring, after the program */
-		if (clk.start)
-			end = hp_stages_now();
-		hp_port_count_pkt(port, HOTPATH_CNT_XSK_RX_PACKETS, c->seq, c->len);
-		break;
-	case XDP_PASS:
-		hp_xsk_rx_pass(port, xdp, c);
-		break;
-	case XDP_DROP:
-		xsk_buff_free(xdp);
-		break;
-	}
-	if (clk.start)
-		hp_xdp_record(port, c, xp, &clk, end);
-}
-
-/*
- * NAPI, before RX: move descriptors from the XSK TX ring onto the TX ring
- * (at most @budget, while there is room) and ring the doorbell once.
- * Returns true if the XSK ring may hold more: NAPI polls again.
- */
-bool hp_xsk_tx(struct hp_port *port, int budget)
-{
-	struct xsk_buff_pool *pool = READ_ONCE(port->xsk_pool);
-	bool account = hp_port_cfg(port)->stats_enabled;
-	struct xdp_desc desc;
-	u64 start = 0;
-	bool more;
-	int n = 0;
-
-	if (!pool)
-		return false;
-	hp_port_assert_napi_owner(port);
-	hp_port_engine_lock(port);
-	/* xsk_tx: from taking the descriptor off the XSK ring to ours written */
-	while (n < budget && hp_tx_has_room(port)) {
-		void *data;
-
-		if (account)
-			start = hp_stages_now();
-		if (!xsk_tx_peek_desc(pool, &desc))
-			break;
-		data = xsk_buff_raw_get_data(pool, desc.addr);
-		xsk_buff_raw_dma_sync_for_device(pool, xsk_buff_raw_get_dma(pool, desc.addr),
-						 desc.len);
-		hp_tx_xsk_frame(port, data, desc.len, start);
-		n++;
-	}
-	if (n) {
-		xsk_tx_release(pool);
-		hp_tx_kick(port);
-	}
-	/* the inline engine ran them: the next poll reaps and makes room */
-	more = n == budget || (n && !hp_tx_has_room(port));
-	hp_port_engine_unlock(port);
-
-	if (n)
-		hp_stages_add(port->acct, HOTPATH_CNT_XSK_TX_PACKETS, n);
-	/* NAPI does not look at the XSK TX ring unless woken */
-	if (xsk_uses_need_wakeup(pool))
-		xsk_set_tx_need_wakeup(pool);
-	return more;
-}
-
-/* hp_tx_reap()/hp_tx_drain(): @n XSK descriptors done, in ring order. */
-void hp_xsk_tx_completed(struct hp_port *port, u32 n)
-{
-	struct xsk_buff_pool *pool = READ_ONCE(port->xsk_pool);
-
-	/* unbind cleared the descriptors of a pool gone */
-	if (!WARN_ON_ONCE(!pool))
-		xsk_tx_completed(pool, n);
 }

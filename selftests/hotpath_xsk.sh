@@ -191,7 +191,7 @@ xskx_run "(interrupts)"
 # Busy polling (-b: SO_PREFER_BUSY_POLL, SO_BUSY_POLL 20 us, budget 64 on
 # every socket).  The kernel then skips ndo_xsk_wakeup for a zero-copy
 # socket (xsk_no_wakeup()): sendto() busy-polls the port's NAPI once and
-# hp_rx_poll() itself takes the XSK TX descriptors (kmod/xsk.c).  The
+# hp_rx_poll() itself takes the XSK TX descriptors (kmod/tx.c).  The
 # receiving port's NAPI is owned by the receiver's busy poller most of the
 # time, so it no longer runs from the interrupt on the sender's CPU right
 # behind every batch: the receiver application, not the interrupt, paces
