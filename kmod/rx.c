@@ -131,7 +131,7 @@ static u32 hp_rx_refill(struct hp_port *port, bool napi)
 	}
 	if (xsk)
 		hp_rx_xsk_end(port, posted == limit);
-	/* pairs with smp_load_acquire() in hp_engine_rx_claim() */
+	/* the ring's tail, which the NIC reads: pairs with hp_engine_rx_claim() */
 	smp_store_release(&rx->posted, posted);
 	return posted - READ_ONCE(rx->filled);
 }
