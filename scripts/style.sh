@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make style: checkpatch --strict on the module, uapi header and tools;
-# sparse (C=2) and a W=1 build of the module.  Any warning fails.
+# sparse (C=2) and a W=1 build of the module, whose objects' call graph
+# must have no circle (scripts/callgraph.py).  Any warning fails.
 #
 #   scripts/style.sh [KDIR]
 set -uo pipefail
@@ -60,6 +61,11 @@ for KDIR in "${KDIRS[@]}"; do
 		grep -E 'warning:|error:' -A3 "$OUT/build.log" | sed "s|$OUT/||g"
 		[ $brc = 0 ] || tail -n 20 "$OUT/build.log"
 		rc=1
+	fi
+	# No two files call each other in a circle (the driver's calls run one
+	# way down to the NIC's hardware, engine.c; the control plane's too).
+	if [ $brc = 0 ] && [ "$(uname -m)" = x86_64 ]; then
+		"$TOP/scripts/callgraph.py" "$OUT/kmod" || rc=1
 	fi
 done
 [ ${#KDIRS[@]} -gt 0 ] || { echo "style: no kernel headers found"; rc=1; }
