@@ -17,6 +17,13 @@
  *    single producer of frames and RX completions (@filled).
  *  Indices are free running u32, published with smp_store_release() and
  *  read with smp_load_acquire().
+ *
+ * Calls between these files run one way (make style checks it with
+ * scripts/callgraph.py): device.c (the netdev ops) calls the rest; xsk.c
+ * (a pool's bind) calls rx.c and tx.c; rx.c (NAPI) calls xdp.c and tx.c;
+ * xdp.c calls tx.c; tx.c rings engine.c's doorbell; engine.c runs on
+ * model.c's figures and ptp.c's clocks; engine.c, fault.c and rx.c raise or
+ * re-arm irq.c's vectors.  Below them all: stages.c.
  */
 #ifndef _HP_PORT_H
 #define _HP_PORT_H
