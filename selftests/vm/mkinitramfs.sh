@@ -141,6 +141,20 @@ cp "$YNL"/Documentation/netlink/*.yaml "$ROOT/opt/ynl/Documentation/netlink/"
 cp "$TOP/Documentation/netlink/specs/hotpath.yaml" "$YNL/Documentation/netlink/specs/nlctrl.yaml" \
 	"$ROOT/opt/ynl/Documentation/netlink/specs/"
 PY=$(readlink -f /usr/bin/python3)
+# put_py_modules: the files a python3 run printed on stdin (one path a
+# line), shared objects with their libraries
+put_py_modules()
+{
+	local f
+
+	while read -r f; do
+		case $f in
+		*.so) put_bin "$f" ;;
+		*) put "$f" ;;
+		esac
+	done
+}
+
 put_bin "$PY"
 ln -sf "$(basename "$PY")" "$ROOT/usr/bin/python3"
 env -i "$PY" - "$YNL" "$TOP/Documentation/netlink/specs/hotpath.yaml" <<'PY' |
@@ -163,12 +177,7 @@ for m in list(sys.modules.values()):
     if f and f.startswith('/usr/'):
         print(f)
 PY
-while read -r f; do
-	case $f in
-	*.so) put_bin "$f" ;;
-	*) put "$f" ;;
-	esac
-done
+put_py_modules
 
 # The lab (tools/lab/hotpath-lab, put in /usr/sbin above) and its package
 # where make install puts it, and the part of python3 it runs on: every
@@ -194,12 +203,7 @@ for m in list(sys.modules.values()):
     if f and f.startswith('/usr/'):
         print(f)
 PY
-while read -r f; do
-	case $f in
-	*.so) put_bin "$f" ;;
-	*) put "$f" ;;
-	esac
-done
+put_py_modules
 
 # Kselftests: the runner and this collection, flat in /selftests/hotpath.
 mkdir -p "$ROOT/selftests/kselftest"
