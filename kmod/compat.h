@@ -29,7 +29,9 @@
  *    probe is chosen by the type of register_trace_consume_skb();
  *  - from 6.3 xp_assign_dev() grants zero-copy only to a device whose
  *    xdp_features hold BASIC, REDIRECT and XSK_ZEROCOPY (before 6.3 the
- *    ndo_bpf and ndo_xsk_wakeup ops are all it checks).
+ *    ndo_bpf and ndo_xsk_wakeup ops are all it checks);
+ *  - an ftrace callback's struct ftrace_regs is a struct pt_regs wrapper
+ *    on 6.1 and opaque, read with ftrace_regs_get_argument(), by 6.12.
  */
 #ifndef _HP_COMPAT_H
 #define _HP_COMPAT_H
@@ -77,5 +79,16 @@ static inline void hp_compat_set_xdp_features(struct net_device *dev)
 	__builtin_choose_expr(__same_type(&register_trace_consume_skb,	\
 			int (*)(void (*)(void *, struct sk_buff *), void *)),	\
 		plain, loc)
+
+/*
+ * Argument @n of the function an ftrace callback (ftrace_func_t) was called
+ * for; x86-64 saves the argument registers for every callback (WITH_ARGS).
+ * Expanded where linux/ftrace.h is included (probes.c).
+ */
+#ifdef ftrace_regs_get_argument
+#define hp_compat_ftrace_arg(fregs, n)	ftrace_regs_get_argument(fregs, n)
+#else
+#define hp_compat_ftrace_arg(fregs, n)	regs_get_kernel_argument(&(fregs)->regs, n)
+#endif
 
 #endif /* _HP_COMPAT_H */

@@ -43,7 +43,7 @@ void hp_probes_exit(void);
  *   n = hp_probes_tx_xmit(skb, now, s);
  *   hp_stages_record_n(st, dev, s, n, seq, skb->len);
  *
- * (@s has room for two): the samples of tx_stack (send() entry until
+ * (@s has room for two): the samples of tx_stack (sendmsg entry until
  * net_dev_queue, with probes on) and tx_qdisc (net_dev_queue until @now,
  * the caller's own clock read), recorded when the caller likes (after its
  * own timed work).  None when the skb's queueing was not seen or is more

@@ -172,8 +172,8 @@ log_test "reset zeroes every stage and counter"
 # probes off: tx_stack/rx_wakeup 0, core probes unregistered
 
 echo "    probes_registered: $(cat $PARAM)"
-grep -q sys_enter $PARAM
-check_err $? "sys_enter probe not registered with probes on"
+grep -q ftrace:inet_sendmsg $PARAM
+check_err $? "inet_sendmsg not traced with probes on"
 hp_set "$NS_A" "$DEV_A" probes off
 hp_set "$NS_B" "$DEV_B" probes off
 echo "    probes_registered: $(cat $PARAM)"
