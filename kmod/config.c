@@ -75,6 +75,7 @@ static const struct hp_config_field hp_config_ctpio_list[] = {
 
 static const struct hp_config_field hp_config_coalesce_list[] = {
 	HP_COALESCE_SETTINGS(HP_SETTING_ENTRY)
+	HP_COALESCE_SWITCHES(HP_SWITCH_ENTRY)
 };
 
 const struct hp_config_table hp_config_port_fields = {

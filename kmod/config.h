@@ -77,10 +77,11 @@ struct hp_config {
 	HP_PORT_SWITCHES(HP_SWITCH_FIELD)
 	u8 ctpio_mode;			/* enum hotpath_ctpio_mode */
 
-	/* include/hotpath/settings.h: fallback us, CTPIO bytes, coalescing */
+	/* include/hotpath/settings.h: fallback us, CTPIO bytes, coalescing, DIM */
 	HP_PORT_SETTINGS(HP_SETTING_FIELD)
 	HP_CTPIO_SETTINGS(HP_SETTING_FIELD)
 	HP_COALESCE_SETTINGS(HP_SETTING_FIELD)
+	HP_COALESCE_SWITCHES(HP_SWITCH_FIELD)
 
 	/* hardware timestamps (tstamp.c), as granted by SIOCSHWTSTAMP */
 	u8 hwts_tx;			/* HWTSTAMP_TX_OFF or _ON */

@@ -61,7 +61,9 @@
 	C(XSK_RX_PACKETS,	xsk_rx_packets)			\
 	C(XSK_TX_PACKETS,	xsk_tx_packets)			\
 	C(XSK_FILL_EMPTY_DROPS,	xsk_fill_empty_drops)		\
-	C(XSK_WAKEUPS,		xsk_wakeups)
+	C(XSK_WAKEUPS,		xsk_wakeups)			\
+	E(DIM_RX_MOVES,		dim_rx_moves)			\
+	E(DIM_TX_MOVES,		dim_tx_moves)
 
 /*
  * The counters an attached device (attach.c, nicpath.c) moves, which are

@@ -232,6 +232,7 @@ static int hp_device_stop(struct net_device *dev)
 	/* engines of the peer already writing our ring finish first */
 	synchronize_net();
 	napi_disable(&port->napi);
+	hp_dim_stop(port);
 	hp_xdp_stop(port);
 	hp_irq_stop(port);
 	hp_fault_port_stop(port);
@@ -280,6 +281,7 @@ static int hp_device_init(struct net_device *dev)
 	atomic_long_inc(&hp_buffers_alive);
 
 	hp_irq_init(port);
+	hp_dim_init(port);
 	hp_fault_port_init(port);
 	netif_napi_add(dev, &port->napi, hp_rx_poll);
 	hp_probes_config(port->acct, NULL, cfg);

@@ -8,6 +8,7 @@
  *
  *   ethtool -C rx-usecs/rx-frames/tx-usecs/tx-frames
  *	= HOTPATH_COALESCE_A_{RX,TX}_{USECS,FRAMES}
+ *   ethtool -C adaptive-rx/adaptive-tx = HOTPATH_COALESCE_A_ADAPTIVE_{RX,TX}
  *   ethtool -G tx-push = HOTPATH_A_TX_PUSH
  *   ethtool -G rx/tx   = HOTPATH_A_{RX,TX}_RING_SIZE (read only in netlink)
  *   ethtool -S         = HOTPATH_A_COUNTERS, each stage's count and mean
@@ -64,6 +65,8 @@ static int hp_ethtool_get_coalesce(struct net_device *dev, struct ethtool_coales
 	ec->rx_max_coalesced_frames = cfg->rx_frames;
 	ec->tx_coalesce_usecs = cfg->tx_usecs;
 	ec->tx_max_coalesced_frames = cfg->tx_frames;
+	ec->use_adaptive_rx_coalesce = cfg->adaptive_rx;
+	ec->use_adaptive_tx_coalesce = cfg->adaptive_tx;
 	return 0;
 }
 
@@ -81,6 +84,8 @@ static int hp_ethtool_set_coalesce(struct net_device *dev, struct ethtool_coales
 	cfg->rx_frames = ec->rx_max_coalesced_frames;
 	cfg->tx_usecs = ec->tx_coalesce_usecs;
 	cfg->tx_frames = ec->tx_max_coalesced_frames;
+	cfg->adaptive_rx = !!ec->use_adaptive_rx_coalesce;
+	cfg->adaptive_tx = !!ec->use_adaptive_tx_coalesce;
 	err = hp_netlink_publish(dev, cfg, extack);
 	kfree(cfg);
 	return err;
@@ -245,7 +250,8 @@ int hp_ethtool_ioctl(struct net_device *dev, struct ifreq *ifr, int cmd)
 }
 
 const struct ethtool_ops hp_ethtool_ops = {
-	.supported_coalesce_params	= ETHTOOL_COALESCE_USECS | ETHTOOL_COALESCE_MAX_FRAMES,
+	.supported_coalesce_params	= ETHTOOL_COALESCE_USECS | ETHTOOL_COALESCE_MAX_FRAMES |
+					  ETHTOOL_COALESCE_USE_ADAPTIVE,
 	.supported_ring_params		= ETHTOOL_RING_USE_TX_PUSH,
 	.get_drvinfo			= hp_ethtool_get_drvinfo,
 	.get_link			= ethtool_op_get_link,

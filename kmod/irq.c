@@ -15,6 +15,7 @@
  * one, whichever comes first (0 or 1 frames and 0 usecs: at once).  Firing
  * clears the primed bit, which is the mask; NAPI primes it again only when
  * napi_complete_done() says it owns nothing more (a busy poller may own it).
+ * With adaptive-rx/-tx on, lib/dim (dim.c) picks the usecs and frames.
  * In busy-poll rx-mode the RX vector is never primed; a watchdog schedules
  * NAPI for frames left unpolled longer than busy_poll_fallback_us.
  */
@@ -53,6 +54,8 @@ static irqreturn_t hp_irq_handler(int irq, void *data)
 		WRITE_ONCE(port->rx_entry_ns, now);
 	hp_port_count(port, v->vec == HP_IRQ_RX ? HOTPATH_CNT_INTERRUPTS :
 						  HOTPATH_CNT_TX_INTERRUPTS);
+	/* DIM's event counter (dim.c), written here only */
+	WRITE_ONCE(port->dim[v->vec].events, port->dim[v->vec].events + 1);
 	napi_schedule(&port->napi);
 	return IRQ_HANDLED;
 }
@@ -143,6 +146,7 @@ void hp_irq_event(struct hp_port *port, const struct hp_config *cfg,
 		  unsigned int vec, u32 pending)
 {
 	struct hp_irq *v = &port->irq[vec];
+	const struct hp_dim *d = &port->dim[vec];
 	u32 usecs, frames;
 
 	hp_port_assert_bh();
@@ -161,7 +165,10 @@ void hp_irq_event(struct hp_port *port, const struct hp_config *cfg,
 	if (!READ_ONCE(v->armed))
 		return;
 
-	if (vec == HP_IRQ_RX) {
+	if (vec == HP_IRQ_RX ? cfg->adaptive_rx : cfg->adaptive_tx) {
+		usecs = READ_ONCE(d->usecs);
+		frames = READ_ONCE(d->frames);
+	} else if (vec == HP_IRQ_RX) {
 		usecs = cfg->rx_usecs;
 		frames = cfg->rx_frames;
 	} else {

@@ -97,6 +97,7 @@ static const struct nla_policy hp_ctpio_policy[HOTPATH_CTPIO_A_MAX + 1] = {
 
 static const struct nla_policy hp_coalesce_policy[HOTPATH_COALESCE_A_MAX + 1] = {
 	HP_COALESCE_SETTINGS(HP_NL_SETTING_POLICY)
+	HP_COALESCE_SWITCHES(HP_NL_SWITCH_POLICY)
 };
 
 static const struct nla_policy hp_model_policy[HOTPATH_MODEL_A_MAX + 1] = {

@@ -23,12 +23,14 @@
  * (a pool's bind) calls rx.c and tx.c; rx.c (NAPI) calls xdp.c and tx.c;
  * xdp.c calls tx.c; tx.c rings engine.c's doorbell; engine.c runs on
  * model.c's figures and ptp.c's clocks; engine.c, fault.c and rx.c raise or
- * re-arm irq.c's vectors.  Below them all: stages.c.
+ * re-arm irq.c's vectors, rx.c feeds dim.c their adaptive moderation.
+ * Below them all: stages.c.
  */
 #ifndef _HP_PORT_H
 #define _HP_PORT_H
 
 #include <linux/bpf.h>
+#include <linux/dim.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/hrtimer.h>
@@ -76,6 +78,7 @@ struct hp_tx_ring {
 
 	/* written by NAPI */
 	u32 reaped ____cacheline_aligned_in_smp;
+	u64 bytes;		/* of the frames reaped, for DIM */
 };
 
 #define HP_RXC_TOO_LONG		BIT(1)	/* buffer too small: not written */
@@ -118,6 +121,7 @@ struct hp_rx_ring {
 	/* written by NAPI */
 	u32 posted ____cacheline_aligned_in_smp;
 	u32 reaped;
+	u64 bytes;		/* of the frames reaped, for DIM */
 
 	/* written by the peer's engine */
 	u32 filled ____cacheline_aligned_in_smp;
@@ -160,6 +164,22 @@ struct hp_pcpu_sw_stats {
 	struct u64_stats_sync syncp;
 };
 
+/*
+ * Adaptive moderation of one vector (dim.c): @dim and @active are NAPI's
+ * (lib/dim's work resets dim.state, as its protocol has it), @events the
+ * vector's handler's, @usecs and @frames the moderation DIM chose (its work
+ * and NAPI write them, whoever raises the vector reads them).
+ */
+struct hp_dim {
+	struct dim dim;
+	struct hp_port *port;
+	unsigned int vec;
+	bool active;
+	u16 events;
+	u32 usecs;
+	u32 frames;
+};
+
 struct hp_port {
 	struct net_device *dev;
 	struct hp_port __rcu *peer;
@@ -185,6 +205,7 @@ struct hp_port {
 	u32 tx_ring_size;
 
 	struct hp_irq irq[HP_IRQ_NUM];
+	struct hp_dim dim[HP_IRQ_NUM];	/* adaptive-rx, adaptive-tx */
 	struct hrtimer watchdog;	/* busy-poll fallback */
 	u64 watchdog_ns;		/* its bound, from the config */
 
@@ -413,6 +434,11 @@ void hp_xdp_poll_end(struct hp_port *port, struct hp_xdp_poll *xp);
 /* xsk.c */
 int hp_xsk_setup_pool(struct net_device *dev, struct xsk_buff_pool *pool, u16 qid);
 int hp_xsk_wakeup(struct net_device *dev, u32 qid, u32 flags);
+
+/* dim.c */
+void hp_dim_init(struct hp_port *port);
+void hp_dim_poll(struct hp_port *port, const struct hp_config *cfg);
+void hp_dim_stop(struct hp_port *port);
 
 /* irq.c */
 void hp_irq_init(struct hp_port *port);

@@ -308,6 +308,7 @@ static int hp_rx_receive(struct hp_port *port, const struct hp_config *cfg,
 		struct sk_buff *skb;
 		u64 pick, now;
 
+		rx->bytes += c->len;
 		if (busy)
 			hp_port_count_pkt(port, HOTPATH_CNT_BUSY_POLL_PICKUPS, c->seq, c->len);
 
@@ -449,8 +450,10 @@ int hp_rx_poll(struct napi_struct *napi, int budget)
 	 * false) and its entries wait for busy_poll_stop()'s last poll.
 	 */
 	if (work < budget && !test_bit(NAPI_STATE_IN_BUSY_POLL, &napi->state) &&
-	    hp_rx_complete(port, work))
+	    hp_rx_complete(port, work)) {
+		hp_dim_poll(port, cfg);
 		hp_irq_rearm(port);
+	}
 	return work;
 }
 

@@ -257,6 +257,7 @@ void hp_tx_reap(struct hp_port *port, int budget)
 			hp_port_stats_tx_drop(port);
 		if (d->xsk_data)
 			nxsk++;
+		tx->bytes += d->len;
 		hp_tx_free_desc(d, budget, ok);
 	}
 	if (!n)

@@ -298,7 +298,7 @@ test_invalid()
 	# ethtool goes through the same validation
 	refuse nz "" "" ethtool -C hp0 rx-usecs 10001
 	refuse nz "" "" ethtool -C hp0 rx-frames 5000
-	refuse nz "" "" ethtool -C hp0 adaptive-rx on
+	refuse nz "" "" ethtool -C hp0 rx-usecs-irq 5
 	# parsed by the CLI: usage errors, exit 2
 	refuse 2 "Invalid argument" rx-usecs hotpath set hp0 rx-usecs abc
 	refuse 2 "Invalid argument" rx-mode hotpath set hp0 rx-mode sometimes

@@ -145,13 +145,22 @@ RET=0
 check_eq "$(steps .demo1.steps)" "baseline bypass zero-copy busy-poll tx-push ctpio-sf ctpio-ct" \
 	"Demo 1 steps"
 check_eq "$(steps .demo1.extra)" "25g-sf 25g-ct" "Demo 1 closing-table runs"
-check_eq "$(steps .demo3.steps)" "irq coalesce busy-poll" "Demo 3 steps"
+check_eq "$(steps .demo3.steps)" "irq coalesce adaptive busy-poll" "Demo 3 steps"
 check_eq "$(q .demo1.hwts.ok)" true "Demo 1 hardware-stamped run ($(q .demo1.hwts.error))"
 for k in sf ct poison; do
 	[ "$(q ".demo2.$k | type")" = object ] || check_err 1 "no Demo 2 $k frame"
 done
 [ "$(q '.demo3.stream | type')" = object ]
 check_err $? "no Demo 3 stream"
+# adaptive-rx: the paced stream's gap (25 us) outlasts every RX profile
+# DIM starts from or steps to first (8, 1 us), so each frame raises its own
+# interrupt (the stream's own control datagrams add a few), and DIM's
+# first complete measurement (64 interrupts) moves it
+irqs=$(q .demo3.stream.adaptive.interrupts)
+[ "$irqs" -ge "$(q .demo3.stream.adaptive.received)" ] 2>/dev/null
+check_err $? "adaptive stream: $irqs interrupts for $(q .demo3.stream.adaptive.received) frames"
+[ "$(q .demo3.stream.adaptive.dim_moves)" -ge 1 ] 2>/dev/null
+check_err $? "adaptive stream: DIM moved $(q .demo3.stream.adaptive.dim_moves) times in $irqs interrupts"
 check_eq "$(q '.closing.savings | keys | join(" ")')" \
 	"busy-poll bypass ctpio-ct ctpio-sf poison-25g tx-push zero-copy" "closing savings"
 for s in baseline busy-poll tx-push ctpio-sf ctpio-ct; do
@@ -161,7 +170,7 @@ done
 has_stage .demo1.steps baseline tx_fetch rx_irq rx_napi
 has_stage .demo1.steps busy-poll tx_fetch rx_busy_poll
 has_stage .demo1.steps tx-push tx_fetch rx_busy_poll
-for s in irq coalesce; do
+for s in irq coalesce adaptive; do
 	has_stage .demo3.steps "$s" rx_dma rx_irq rx_napi rx_stack rx_wakeup
 done
 has_stage .demo3.steps busy-poll rx_dma rx_busy_poll rx_stack rx_wakeup

@@ -81,6 +81,15 @@
 	F(coalesce, COALESCE_A_TX_USECS, tx_usecs, "tx-usecs", usecs, 0, 10000, 0) \
 	F(coalesce, COALESCE_A_TX_FRAMES, tx_frames, "tx-frames", count, 0, HP_RING_MAX, 1)
 
+/*
+ * Adaptive moderation (lib/dim, as mlx5, ice and ena use it): off by
+ * default for the same reason; on, it picks the vector's usecs and frames
+ * from its profiles and the four settings above wait until it is off.
+ */
+#define HP_COALESCE_SWITCHES(S)						\
+	S(coalesce, COALESCE_A_ADAPTIVE_RX, adaptive_rx, "adaptive-rx", onoff, 1, 0) \
+	S(coalesce, COALESCE_A_ADAPTIVE_TX, adaptive_tx, "adaptive-tx", onoff, 1, 0)
+
 /* A switch or a setting as a member of a struct (hp_config, the CLI's hp_port). */
 #define HP_SWITCH_FIELD(nest, a, field, key, words, max, def)		__u8 field;
 #define HP_SETTING_FIELD(nest, a, field, key, kind, min, max, def)	__u32 field;

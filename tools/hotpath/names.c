@@ -84,6 +84,7 @@ static const char *const ctpio_keys[] = {
 
 static const char *const coalesce_keys[] = {
 	HP_COALESCE_SETTINGS(HP_NAME_SETTING)
+	HP_COALESCE_SWITCHES(HP_NAME_SWITCH)
 };
 
 static const char *const model_keys[] = {

@@ -353,10 +353,13 @@ static const struct setting_slot port_slots[] = {
 	HP_PORT_SETTINGS(HP_SETTING_SLOT)
 };
 
-#undef HP_SWITCH_SLOT
-
 static const struct setting_slot ctpio_slots[] = { HP_CTPIO_SETTINGS(HP_SETTING_SLOT) };
-static const struct setting_slot coalesce_slots[] = { HP_COALESCE_SETTINGS(HP_SETTING_SLOT) };
+static const struct setting_slot coalesce_slots[] = {
+	HP_COALESCE_SETTINGS(HP_SETTING_SLOT)
+	HP_COALESCE_SWITCHES(HP_SWITCH_SLOT)
+};
+
+#undef HP_SWITCH_SLOT
 #undef HP_SETTING_SLOT
 
 static void get_settings(struct hp_port *p, const struct setting_slot *s, size_t n,

@@ -92,6 +92,8 @@ void print_port(const struct hp_port *p)
 	print_uint(PRINT_ANY, "rx_frames", "  rx-frames %llu", p->rx_frames);
 	print_uint(PRINT_ANY, "tx_usecs", "  tx-usecs %llu", p->tx_usecs);
 	print_uint(PRINT_ANY, "tx_frames", "  tx-frames %llu", p->tx_frames);
+	print_bool(PRINT_ANY, "adaptive_rx", "  adaptive-rx %s", p->adaptive_rx);
+	print_bool(PRINT_ANY, "adaptive_tx", "  adaptive-tx %s", p->adaptive_tx);
 	close_json_object();
 	print_nl();
 

@@ -24,7 +24,7 @@ _hotpath()
 	}
 
 	local keys="rx-mode tx-push ctpio ctpio-thresh ctpio-max-frame ctpio-underrun-ppm
-		rx-usecs rx-frames tx-usecs tx-frames busy-poll-fallback-us stats probes
+		rx-usecs rx-frames tx-usecs tx-frames adaptive-rx adaptive-tx busy-poll-fallback-us stats probes
 		timing profile link-speed pcie-rtt doorbell pcie-bw dma phy rx-dma desc host-pio-bw phc-drift-ppb"
 	local i cmd= cmd_i=0
 
@@ -59,7 +59,7 @@ _hotpath()
 		else
 			case $prev in
 			rx-mode) COMPREPLY=($(compgen -W "interrupt busy-poll" -- "$cur")) ;;
-			tx-push|stats|probes) COMPREPLY=($(compgen -W "on off" -- "$cur")) ;;
+			tx-push|stats|probes|adaptive-rx|adaptive-tx) COMPREPLY=($(compgen -W "on off" -- "$cur")) ;;
 			ctpio) COMPREPLY=($(compgen -W "off ct sf sf-np" -- "$cur")) ;;
 			timing) COMPREPLY=($(compgen -W "enforced accounted" -- "$cur")) ;;
 			profile) COMPREPLY=($(compgen -W "realistic seed" -- "$cur")) ;;

@@ -277,6 +277,10 @@ def demo3(r, d3, c):
         out.append('    %s raised %d interrupts for %d frames without coalescing, %d for %d with '
                    'rx-usecs 50' % (m['dev_b'], i['interrupts'], i['received'], k['interrupts'],
                                     k['received']))
+        a = st.get('adaptive')
+        if a:
+            out.append('    with adaptive-rx on: %d interrupts for %d frames, DIM moved the RX vector '
+                       '%d times' % (a['interrupts'], a['received'], a.get('dim_moves') or 0))
         if i['received'] != st['count'] or k['received'] != st['count']:
             def drops(d):
                 return ','.join('%s=%d' % kv for kv in d.items()) or '-'

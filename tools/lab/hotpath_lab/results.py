@@ -80,9 +80,11 @@ D3_STEP = dict(ROUNDS, **{
     'rtt_p50_ns': 'int', 'stages': listof(STAGE), 'counters': COUNTERS, 'interrupts': 'int',
     'busy_poll_pickups': 'int', 'watchdog_fires': 'int', 'cpu_us': 'int', 'duration_ns': 'int',
     'cpu_pct': 'int', 'cpu_ns_per_datagram': 'int', 'bench': BENCH})
-STREAM_RUN = {'interrupts': 'int', 'received': 'int', 'drops': mapof('int'), 'rcvbuf_errors': 'int'}
+STREAM_RUN = {'interrupts': 'int', 'received': 'int', 'dim_moves': maybe('int'),
+              'drops': mapof('int'), 'rcvbuf_errors': 'int'}
 DEMO3 = {'steps': listof(D3_STEP),
-         'stream': opt({'rate': 'int', 'count': 'int', 'irq': STREAM_RUN, 'coalesce': STREAM_RUN})}
+         'stream': opt({'rate': 'int', 'count': 'int', 'irq': STREAM_RUN, 'coalesce': STREAM_RUN,
+                        'adaptive': maybe(STREAM_RUN)})}
 
 SAVING = {'against': 'str', 'model_ns': opt('int'), 'e2e_ns': 'int', 'host_ns': 'int',
           'agree': opt('bool')}

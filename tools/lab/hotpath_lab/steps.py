@@ -35,7 +35,7 @@ STAGE_KEYS = [('tx_stack', 's'), ('tx_qdisc', 'q'), ('tx_desc', 'd'), ('tx_doorb
 # no CTPIO, accounting and the core-path probes on.
 BASELINE = ('profile realistic timing enforced rx-mode interrupt tx-push off ctpio off '
             'ctpio-underrun-ppm 0 rx-usecs 0 rx-frames 1 tx-usecs 0 tx-frames 1 '
-            'stats on probes on')
+            'adaptive-rx off adaptive-tx off stats on probes on')
 
 # Demo 1's steps in the order they are walked: name, title, what it
 # removes, settings on top of the baseline, busy-poll budget (us), AF_XDP
@@ -79,6 +79,8 @@ D3_STEPS = [
     ('irq', 'interrupt, no coalescing (rx-usecs 0, rx-frames 1)', '', '', 0),
     ('coalesce', 'interrupt with coalescing (rx-usecs 50, rx-frames 0)',
      ': the interrupt waits for company', 'rx-usecs 50 rx-frames 0', 0),
+    ('adaptive', 'interrupt with adaptive moderation (adaptive-rx on: lib/dim picks the wait)',
+     ': tuned for rates, a lone frame waits DIM\'s timer', 'adaptive-rx on', 0),
     ('busy-poll', 'busy-poll (rx-mode busy-poll, SO_BUSY_POLL {BUSY} us)', '', 'rx-mode busy-poll',
      '{BUSY}'),
 ]
@@ -749,12 +751,12 @@ class Lab:
         # the server's socket sometimes overflowed.  Paced, the gap is fixed
         # and interrupts per datagram are what rx-usecs makes of it.
         st = {'rate': STREAM_RATE, 'count': self.count}
-        for name in ('irq', 'coalesce'):
+        for name in ('irq', 'coalesce', 'adaptive'):
             try:
                 self.config(name)
                 st[name] = self.stream_irqs()
             except NetError as e:
-                self.fail('d3: stream %s coalescing: %s' % ('without' if name == 'irq' else 'with', e))
+                self.fail('d3: stream, %s: %s' % (name, e))
                 self.r['demo3'] = d3
                 return
         d3['stream'] = st
@@ -772,7 +774,7 @@ class Lab:
         drops = {k: v for k, v in sb.get('counters', {}).items()
                  if re.search('drop|error', k) and v and v > 0}
         return {'interrupts': counter_of(sb, 'interrupts'), 'received': b['stream']['received'],
-                'drops': drops,
+                'dim_moves': counter_of(sb, 'dim_rx_moves'), 'drops': drops,
                 'rcvbuf_errors': net.netstat(self.ns_b, 'Udp:RcvbufErrors') - rcv0}
 
     ##########################################################################
