@@ -398,7 +398,9 @@ def bench(r, bn, c):
         '  %-10s ns per frame: hotpath %d, stats off %d, TX completions coalesced' % (
             '', per_frame(x['default']), per_frame(x['stats-off'])),
         '  %-10s (tx-usecs 200 tx-frames 64) %d, RX too (rx-usecs 200 rx-frames 64) %d,' % (
-            '', per_frame(x['tx-coalesced']), per_frame(x['coalesced'])),
+            '', per_frame(x['tx-coalesced']), per_frame(x['coalesced']))] + ([
+        '  %-10s adaptive (adaptive-rx on adaptive-tx on: lib/dim) %d,' % (
+            '', per_frame(x['adaptive']))] if 'adaptive' in x else []) + [
         '  %-10s veth %d' % ('', per_frame(x['veth'])), '']
     total = {k['name']: k['one_way_p50_ns'] for k in bn['configs']}
     for i, q in enumerate(bn['ratios']):

@@ -127,11 +127,15 @@ BENCH_NIC_CFGS = [
     ('igb-other', ('veth',), 'igb pair, rx-usecs 0, not attached; a veth end attached'),
 ]
 BENCH_COALESCED = BENCH_DEFAULT + ' tx-usecs 200 tx-frames 64 rx-usecs 200 rx-frames 64'
+# adaptive: lib/dim moderates both vectors, no hand-set values (XDP_DROP only)
+BENCH_ADAPTIVE = BENCH_DEFAULT + ' adaptive-rx on adaptive-tx on'
+XDP_CFGS = ('default', 'veth', 'stats-off', 'tx-coalesced', 'coalesced', 'adaptive')
 # ratio rows: what, A config (or key), A's label, B config, B's label, goal
 BENCH_RATIOS = [
     ('hotpath / veth', 'hotpath', 'default', 'veth', 'veth', ''),
     ('stream pps hotpath / veth', 'hotpath', 'stream:hotpath', 'veth', 'stream:veth', '>= 1.0'),
-    ('XDP_DROP pps hotpath / veth', 'hotpath', 'xdp:default', 'veth', 'xdp:veth', '>= 1.0'),
+    ('XDP_DROP pps, adaptive / veth', 'adaptive', 'xdp:adaptive', 'veth', 'xdp:veth', '>= 1.0'),
+    ('XDP_DROP pps hotpath / veth', 'hotpath', 'xdp:default', 'veth', 'xdp:veth', ''),
     ('XDP_DROP pps, coalesced / veth', 'coalesced', 'xdp:coalesced', 'veth', 'xdp:veth', ''),
     ('busy-poll / interrupt', 'busy-poll', 'busy-poll', 'interrupt', 'default', '<= 0.75'),
     ('stats on / off (probes off)', 'on', 'default', 'off', 'stats-off', '<= 1.03'),
@@ -1013,6 +1017,7 @@ class Lab:
             cfgs.append({'name': name, 'settings': settings, 'busy_poll_us': busy, 'af_xdp': xdp,
                          'trace': trace})
         self.cfg['coalesced'] = {'settings': BENCH_COALESCED, 'busy': 0, 'xdp': None}
+        self.cfg['adaptive'] = {'settings': BENCH_ADAPTIVE, 'busy': 0, 'xdp': None}
         bn = {'configs': cfgs, 'stream': None, 'xdp_drop': None, 'ratios': [], 'ipp': [],
               'model_hw_ns': None}
         self.show(('bench-head', bn))
@@ -1064,11 +1069,11 @@ class Lab:
         bn['stream'] = st
         xd = {'count': self.xdp_count, 'rounds': ROUNDS, 'pps': {}}
         try:
-            for n in ('default', 'veth', 'stats-off', 'tx-coalesced', 'coalesced'):
+            for n in XDP_CFGS:
                 xd['pps'][n] = self.xdp_drop_pps(n)
         except NetError as e:
             self.fail('XDP_DROP: %s' % e)
-            xd['pps'] = {n: 0 for n in ('default', 'veth', 'stats-off', 'tx-coalesced', 'coalesced')}
+            xd['pps'] = {n: 0 for n in XDP_CFGS}
         bn['xdp_drop'] = xd
         fig = dict(total)
         fig.update({'stream:hotpath': st['hotpath_pps'], 'stream:veth': st['veth_pps'],
