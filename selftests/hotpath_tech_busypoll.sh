@@ -53,17 +53,7 @@ hp_mod_load pairs=2 || hp_fail "insmod failed"
 hp_pair_setup hp0 hp1 || hp_fail "pair setup failed"
 hp_pair_quiet || hp_fail "quiet link setup failed"
 # the echo path: NS_B hp2 (10.0.1.1) -> NS_A hp3 (10.0.1.2)
-hp_port_setup "$NS_B" hp2 10.0.1.1 "" || hp_fail "hp2 setup"
-hp_port_setup "$NS_A" hp3 10.0.1.2 "" || hp_fail "hp3 setup"
-busywait_eq 5000 1 hp_carrier "$NS_B" hp2 >/dev/null || hp_fail "no carrier on hp2"
-hp_quiet_link "$NS_B" hp2 "$(hp_mac "$NS_A" hp3)" 10.0.1.2 || hp_fail "quiet hp2"
-hp_quiet_link "$NS_A" hp3 "$(hp_mac "$NS_B" hp2)" 10.0.1.1 || hp_fail "quiet hp3"
-for ns in "$NS_A" "$NS_B"; do
-	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0
-	ip netns exec "$ns" sysctl -qw net.ipv4.conf.default.rp_filter=0
-done
-ip netns exec "$NS_A" sysctl -qw net.ipv4.conf.hp3.rp_filter=0
-run_cmd ip -n "$NS_B" route add $IP4_A/32 via 10.0.1.2 dev hp2 src $IP4_B || hp_fail "echo route"
+hp_echo_path hp2 hp3 10.0.1 || hp_fail "echo path hp2 -> hp3"
 for d in "$NS_A $DEV_A" "$NS_B $DEV_B" "$NS_A hp3" "$NS_B hp2"; do
 	set -- $d
 	hp_set "$1" "$2" timing accounted

@@ -40,17 +40,7 @@ hp_mod_load pairs=2 || hp_fail "insmod failed"
 hp_pair_setup || hp_fail "pair setup failed"
 hp_pair_quiet || hp_fail "quiet link setup failed"
 # replies from NS_B to hp0's address take hp2 -> hp3
-hp_port_setup "$NS_B" hp2 10.0.2.1 "" || hp_fail "hp2 setup"
-hp_port_setup "$NS_A" hp3 10.0.2.2 "" || hp_fail "hp3 setup"
-busywait_eq 5000 1 hp_carrier "$NS_B" hp2 >/dev/null || hp_fail "no carrier on hp2"
-hp_quiet_link "$NS_B" hp2 "$(hp_mac "$NS_A" hp3)" 10.0.2.2 || hp_fail "quiet hp2"
-hp_quiet_link "$NS_A" hp3 "$(hp_mac "$NS_B" hp2)" 10.0.2.1 || hp_fail "quiet hp3"
-for ns in "$NS_A" "$NS_B"; do
-	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0
-	ip netns exec "$ns" sysctl -qw net.ipv4.conf.default.rp_filter=0
-done
-ip netns exec "$NS_A" sysctl -qw net.ipv4.conf.hp3.rp_filter=0
-run_cmd ip -n "$NS_B" route add $IP4_A/32 via 10.0.2.2 dev hp2 src $IP4_B || hp_fail "echo route"
+hp_echo_path hp2 hp3 10.0.2 || hp_fail "echo path hp2 -> hp3"
 for d in "$NS_A $DEV_A" "$NS_B $DEV_B"; do
 	set -- $d
 	hp_set "$1" "$2" timing accounted
@@ -68,12 +58,6 @@ ethtool_adaptive()
 {
 	ip netns exec "$1" ethtool -c "$2" |
 		sed -n 's/^Adaptive RX: *\([a-z]*\) *TX: *\([a-z]*\).*/\1 \2/p'
-}
-
-reset_both()
-{
-	run_cmd ip netns exec "$NS_A" hotpath reset "$DEV_A" >/dev/null &&
-		run_cmd ip netns exec "$NS_B" hotpath reset "$DEV_B" >/dev/null
 }
 
 ##############################################################################
@@ -111,7 +95,7 @@ echo 0 >$TRACEFS/tracing_on
 echo >$TRACEFS/trace
 echo 1 >$TRACEFS/events/hotpath/dim_rx_moves/enable
 hp_defer sh -c "echo 0 > $TRACEFS/events/hotpath/dim_rx_moves/enable"
-reset_both
+hp_reset_both
 echo 1 >$TRACEFS/tracing_on
 hp_pingpong $N $SIZE
 check_err $? "ping-pong failed"
@@ -133,7 +117,7 @@ log_test "adaptive-rx: $N lone frames, DIM moved the RX vector, every frame wait
 
 RET=0
 hp_set "$NS_B" "$DEV_B" adaptive-rx off
-reset_both
+hp_reset_both
 hp_pingpong $N $SIZE
 check_err $? "ping-pong failed"
 check_eq "$(hp_counter "$NS_B" "$DEV_B" dim_rx_moves)" 0 "$DEV_B dim_rx_moves with adaptive-rx off"
@@ -145,7 +129,7 @@ log_test "adaptive-rx off: the same ping-pong moves nothing"
 
 RET=0
 hp_set "$NS_A" "$DEV_A" adaptive-tx on
-reset_both
+hp_reset_both
 hp_bg SERVER "$TMP/server" "$NS_B" "$XFER" udp-server $PORT $N 5000
 hp_wait_listen "$NS_B" u $PORT
 run_cmd ip netns exec "$NS_A" taskset -c 0 "$SEND" udp "$IP4_B" $PORT $N $SIZE

@@ -405,6 +405,29 @@ hp_pair_quiet()
 # stages_pingpong, XFER: hp_xfer); the server's output is in $TMP/server,
 # its pid in SERVER.
 
+# hp_echo_path B A NET: replies from NS_B to IP4_A over a second pair, so
+# that DEV_B never transmits (its TX completion would run its NAPI, shared
+# by both vectors, and pick a request up before the request's interrupt):
+# port B in NS_B (NET.1) -> port A in NS_A (NET.2), both quiet, NS_B's route
+# to IP4_A through it; rp_filter off, since the replies arrive in NS_A on
+# another port than the requests leave from
+hp_echo_path()
+{
+	local b=$1 a=$2 net=$3 ns
+
+	hp_port_setup "$NS_B" "$b" "$net.1" "" && hp_port_setup "$NS_A" "$a" "$net.2" "" ||
+		return 1
+	busywait_eq 5000 1 hp_carrier "$NS_B" "$b" >/dev/null || return 1
+	hp_quiet_link "$NS_B" "$b" "$(hp_mac "$NS_A" "$a")" "$net.2" &&
+		hp_quiet_link "$NS_A" "$a" "$(hp_mac "$NS_B" "$b")" "$net.1" || return 1
+	for ns in "$NS_A" "$NS_B"; do
+		ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0
+		ip netns exec "$ns" sysctl -qw net.ipv4.conf.default.rp_filter=0
+	done
+	ip netns exec "$NS_A" sysctl -qw "net.ipv4.conf.$a.rp_filter=0"
+	run_cmd ip -n "$NS_B" route add "$IP4_A/32" via "$net.2" dev "$b" src "$IP4_B"
+}
+
 # hp_reset_both: zero the stages and counters of both ends
 hp_reset_both()
 {
