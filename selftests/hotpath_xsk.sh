@@ -22,7 +22,7 @@
 source "$(dirname "$0")/lib.sh"
 
 require_root
-require_cmd jq taskset
+require_cmd jq
 
 XSKX=$(hp_helper xskxceiver)
 NS=hp-$$-x
@@ -86,18 +86,6 @@ fi
 # receiving port counted at least the valid frames missing (every other
 # frame of the test is invalid) as dropped for an empty fill ring, a full
 # socket ring or a full RX ring during the run.
-#
-# xskxceiver runs on CPU 0 only (taskset), its sender and receiver threads
-# and with them every NAPI run of both ports (scheduled by their sockets'
-# wakeups and by the emulated vectors, raised on the sending CPU).  Its
-# pacing holds the sender at 4032 frames in flight, more than the
-# receiver's fill ring (2048) or hp1's RX ring can take: it relies on the
-# receiver keeping pace.  Spread over both vCPUs, a loaded host that
-# descheduled one vCPU stopped hp1's NAPI (owned by that CPU) while the
-# other vCPU sent on, and hp1 dropped 64 frames for a full RX ring in ZC
-# POLL_RX (`make check LOAD=1`, 6.12).  On one vCPU the host stops both
-# ends at once, and only the guest's scheduler interleaves them, as on an
-# idle host.
 
 # rx_drops: hp1's frames dropped for want of a buffer or socket room
 rx_drops()
@@ -140,8 +128,8 @@ xskx_run()
 	known=("SKB ${bp}STAT_TX_INVALID" "DRV ${bp}STAT_TX_INVALID")
 	RET=0
 	drops0=$(rx_drops)
-	echo "COMMAND: taskset -c 0 $XSKX $* -i hp0 -i hp1,$NS"
-	taskset -c 0 "$XSKX" "$@" -i hp0 -i "hp1,$NS" >"$TMP/out" 2>&1
+	echo "COMMAND: $XSKX $* -i hp0 -i hp1,$NS"
+	"$XSKX" "$@" -i hp0 -i "hp1,$NS" >"$TMP/out" 2>&1
 	rc=$?
 	drops=$(($(rx_drops) - drops0))
 	sed 's/^/    /' "$TMP/out"
