@@ -392,8 +392,8 @@ def bench(r, bn, c):
     out = ['  %-10s %d packets/s received, veth %d%s (64 B stream of %d, median of %d)' % (
         'stream', st['hotpath_pps'], st['veth_pps'],
         ', igb %d' % st['igb_pps'] if 'igb_pps' in st else '', st['count'], st['rounds']),
-        '  %-10s %d packets/s dropped by XDP, veth %d (xdp-bench drop -m native, pktgen' % (
-            'xdp-drop', x['default'], x['veth']),
+        '  %-10s %d packets/s dropped by XDP, veth %d%s (xdp-bench drop -m native, pktgen' % (
+            'xdp-drop', x['default'], x['veth'], ', igb %d' % x['igb'] if 'igb' in x else ''),
         '  %-10s %d frames of 60 B from the peer, median of %d)' % ('', xd['count'], xd['rounds']),
         '  %-10s ns per frame: hotpath %d, stats off %d, TX completions coalesced' % (
             '', per_frame(x['default']), per_frame(x['stats-off'])),
@@ -401,7 +401,8 @@ def bench(r, bn, c):
             '', per_frame(x['tx-coalesced']), per_frame(x['coalesced']))] + ([
         '  %-10s adaptive (adaptive-rx on adaptive-tx on: lib/dim) %d,' % (
             '', per_frame(x['adaptive']))] if 'adaptive' in x else []) + [
-        '  %-10s veth %d' % ('', per_frame(x['veth'])), '']
+        '  %-10s veth %d%s' % ('', per_frame(x['veth']),
+                               ', igb %d' % per_frame(x['igb']) if 'igb' in x else ''), '']
     total = {k['name']: k['one_way_p50_ns'] for k in bn['configs']}
     for i, q in enumerate(bn['ratios']):
         met = ''
