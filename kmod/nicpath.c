@@ -16,7 +16,8 @@
  *                sees it handed to skb_tstamp_tx; recorded at the free)
  *   wire         net:net_dev_xmit on one attached device -> the interrupt
  *                that delivers the same frame on another, matched by a
- *                hash of its headers (the wire table)
+ *                hash of its headers (the wire table), hashed only while
+ *                two or more devices are attached
  *   rx_nic       the NIC's RX time stamp -> irq:irq_handler_entry
  *   rx_poll      irq:irq_handler_entry on one of the device's vectors ->
  *                net:napi_gro_receive_entry / netif_receive_skb_entry, the
@@ -75,7 +76,7 @@
 
 /* Attached devices by net_device address; RTNL writes, RCU reads. */
 static DEFINE_HASHTABLE(hp_nic_table, 4);
-static unsigned int hp_nic_count;	/* RTNL */
+static unsigned int hp_nic_count;	/* RTNL writes, the hooks read */
 
 /* Every attached device's vectors, for the interrupt hook. */
 struct hp_nic_irqs {
@@ -260,6 +261,15 @@ static u64 hp_nic_hkey(const struct sk_buff *skb, unsigned int off)
 	return (u64)jhash(buf, n, 0x68707468) << 1 | 1;
 }
 
+/*
+ * The wire stage needs a frame's two ends attached: with one device (a lab
+ * box whose peer is another machine) the header hash has nothing to meet.
+ */
+static bool hp_nic_wired(void)
+{
+	return READ_ONCE(hp_nic_count) > 1;
+}
+
 /* --- TX -------------------------------------------------------------------- */
 
 static void hp_nic_start_xmit(void *data, const struct sk_buff *skb,
@@ -277,7 +287,7 @@ static void hp_nic_start_xmit(void *data, const struct sk_buff *skb,
 	n = hp_probes_tx_xmit(skb, now, s);
 	if (n)
 		hp_stages_record_n(nic->acct, nic->dev, s, n, 0, skb->len);
-	key = hp_nic_hkey(skb, skb_network_offset(skb));
+	key = hp_nic_wired() ? hp_nic_hkey(skb, skb_network_offset(skb)) : 0;
 	/*
 	 * The wire entry before the doorbell: a NIC that delivers at once
 	 * (QEMU's, synchronously in the doorbell write) can interrupt the
@@ -510,7 +520,7 @@ static void hp_nic_rx(const struct sk_buff *skb)
 		if (hw)
 			s[n++] = (struct hp_stage_sample){ HOTPATH_STAGE_RX_NIC,
 							   hp_nic_since(hw, t_irq) };
-		key = hp_nic_hkey(skb, 0);
+		key = hp_nic_wired() ? hp_nic_hkey(skb, 0) : 0;
 		if (key && hp_stamp_take(hp_stamp_slot(hp_nic_wire, (void *)(unsigned long)key),
 					 (void *)(unsigned long)key, &w) &&
 		    w.ctx != dev) {
