@@ -186,18 +186,24 @@ xskx_run()
 	log_test "xskxceiver $label: every test in SKB, DRV and ZC mode"
 }
 
-# RX rings of 1024 for both runs.  xskxceiver's pacing lets the sender run
-# up to num_frames - BATCH_SIZE = 960 frames ahead of the receiver; at the
-# default 512 descriptors a receiving NAPI that does not run while the
-# sender does overflows the ring (counted as rx_ring_drops, as a NIC
-# counts them): in busy-poll runs, where the receiver's poller owns NAPI
-# (3 ZC tests lost 960 frames so in one 6.1 run), and in interrupt runs
-# when the loaded host deschedules the vCPU whose poll list holds the
-# receiver's NAPI while the other vCPU sends on (ZC POLL_RX lost 64 in one
-# 6.12 `make check LOAD=1`).  With 1024 descriptors the buffers posted are
-# bounded by the receiver's 1024-frame UMEM, not by the ring: a frame
-# finds no buffer only if the receiver returned frames its NAPI has not
-# posted yet while the sender is a whole UMEM ahead.
+xskx_run "(interrupts)"
+
+# Busy polling (-b: SO_PREFER_BUSY_POLL, SO_BUSY_POLL 20 us, budget 64 on
+# every socket).  The kernel then skips ndo_xsk_wakeup for a zero-copy
+# socket (xsk_no_wakeup()): sendto() busy-polls the port's NAPI once and
+# hp_rx_poll() itself takes the XSK TX descriptors (kmod/tx.c).  The
+# receiving port's NAPI is owned by the receiver's busy poller most of the
+# time, so it no longer runs from the interrupt on the sender's CPU right
+# behind every batch: the receiver application, not the interrupt, paces
+# the draining of the RX ring.  xskxceiver's pacing lets the sender run up
+# to num_frames - BATCH_SIZE = 960 frames ahead of the receiver; at the
+# default 512 descriptors a receiver the loaded host descheduled overflows
+# the ring (counted as rx_ring_drops, as a NIC counts them: 3 ZC tests lost
+# 960 frames so in one 6.1 run).  With RX rings of 1024 the buffers posted
+# are bounded by the receiver's 1024-frame UMEM, not by the ring: the
+# margin is then the same as in the interrupt run (a frame finds no buffer
+# only if the receiver returned frames its NAPI has not posted yet while
+# the sender is a whole UMEM ahead).
 for p in "hp0:" "hp1:$NS"; do
 	d=${p%%:*} n=${p#*:}
 	if ! { ip ${n:+-n "$n"} link set dev "$d" down &&
@@ -208,17 +214,6 @@ for p in "hp0:" "hp1:$NS"; do
 done
 busywait_eq 5000 1 cat /sys/class/net/hp0/carrier >/dev/null ||
 	hp_fail "carrier after the ring resize"
-xskx_run "(interrupts)"
-
-# Busy polling (-b: SO_PREFER_BUSY_POLL, SO_BUSY_POLL 20 us, budget 64 on
-# every socket).  The kernel then skips ndo_xsk_wakeup for a zero-copy
-# socket (xsk_no_wakeup()): sendto() busy-polls the port's NAPI once and
-# hp_rx_poll() itself takes the XSK TX descriptors (kmod/tx.c).  The
-# receiving port's NAPI is owned by the receiver's busy poller most of the
-# time, so it no longer runs from the interrupt on the sender's CPU right
-# behind every batch: the receiver application, not the interrupt, paces
-# the draining of the RX ring (the rings of 1024, above, hold what the
-# sender can have in flight).
 bp0=$(hp_ethtool_stat "" hp0 busy_poll_pickups)
 bp1=$(hp_ethtool_stat "$NS" hp1 busy_poll_pickups)
 xskx_run "busy-poll" -b
