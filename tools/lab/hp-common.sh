@@ -291,16 +291,25 @@ hp_nic_back()
 	ip link set dev "$name" name "$old"
 }
 
-# hp_nic_ready NS_A DEV_A NS_B DEV_B IP4_B: until both ends have carrier and
-# a ping from A reaches B (30 s each at most: the drivers' watchdogs see the
-# link up a second or two after the port comes up, or after a reset)
-hp_nic_ready()
+# hp_nic_carrier NS_A DEV_A NS_B DEV_B: until both ends have carrier (30 s
+# each at most: the drivers' watchdogs see the link up a second or two after
+# the port comes up, or after a reset, as igb's for an XDP program)
+hp_nic_carrier()
 {
-	local ns_a=$1 dev_a=$2 ns_b=$3 dev_b=$4 ip4_b=$5
+	local ns_a=$1 dev_a=$2 ns_b=$3 dev_b=$4
 
 	busywait_eq 30000 1 hp_carrier "$ns_a" "$dev_a" >/dev/null &&
 		busywait_eq 30000 1 hp_carrier "$ns_b" "$dev_b" >/dev/null ||
 		{ echo "no carrier on $dev_a/$dev_b within 30 s"; return 1; }
+}
+
+# hp_nic_ready NS_A DEV_A NS_B DEV_B IP4_B: until both ends have carrier and
+# a ping from A reaches B (30 s at most)
+hp_nic_ready()
+{
+	local ns_a=$1 dev_a=$2 ns_b=$3 dev_b=$4 ip4_b=$5
+
+	hp_nic_carrier "$ns_a" "$dev_a" "$ns_b" "$dev_b" || return 1
 	busywait 30000 ip netns exec "$ns_a" ping -c 1 -W 1 "$ip4_b" >/dev/null ||
 		{ echo "no ping $dev_a -> $dev_b ($ip4_b) within 30 s"; return 1; }
 }
@@ -379,7 +388,8 @@ hp_netstat()
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	case ${1:-} in
 	hp_mod_insert | hp_mod_unload | hp_port_setup | hp_pair_up | hp_nic_present | \
-	hp_nic_find | hp_nic_place | hp_nic_back | hp_nic_ready | hp_nic_irq_cpu) "$@"; exit ;;
+	hp_nic_find | hp_nic_place | hp_nic_back | hp_nic_carrier | hp_nic_ready | hp_nic_irq_cpu) \
+		"$@"; exit ;;
 	*) echo "usage: bash hp-common.sh hp_mod_insert|hp_mod_unload|hp_port_setup|hp_pair_up|hp_nic_*" \
 		"ARGS..." >&2
 	   exit 2 ;;

@@ -257,6 +257,10 @@ class NicPair(Pair):
             common('hp_nic_place', ns, dev, name, ip4, '', 'quiet' if quiet else '')
         common('hp_nic_ready', self.ns_a, self.dev_a, self.ns_b, self.dev_b, self.ip4_b)
 
+    def carrier(self):
+        """Until both ends have carrier again (after a reset)."""
+        common('hp_nic_carrier', self.ns_a, self.dev_a, self.ns_b, self.dev_b)
+
     def teardown(self):
         for ns, name, dev in reversed(self.orig):
             try:
