@@ -6,9 +6,10 @@
  * being unregistered (driver unbind or rmmod, link deletion) or moved to
  * another netns, both of which send NETDEV_UNREGISTER.
  *
- * Teardown order, as for a port: unpublish (nicpath.c, which waits until
- * no hook sees the device), release the core-path probes, free the
- * accounting, drop the device reference.
+ * Teardown order, as for a port: put back the knobs rx-mode changed,
+ * unpublish (nicpath.c, which waits until no hook sees the device),
+ * release the core-path probes, free the accounting, drop the device
+ * reference.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -22,12 +23,14 @@
 
 #include "attach.h"
 #include "compat.h"
+#include "nicmode.h"
 #include "nicpath.h"
 #include "probes.h"
 #include "stages.h"
 
 struct hp_attach {
 	struct hp_nic nic;	/* first: what nicpath.c publishes */
+	struct hp_nicmode mode;	/* rx-mode's knobs, put back on detach */
 };
 
 /* Attached devices that exist now, for the leak checks (control plane). */
@@ -126,6 +129,16 @@ bool hp_attach_phc_offset(const struct net_device *dev, s64 *ns)
 	return true;
 }
 
+int hp_attach_set_rx_mode(struct net_device *dev, u8 mode)
+{
+	struct hp_attach *a = hp_attach_of(dev);
+
+	if (!a)
+		return -ENODEV;
+	hp_nicmode_set(dev, &a->mode, mode);
+	return 0;
+}
+
 static int hp_attach_add(struct net_device *dev, struct netlink_ext_ack *extack)
 {
 	struct hp_attach *a;
@@ -165,6 +178,7 @@ static void hp_attach_del(struct hp_attach *a)
 {
 	struct net_device *dev = a->nic.dev;
 
+	hp_nicmode_release(dev, &a->mode);
 	hp_nicpath_del(&a->nic);
 	hp_probes_attach(a->nic.acct, false);
 	hp_stages_free(a->nic.acct);

@@ -24,6 +24,12 @@ bool hp_attach_is(const struct net_device *dev);
  */
 int hp_attach_set(struct net_device *dev, bool on, struct netlink_ext_ack *extack);
 
+/*
+ * rx-mode (enum hotpath_rx_mode) of attached @dev through the kernel's
+ * busy-poll knobs (nicmode.c); -ENODEV if not attached.  RTNL.
+ */
+int hp_attach_set_rx_mode(struct net_device *dev, u8 mode);
+
 /* The offset of @dev's PHC to CLOCK_MONOTONIC.  RTNL; @dev attached. */
 void hp_attach_set_phc_offset(struct net_device *dev, s64 ns);
 bool hp_attach_phc_offset(const struct net_device *dev, s64 *ns);

@@ -18,6 +18,7 @@
 #include <net/sock.h>
 
 #include "attach.h"
+#include "nicmode.h"
 #include "config.h"
 #include "counters.h"
 #include "device.h"
@@ -141,6 +142,8 @@ static const struct nla_policy hp_port_set_policy[HOTPATH_A_MAX + 1] = {
 	[HOTPATH_A_KIND]		= NLA_POLICY_MAX(NLA_U32, HOTPATH_KIND_ATTACHED),
 	[HOTPATH_A_DRIVER]		= { .type = NLA_NUL_STRING, .len = HP_NL_DRIVER_LEN - 1 },
 	[HOTPATH_A_PHC_OFFSET_NS]	= { .type = NLA_S64 },
+	[HOTPATH_A_NAPI_DEFER_HARD_IRQS] = { .type = NLA_U32 },
+	[HOTPATH_A_GRO_FLUSH_TIMEOUT_NS] = { .type = NLA_U64 },
 };
 
 /*
@@ -254,7 +257,8 @@ static int hp_nl_put_id(struct sk_buff *skb, struct net_device *dev)
 
 /*
  * Another driver's device: whether accounting is attached (a notification
- * after a detach says 0), its PHC and the PHC's mapping.
+ * after a detach says 0), its busy-poll knobs as they are now (whoever set
+ * them), its PHC and the PHC's mapping.
  */
 static int hp_nl_fill_attached_attrs(struct sk_buff *skb, struct net_device *dev)
 {
@@ -263,7 +267,11 @@ static int hp_nl_fill_attached_attrs(struct sk_buff *skb, struct net_device *dev
 	s64 offset;
 
 	if (nla_put_u8(skb, HOTPATH_A_STATS_ENABLED, on) ||
-	    nla_put_u8(skb, HOTPATH_A_PROBES, on))
+	    nla_put_u8(skb, HOTPATH_A_PROBES, on) ||
+	    nla_put_u8(skb, HOTPATH_A_RX_MODE, hp_nicmode_get(dev)) ||
+	    nla_put_u32(skb, HOTPATH_A_NAPI_DEFER_HARD_IRQS, hp_nicmode_defer_hard_irqs(dev)) ||
+	    nla_put_u64_64bit(skb, HOTPATH_A_GRO_FLUSH_TIMEOUT_NS,
+			      hp_nicmode_gro_flush_timeout(dev), HOTPATH_A_PAD))
 		return -EMSGSIZE;
 	if (phc >= 0 && nla_put_u32(skb, HOTPATH_A_PHC_INDEX, phc))
 		return -EMSGSIZE;
@@ -438,7 +446,10 @@ static size_t hp_nl_id_size(void)
 	       nla_total_size(HP_NL_DRIVER_LEN);	/* DRIVER */
 }
 
-/* A port's message; an attached device's is smaller (id, two u8, PHC). */
+/*
+ * A port's message; an attached device's is smaller (id, three u8, the
+ * knobs' u32 and u64, PHC).
+ */
 static size_t hp_nl_port_size(void)
 {
 	return hp_nl_id_size() +
@@ -626,6 +637,7 @@ static const int hp_nl_read_only[] = {
 	HOTPATH_A_RX_RING_SIZE, HOTPATH_A_TX_RING_SIZE,
 	HOTPATH_A_PHC_INDEX, HOTPATH_A_HWTSTAMP_TX, HOTPATH_A_HWTSTAMP_RX_FILTER,
 	HOTPATH_A_KIND, HOTPATH_A_DRIVER,
+	HOTPATH_A_NAPI_DEFER_HARD_IRQS, HOTPATH_A_GRO_FLUSH_TIMEOUT_NS,
 };
 
 /*
@@ -633,7 +645,7 @@ static const int hp_nl_read_only[] = {
  * naming the attribute (the technique switches of a real NIC go through
  * the kernel's own knobs).
  */
-#define HP_NL_NOT_ATTACHED	": not a hotpath port; another driver's device takes stats and phc-offset-ns only"
+#define HP_NL_NOT_ATTACHED	": not a hotpath port; another driver's device takes stats, rx-mode and phc-offset-ns (its coalescing and TX push are ethtool's, which hotpath(8) drives)"
 #define HP_NL_PORT_ONLY_SW(nest, a, field, key, words, hi, def)	\
 	[HOTPATH_##a] = key " (HOTPATH_" #a ")" HP_NL_NOT_ATTACHED,
 #define HP_NL_PORT_ONLY_SET(nest, a, field, key, kind, lo, hi, def)	\
@@ -641,7 +653,9 @@ static const int hp_nl_read_only[] = {
 static const char * const hp_nl_port_only[HOTPATH_A_MAX + 1] = {
 	HP_PORT_SWITCHES(HP_NL_PORT_ONLY_SW)
 	HP_PORT_SETTINGS(HP_NL_PORT_ONLY_SET)
-	[HOTPATH_A_CTPIO]		= "ctpio (HOTPATH_A_CTPIO)" HP_NL_NOT_ATTACHED,
+	/* why, as the real NIC that has CTPIO (sfc) sets it */
+	[HOTPATH_A_CTPIO]		=
+		"ctpio (HOTPATH_A_CTPIO): not settable on another driver's device: the in-tree sfc driver has no CTPIO control; Onload sets it per application (EF_CTPIO)",
 	[HOTPATH_A_COALESCE]		= "coalesce (HOTPATH_A_COALESCE)" HP_NL_NOT_ATTACHED,
 	[HOTPATH_A_MODEL]		= "model (HOTPATH_A_MODEL)" HP_NL_NOT_ATTACHED,
 	[HOTPATH_A_PHC_DRIFT_PPB]	=
@@ -650,8 +664,9 @@ static const char * const hp_nl_port_only[HOTPATH_A_MAX + 1] = {
 
 /*
  * SET on another driver's device: stats-enabled attaches or detaches,
- * phc-offset-ns maps its PHC; probes come with the attachment.  Checked
- * whole before anything changes.
+ * rx-mode switches its busy-poll knobs, phc-offset-ns maps its PHC;
+ * probes come with the attachment.  Checked whole before anything
+ * changes.
  */
 static int hp_nl_attached_set(struct net_device *dev, struct nlattr **tb,
 			      struct netlink_ext_ack *extack)
@@ -661,7 +676,8 @@ static int hp_nl_attached_set(struct net_device *dev, struct nlattr **tb,
 	int err;
 
 	for (i = 0; i <= HOTPATH_A_MAX; i++) {
-		if (!tb[i] || i == HOTPATH_A_STATS_ENABLED || i == HOTPATH_A_PROBES)
+		if (!tb[i] || i == HOTPATH_A_STATS_ENABLED || i == HOTPATH_A_PROBES ||
+		    i == HOTPATH_A_RX_MODE)
 			continue;
 		if (hp_nl_port_only[i]) {
 			/* a nest's first member is the key the user gave */
@@ -689,7 +705,13 @@ static int hp_nl_attached_set(struct net_device *dev, struct nlattr **tb,
 				    "phc-offset-ns (HOTPATH_A_PHC_OFFSET_NS): the device has no stats attached");
 		return -EINVAL;
 	}
-	if (on == hp_attach_is(dev) && !tb[HOTPATH_A_PHC_OFFSET_NS])
+	/* hotpath holds the knobs it changed while attached, to put them back */
+	if (tb[HOTPATH_A_RX_MODE] && !on) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[HOTPATH_A_RX_MODE],
+				    "rx-mode (HOTPATH_A_RX_MODE): the device has no stats attached (set DEV stats on rx-mode ...)");
+		return -EINVAL;
+	}
+	if (on == hp_attach_is(dev) && !tb[HOTPATH_A_PHC_OFFSET_NS] && !tb[HOTPATH_A_RX_MODE])
 		return 0;
 
 	err = hp_attach_set(dev, on, extack);
@@ -697,6 +719,8 @@ static int hp_nl_attached_set(struct net_device *dev, struct nlattr **tb,
 		return err;
 	if (tb[HOTPATH_A_PHC_OFFSET_NS])
 		hp_attach_set_phc_offset(dev, nla_get_s64(tb[HOTPATH_A_PHC_OFFSET_NS]));
+	if (tb[HOTPATH_A_RX_MODE])
+		hp_attach_set_rx_mode(dev, nla_get_u8(tb[HOTPATH_A_RX_MODE]));
 	hp_netlink_notify(dev);
 	return 0;
 }

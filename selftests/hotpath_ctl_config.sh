@@ -311,8 +311,10 @@ test_invalid()
 	# devices: ENODEV, exit 1
 	refuse 1 "No such device" nosuchdev hotpath set nosuchdev rx-usecs 1
 	refuse 1 "No such device" "no such device" hotpath show nosuchdev
-	# another driver's device takes stats (attach) only: EOPNOTSUPP, the key named
-	refuse 1 "Operation not supported" "not a hotpath port.*(rx-usecs)" hotpath set lo rx-usecs 1
+	# another driver's device: its knobs only while attached, a model key never
+	refuse 1 "No such device" "rx-usecs: lo is not a hotpath port, nor a device with stats attached" \
+		hotpath set lo rx-usecs 1
+	refuse 1 "Operation not supported" "not a hotpath port.*(pcie-rtt)" hotpath set lo pcie-rtt 300
 	refuse 1 "No such device" "not a hotpath port, nor a device with stats attached" \
 		hotpath stats lo
 	refuse 1 "No such device" "no such device" hotpath reset nosuchdev

@@ -15,6 +15,7 @@
 #include <hotpath/settings.h>
 
 struct nl_msg;
+struct nl_sock;
 
 /* Exit codes: 0 success, 1 operation failed, 2 usage error. */
 #define EXIT_FAIL	1
@@ -29,6 +30,40 @@ extern bool json_output;
 
 /* ethtool_drvinfo's driver field */
 #define HP_DRIVER_LEN	32
+
+/*
+ * The knobs of another driver's device that ethtool's netlink has
+ * (ethtool.c), in hp_knob_list[] order.
+ */
+enum hp_knob_id {
+	HP_KNOB_RX_USECS, HP_KNOB_RX_FRAMES, HP_KNOB_TX_USECS, HP_KNOB_TX_FRAMES,
+	HP_KNOB_ADAPTIVE_RX, HP_KNOB_ADAPTIVE_TX, HP_KNOB_TX_PUSH,
+	HP_KNOBS
+};
+
+struct ethnl_msg;
+
+struct hp_knob {
+	const char *key;		/* hotpath set's, and show's label */
+	const char *json;		/* show's JSON member */
+	const struct ethnl_msg *msg;	/* the ethtool message that has it */
+	uint16_t attr;			/* its ETHTOOL_A_* attribute */
+	bool u8;			/* a flag (u8), else a u32 */
+};
+
+extern const struct hp_knob hp_knob_list[HP_KNOBS];
+
+/* An attached device's knobs as its driver reports them, and ctpio_* of ethtool -S. */
+struct hp_knobs {
+	bool read;			/* filled in (show, monitor) */
+	bool have[HP_KNOBS];		/* the driver reports it */
+	uint32_t val[HP_KNOBS];
+	unsigned int n_ctpio;
+	struct {
+		char name[33];		/* ETH_GSTRING_LEN and its end */
+		uint64_t value;
+	} ctpio[16];
+};
 
 struct hp_port {
 	uint32_t ifindex;
@@ -57,6 +92,10 @@ struct hp_port {
 	uint32_t phc_index;
 	int32_t phc_drift_ppb;
 	uint8_t hwts_tx, hwts_rx;
+	/* attached devices: the busy-poll knobs (netlink), ethtool's (nic.c) */
+	uint32_t napi_defer_hard_irqs;
+	uint64_t gro_flush_timeout_ns;
+	struct hp_knobs knobs;
 };
 
 /*
@@ -98,7 +137,51 @@ int hp_nl_get_stats(const char *dev, const char *op, struct hp_stats **stats, un
 int hp_nl_parse_port(struct nl_msg *msg, struct hp_port *port);
 /* The module's counter names into counter_name()'s table. */
 int hp_nl_load_counter_names(const char *op);
-int hp_nl_monitor(int (*cb)(const struct hp_port *port));
+/* The port or attached device @dev, quietly: 0, or the negative errno. */
+int hp_nl_find_port(const char *dev, struct hp_port *port);
+/* A socket of its own on the "config" group; each port announced to @cb. */
+struct nl_sock *hp_nl_monitor_sock(int (*cb)(const struct hp_port *port));
+/* A connected generic netlink socket with extended acks, for another family. */
+struct nl_sock *hp_nl_socket(void);
+/*
+ * Send @msg on @s, quietly: 0 or the negative errno, the kernel's message
+ * in @extack.  Only a failure to talk at all is printed (as "prog: op: ...").
+ */
+int hp_nl_exec_on(struct nl_sock *s, struct nl_msg *msg, const char *op, hp_msg_cb cb,
+		  void *arg, char *extack, size_t len);
+
+/*
+ * ethtool.c: the knobs through ethtool's netlink family, as the driver
+ * reports them; set those @want says to @val, all in one request per
+ * ethtool message (0 or the negative errno, ethtool's message in @extack).
+ */
+int hp_ethtool_read(const char *dev, struct hp_knobs *k);
+int hp_ethtool_set(const char *dev, const bool *want, const uint32_t *val,
+		   char *extack, size_t len);
+struct nl_sock *hp_ethtool_monitor_sock(int (*cb)(const char *dev));
+const char *hp_ethtool_driver(const char *dev, char *buf, size_t len);
+void hp_ethtool_ctpio_counters(const char *dev, struct hp_knobs *k);
+
+/*
+ * set.c: one PORT_SET request of @n parsed keys (set_key is set.c's own);
+ * 0 or the negative errno, printed.
+ */
+struct set_key;
+int set_send(const char *dev, const struct set_key *const *keys, const uint64_t *vals,
+	     unsigned int n);
+
+/*
+ * nic.c: hotpath set on another driver's device: the ethtool knobs @want
+ * to @val, then the rest of the request (@rest, set_send()), all or
+ * nothing.  @attached: the device has stats attached, or the rest attaches
+ * it.  0 or the negative errno, printed.
+ */
+int nic_set(const char *dev, const bool *want, const uint32_t *val, bool attached,
+	    const struct set_key *const *rest, const uint64_t *rest_vals, unsigned int n_rest);
+/* The knob a set key names on another driver's device, or -1. */
+int nic_knob_of(const char *key);
+/* Fill an attached device's knobs, for show and monitor. */
+void nic_read(struct hp_port *p);
 
 /*
  * phc.c: the offset of PHC /dev/ptp@index to CLOCK_MONOTONIC (PHC minus

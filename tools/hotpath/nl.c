@@ -31,23 +31,25 @@ static int family_id;
 #error "the major number in VERSION must equal HOTPATH_GENL_VERSION (uapi hotpath.h)"
 #endif
 
-static int connect_sock(bool quiet)
+static int connect_sock(struct nl_sock **out, bool quiet)
 {
+	struct nl_sock *s;
 	int one = 1, err;
 
-	sk = nl_socket_alloc();
-	if (!sk) {
+	s = nl_socket_alloc();
+	*out = s;
+	if (!s) {
 		fprintf(stderr, "%s: cannot allocate a netlink socket\n", prog);
 		return -ENOMEM;
 	}
-	err = genl_connect(sk);
+	err = genl_connect(s);
 	if (err < 0) {
 		if (!quiet)
 			fprintf(stderr, "%s: netlink: %s\n", prog, nl_geterror(err));
 		return -ECONNREFUSED;
 	}
 	/* Error messages and the offending attribute come back in the ack. */
-	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(s), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	/*
 	 * Receive into 32 KiB, the most the kernel puts in one part of a dump
 	 * (libnl's default peeks with a page, and the kernel then sizes every
@@ -55,8 +57,20 @@ static int connect_sock(bool quiet)
 	 * dozens, so it is quicker and far less likely to straddle a change
 	 * (NLM_F_DUMP_INTR) and be retried.
 	 */
-	nl_socket_set_msg_buf_size(sk, 32768);
+	nl_socket_set_msg_buf_size(s, 32768);
 	return 0;
+}
+
+struct nl_sock *hp_nl_socket(void)
+{
+	struct nl_sock *s;
+
+	if (connect_sock(&s, false)) {
+		if (s)
+			nl_socket_free(s);
+		return NULL;
+	}
+	return s;
 }
 
 /* The family's id and version from the kernel's controller; -ENOENT if absent. */
@@ -81,7 +95,7 @@ static int resolve_family(unsigned int *version)
 
 int hp_nl_family_version(unsigned int *version)
 {
-	int err = connect_sock(true);
+	int err = connect_sock(&sk, true);
 
 	if (!err)
 		err = resolve_family(version);
@@ -94,7 +108,7 @@ int hp_nl_open(void)
 	unsigned int version;
 	int err;
 
-	err = connect_sock(false);
+	err = connect_sock(&sk, false);
 	if (err)
 		return err;
 	if (resolve_family(&version) < 0) {
@@ -264,38 +278,60 @@ static void report(const char *op, struct req_state *st)
 	fputc('\n', stderr);
 }
 
-/* Returns 0, -EINTR for an interrupted dump, or the negative errno. */
-static int hp_nl_exec_once(struct nl_msg *msg, const char *op, hp_msg_cb cb, void *arg,
-			   bool quiet_intr, bool quiet_err)
+/* Send @msg on @s and take the replies into @st; 0 or -EIO, printed. */
+static int exec_on(struct nl_sock *s, struct nl_msg *msg, const char *op, struct req_state *st)
 {
-	struct req_state st = { .cb = cb, .arg = arg, .req = msg };
 	struct nl_cb *nlcb;
 	int err;
 
 	nlcb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!nlcb)
 		return -ENOMEM;
-	nl_cb_set(nlcb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &st);
-	nl_cb_set(nlcb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, &st);
-	nl_cb_set(nlcb, NL_CB_ACK, NL_CB_CUSTOM, on_done, &st);
-	nl_cb_set(nlcb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_intr, &st);
-	nl_cb_err(nlcb, NL_CB_CUSTOM, on_error, &st);
+	nl_cb_set(nlcb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, st);
+	nl_cb_set(nlcb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, st);
+	nl_cb_set(nlcb, NL_CB_ACK, NL_CB_CUSTOM, on_done, st);
+	nl_cb_set(nlcb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_intr, st);
+	nl_cb_err(nlcb, NL_CB_CUSTOM, on_error, st);
 
-	err = nl_send_auto(sk, msg);
+	err = nl_send_auto(s, msg);
 	if (err < 0) {
 		fprintf(stderr, "%s: %s: %s\n", prog, op, nl_geterror(err));
 		nl_cb_put(nlcb);
 		return -EIO;
 	}
-	while (!st.done) {
-		err = nl_recvmsgs(sk, nlcb);
-		if (err < 0 && !st.done) {
+	while (!st->done) {
+		err = nl_recvmsgs(s, nlcb);
+		if (err < 0 && !st->done) {
 			fprintf(stderr, "%s: %s: %s\n", prog, op, nl_geterror(err));
 			nl_cb_put(nlcb);
 			return -EIO;
 		}
 	}
 	nl_cb_put(nlcb);
+	return 0;
+}
+
+int hp_nl_exec_on(struct nl_sock *s, struct nl_msg *msg, const char *op, hp_msg_cb cb,
+		  void *arg, char *extack, size_t len)
+{
+	struct req_state st = { .cb = cb, .arg = arg, .req = msg };
+	int err = exec_on(s, msg, op, &st);
+
+	if (err)
+		return err;
+	snprintf(extack, len, "%s", st.extack);
+	return st.error;
+}
+
+/* Returns 0, -EINTR for an interrupted dump, or the negative errno. */
+static int hp_nl_exec_once(struct nl_msg *msg, const char *op, hp_msg_cb cb, void *arg,
+			   bool quiet_intr, bool quiet_err)
+{
+	struct req_state st = { .cb = cb, .arg = arg, .req = msg };
+	int err = exec_on(sk, msg, op, &st);
+
+	if (err)
+		return err;
 	if (st.error) {
 		if (!quiet_err)
 			report(op, &st);
@@ -329,6 +365,11 @@ static void get_u8(uint8_t *dst, struct nlattr *a)
 {
 	if (a && nla_len(a) >= 1)
 		*dst = nla_get_u8(a);
+}
+
+static uint64_t get_u64(struct nlattr *a)
+{
+	return a && nla_len(a) >= 8 ? nla_get_u64(a) : 0;
 }
 
 static void get_str(char *dst, size_t len, struct nlattr *a)
@@ -408,6 +449,8 @@ int hp_nl_parse_port(struct nl_msg *msg, struct hp_port *p)
 		p->phc_drift_ppb = (int32_t)nla_get_u32(tb[HOTPATH_A_PHC_DRIFT_PPB]);
 	get_u8(&p->hwts_tx, tb[HOTPATH_A_HWTSTAMP_TX]);
 	get_u8(&p->hwts_rx, tb[HOTPATH_A_HWTSTAMP_RX_FILTER]);
+	get_u32(&p->napi_defer_hard_irqs, tb[HOTPATH_A_NAPI_DEFER_HARD_IRQS]);
+	p->gro_flush_timeout_ns = get_u64(tb[HOTPATH_A_GRO_FLUSH_TIMEOUT_NS]);
 	if (tb[HOTPATH_A_CTPIO] &&
 	    !parse_nested_u32(tb[HOTPATH_A_CTPIO], ct, HOTPATH_CTPIO_A_MAX)) {
 		get_u8(&p->ctpio_mode, ct[HOTPATH_CTPIO_A_MODE]);
@@ -424,11 +467,6 @@ int hp_nl_parse_port(struct nl_msg *msg, struct hp_port *p)
 			get_u32(hp_port_figure(p, &hp_figures[i]), mo[hp_figures[i].attr]);
 	}
 	return 0;
-}
-
-static uint64_t get_u64(struct nlattr *a)
-{
-	return a && nla_len(a) >= 8 ? nla_get_u64(a) : 0;
 }
 
 static int parse_stats(struct nl_msg *msg, struct hp_stats *s)
@@ -513,7 +551,7 @@ static int parse_stats_cb(struct nl_msg *msg, void *s)
 }
 
 /* A get for one port, or a dump retried until the kernel says consistent. */
-static int get_all(uint8_t cmd, const char *dev, const char *op, struct collect *c)
+static int get_all(uint8_t cmd, const char *dev, const char *op, struct collect *c, bool quiet)
 {
 	int tries, err = 0;
 
@@ -523,7 +561,7 @@ static int get_all(uint8_t cmd, const char *dev, const char *op, struct collect 
 		if (!msg)
 			return -ENOMEM;
 		c->n = 0;
-		err = hp_nl_exec_once(msg, op, collect_cb, c, tries < 31, false);
+		err = hp_nl_exec_once(msg, op, collect_cb, c, tries < 31, quiet);
 		nlmsg_free(msg);
 		if (err != -EINTR)
 			break;
@@ -534,17 +572,30 @@ static int get_all(uint8_t cmd, const char *dev, const char *op, struct collect 
 int hp_nl_get_ports(const char *dev, const char *op, struct hp_port **ports, unsigned int *n)
 {
 	struct collect c = { .size = sizeof(struct hp_port), .parse = parse_port_cb };
-	int err = get_all(HOTPATH_CMD_PORT_GET, dev, op, &c);
+	int err = get_all(HOTPATH_CMD_PORT_GET, dev, op, &c, false);
 
 	*ports = c.items;
 	*n = c.n;
 	return err;
 }
 
+int hp_nl_find_port(const char *dev, struct hp_port *port)
+{
+	struct collect c = { .size = sizeof(struct hp_port), .parse = parse_port_cb };
+	int err = get_all(HOTPATH_CMD_PORT_GET, dev, "get", &c, true);
+
+	if (!err && c.n == 1)
+		*port = *(struct hp_port *)c.items;
+	else if (!err)
+		err = -ENODEV;
+	free(c.items);
+	return err;
+}
+
 int hp_nl_get_stats(const char *dev, const char *op, struct hp_stats **stats, unsigned int *n)
 {
 	struct collect c = { .size = sizeof(struct hp_stats), .parse = parse_stats_cb };
-	int err = get_all(HOTPATH_CMD_STATS_GET, dev, op, &c);
+	int err = get_all(HOTPATH_CMD_STATS_GET, dev, op, &c, false);
 
 	*stats = c.items;
 	*n = c.n;
@@ -610,30 +661,30 @@ static int monitor_cb(struct nl_msg *msg, void *arg)
 	return monitor_fn(&p) ? NL_STOP : NL_OK;
 }
 
-int hp_nl_monitor(int (*cb)(const struct hp_port *port))
+struct nl_sock *hp_nl_monitor_sock(int (*cb)(const struct hp_port *port))
 {
+	struct nl_sock *s = hp_nl_socket();
 	int grp, err;
 
-	grp = genl_ctrl_resolve_grp(sk, HOTPATH_GENL_NAME, HOTPATH_MCGRP_CONFIG);
+	if (!s)
+		return NULL;
+	grp = genl_ctrl_resolve_grp(s, HOTPATH_GENL_NAME, HOTPATH_MCGRP_CONFIG);
 	if (grp < 0) {
 		fprintf(stderr, "%s: monitor: multicast group \"%s\": %s\n", prog,
 			HOTPATH_MCGRP_CONFIG, nl_geterror(grp));
-		return -ENOENT;
+		goto err;
 	}
-	err = nl_socket_add_membership(sk, grp);
+	err = nl_socket_add_membership(s, grp);
 	if (err < 0) {
 		fprintf(stderr, "%s: monitor: %s\n", prog, nl_geterror(err));
-		return -EIO;
+		goto err;
 	}
-	nl_socket_disable_seq_check(sk);
+	nl_socket_disable_seq_check(s);
 	monitor_fn = cb;
-	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, monitor_cb, NULL);
-	for (;;) {
-		err = nl_recvmsgs_default(sk);
-		if (err < 0 && err != -NLE_INTR && err != -NLE_AGAIN) {
-			fprintf(stderr, "%s: monitor: %s\n", prog, nl_geterror(err));
-			return -EIO;
-		}
-	}
-	return 0;
+	nl_socket_modify_cb(s, NL_CB_VALID, NL_CB_CUSTOM, monitor_cb, NULL);
+	return s;
+err:
+	nl_socket_free(s);
+	return NULL;
 }
+

@@ -257,13 +257,82 @@ out:
 	return err;
 }
 
-int cmd_set(int argc, char **argv)
+int set_send(const char *dev, const struct set_key *const *keys, const uint64_t *vals,
+	     unsigned int n)
 {
 	static const int nests[] = { 0, HOTPATH_A_CTPIO, HOTPATH_A_COALESCE, HOTPATH_A_MODEL };
+	struct nl_msg *msg;
+	unsigned int i, j;
+	int err;
+
+	msg = hp_nl_new_request(HOTPATH_CMD_PORT_SET, dev, false);
+	if (!msg)
+		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(nests); i++) {
+		struct nlattr *nest = NULL;
+		bool any = false;
+
+		for (j = 0; j < n; j++)
+			any |= keys[j]->nest == nests[i];
+		if (!any)
+			continue;
+		if (nests[i]) {
+			nest = nla_nest_start(msg, nests[i]);
+			if (!nest)
+				goto err_size;
+		}
+		for (j = 0; j < n; j++)
+			if (keys[j]->nest == nests[i] && put(msg, keys[j], vals[j]) < 0)
+				goto err_size;
+		if (nest)
+			nla_nest_end(msg, nest);
+	}
+	err = hp_nl_exec(msg, "set", NULL, NULL);
+	nlmsg_free(msg);
+	return err;
+
+err_size:
+	nlmsg_free(msg);
+	fprintf(stderr, "%s: set: %s\n", prog, strerror(EMSGSIZE));
+	return -EMSGSIZE;
+}
+
+/*
+ * Another driver's device: the keys its driver has a knob for go to
+ * ethtool (nic.c), the rest to the module, in one all-or-nothing request.
+ */
+static int set_nic(const char *dev, const struct set_key *const *keys, const uint64_t *vals,
+		   unsigned int n, const struct hp_port *p, bool found)
+{
+	const struct set_key *rest[N_KEYS];
+	uint64_t rest_vals[N_KEYS];
+	bool want[HP_KNOBS] = { false }, attached = found && p->stats_enabled;
+	uint32_t val[HP_KNOBS] = { 0 };
+	unsigned int i, n_rest = 0;
+	int knob;
+
+	for (i = 0; i < n; i++) {
+		knob = nic_knob_of(keys[i]->key);
+		if (knob >= 0) {
+			want[knob] = true;
+			val[knob] = (uint32_t)vals[i];
+			continue;
+		}
+		if (keys[i]->attr == HOTPATH_A_STATS_ENABLED)
+			attached = vals[i];
+		rest[n_rest] = keys[i];
+		rest_vals[n_rest++] = vals[i];
+	}
+	return nic_set(dev, want, val, attached, rest, rest_vals, n_rest);
+}
+
+int cmd_set(int argc, char **argv)
+{
 	const struct set_key *keys[N_KEYS];
 	uint64_t vals[N_KEYS];
-	struct nl_msg *msg;
+	struct hp_port port;
 	unsigned int i, j, n = 0;
+	bool knobs = false, found;
 	int err;
 
 	if (argc < 4 || (argc - 2) % 2) {
@@ -297,43 +366,25 @@ int cmd_set(int argc, char **argv)
 		vals[j] = vals[n];
 		if (j == n)
 			n++;
+		knobs |= nic_knob_of(k->key) >= 0;
 	}
 
 	if (hp_nl_open() < 0)
 		return EXIT_FAIL;
-	msg = hp_nl_new_request(HOTPATH_CMD_PORT_SET, argv[1], false);
-	if (!msg)
-		return EXIT_FAIL;
-	for (i = 0; i < ARRAY_SIZE(nests); i++) {
-		struct nlattr *nest = NULL;
-		bool any = false;
-
-		for (j = 0; j < n; j++)
-			any |= keys[j]->nest == nests[i];
-		if (!any)
-			continue;
-		if (nests[i]) {
-			nest = nla_nest_start(msg, nests[i]);
-			if (!nest)
-				goto err_size;
-		}
-		for (j = 0; j < n; j++)
-			if (keys[j]->nest == nests[i] && put(msg, keys[j], vals[j]) < 0)
-				goto err_size;
-		if (nest)
-			nla_nest_end(msg, nest);
-	}
-	err = hp_nl_exec(msg, "set", NULL, NULL);
-	nlmsg_free(msg);
+	/*
+	 * The module names what it refuses, for a port or not, and a device
+	 * that does not exist; the knobs of another driver's device are
+	 * ethtool's.
+	 */
+	found = knobs && !hp_nl_find_port(argv[1], &port);
+	if (knobs && (found ? port.kind == HOTPATH_KIND_ATTACHED : !!if_nametoindex(argv[1])))
+		err = set_nic(argv[1], keys, vals, n, &port, found);
+	else
+		err = set_send(argv[1], keys, vals, n);
 	if (err)
 		return EXIT_FAIL;
 	for (i = 0; i < n; i++)
 		if (keys[i]->attr == HOTPATH_A_STATS_ENABLED && vals[i])
 			return map_phc(argv[1]) ? EXIT_FAIL : 0;
 	return 0;
-
-err_size:
-	nlmsg_free(msg);
-	fprintf(stderr, "%s: set: %s\n", prog, strerror(EMSGSIZE));
-	return EXIT_FAIL;
 }

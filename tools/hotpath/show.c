@@ -12,9 +12,62 @@
  * separates ports, monitor ends its line.
  */
 /*
- * Another driver's device: whether stage accounting is attached, its PHC
- * and the mapping of its time stamps onto the stages' clock.
+ * Another driver's device: its knobs as the kernel has them (rx-mode from
+ * the busy-poll knobs, coalescing and TX push as ethtool reads them from
+ * the driver; a knob the driver does not report is null), what CTPIO
+ * counters the driver has, and the PHC mapping.
  */
+static void print_knobs(const struct hp_port *p)
+{
+	const struct hp_knobs *k = &p->knobs;
+	unsigned int i;
+	char fmt[48];
+
+	print_colour_string(PRINT_ANY, COL_GREEN, "rx_mode", "  rx-mode %s",
+			    rx_mode_name(p->rx_mode));
+	print_uint(PRINT_ANY, "napi_defer_hard_irqs", "  napi-defer-hard-irqs %llu",
+		   p->napi_defer_hard_irqs);
+	print_uint(PRINT_ANY, "gro_flush_timeout_ns", "  gro-flush-timeout %lluns",
+		   p->gro_flush_timeout_ns);
+	if (p->rx_mode == HOTPATH_RX_MODE_BUSY_POLL)
+		print_text(" (the application polls: %s)",
+			   "SO_BUSY_POLL with SO_PREFER_BUSY_POLL, or net.core.busy_read");
+	print_nl();
+	if (!k->read)
+		return;
+	open_json_object("coalesce");
+	print_text("  coalesce");
+	for (i = 0; i < HP_KNOBS; i++) {
+		if (i == HP_KNOB_TX_PUSH)
+			continue;
+		snprintf(fmt, sizeof(fmt), " %s %s", hp_knob_list[i].key,
+			 hp_knob_list[i].u8 ? "%s" : "%llu");
+		if (!k->have[i])
+			print_null(PRINT_JSON, hp_knob_list[i].json, NULL);
+		else if (hp_knob_list[i].u8)
+			print_bool(PRINT_ANY, hp_knob_list[i].json, fmt, k->val[i]);
+		else
+			print_uint(PRINT_ANY, hp_knob_list[i].json, fmt, k->val[i]);
+	}
+	close_json_object();
+	print_nl();
+	if (k->have[HP_KNOB_TX_PUSH])
+		print_bool(PRINT_ANY, "tx_push", "  tx-push %s", k->val[HP_KNOB_TX_PUSH]);
+	else
+		print_null(PRINT_ANY, "tx_push", "  tx-push none");
+	/* CTPIO is Onload's, per application: only the driver's counters are here */
+	open_json_object("ctpio");
+	print_null(PRINT_ANY, "mode", "  ctpio onload-only");
+	open_json_object("counters");
+	for (i = 0; i < k->n_ctpio; i++) {
+		snprintf(fmt, sizeof(fmt), " %s %%llu", k->ctpio[i].name);
+		print_uint(PRINT_ANY, k->ctpio[i].name, fmt, k->ctpio[i].value);
+	}
+	close_json_object();
+	close_json_object();
+	print_nl();
+}
+
 static void print_attached(const struct hp_port *p)
 {
 	print_string(PRINT_ANY, "driver", " driver %s", p->driver);
@@ -22,6 +75,7 @@ static void print_attached(const struct hp_port *p)
 	print_bool(PRINT_ANY, "stats", "  stats %s", p->stats_enabled);
 	print_bool(PRINT_ANY, "probes", "  probes %s", p->probes);
 	print_nl();
+	print_knobs(p);
 	open_json_object("ptp");
 	if (p->has_phc)
 		print_uint(PRINT_ANY, "phc_index", "  ptp /dev/ptp%llu", p->phc_index);
@@ -138,6 +192,8 @@ int cmd_show(int argc, char **argv)
 	}
 	open_json_array(NULL);
 	for (i = 0; i < n; i++) {
+		if (ports[i].kind == HOTPATH_KIND_ATTACHED)
+			nic_read(&ports[i]);
 		if (i)
 			print_text("\n");
 		print_port(&ports[i]);

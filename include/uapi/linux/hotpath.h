@@ -15,10 +15,16 @@
 
 /**
  * enum hotpath_rx_mode - How received frames reach the stack.
- * @HOTPATH_RX_MODE_INTERRUPT: MSI-X interrupt (coalesced) schedules NAPI.
+ * @HOTPATH_RX_MODE_INTERRUPT: MSI-X interrupt (coalesced) schedules NAPI. On
+ *   an attached device: napi-defer-hard-irqs or gro-flush-timeout-ns is 0, and
+ *   setting it restores the two values busy-poll found.
  * @HOTPATH_RX_MODE_BUSY_POLL: The RX interrupt stays masked while busy pollers
  *   (SO_BUSY_POLL, net.core.busy_read/busy_poll) pick frames up; a watchdog
  *   schedules NAPI for frames left unpolled longer than busy-poll-fallback-us.
+ *   On an attached device: the kernel's recipe, napi-defer-hard-irqs 2 and
+ *   gro-flush-timeout-ns 200000 (the application still polls, with
+ *   SO_PREFER_BUSY_POLL for the interrupt to stay masked); set while both are
+ *   non-zero.
  */
 enum hotpath_rx_mode {
 	HOTPATH_RX_MODE_INTERRUPT,
@@ -212,6 +218,8 @@ enum hotpath_attr {
 	HOTPATH_A_KIND,
 	HOTPATH_A_DRIVER,
 	HOTPATH_A_PHC_OFFSET_NS,
+	HOTPATH_A_NAPI_DEFER_HARD_IRQS,
+	HOTPATH_A_GRO_FLUSH_TIMEOUT_NS,
 
 	__HOTPATH_A_MAX,
 	HOTPATH_A_MAX = (__HOTPATH_A_MAX - 1)
