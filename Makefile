@@ -101,10 +101,16 @@ LAB_RUN = hotpath-lab $(1) --results /root/results.json --report /root/report.ht
 	for f in results.json report.html; do [ ! -s /root/\$$f ] || hp-vm-export \$$f /root/\$$f; done; \
 	exit \$$rc
 
+# make demo NIC=igb (or e1000e): the walk on the VM's two NICs of that
+# driver, wired back to back (hotpath-lab nic), beside hotpath's model.
+NIC ?=
+LAB_NIC = modprobe $(NIC) && set -- \$$(bash /usr/share/hotpath/hp-common.sh hp_nic_find $(NIC)) && \
+	[ -n \"\$$2\" ] && $(call LAB_RUN,nic --dev \$$1 --peer \$$2)
+
 demo:
 	@rm -f $(BUILD)/demo/report.html $(BUILD)/demo/results.json
 	@$(TOP)/selftests/vm/run.sh --kernel $(firstword $(KERNELS)) --clock $(CLOCK) \
-		--artefacts $(BUILD)/demo --run "$$([ -t 1 ] || echo "NO_COLOR=1 ")$(call LAB_RUN,demo)"
+		--artefacts $(BUILD)/demo --run "$$([ -t 1 ] || echo "export NO_COLOR=1; ")$(if $(NIC),$(LAB_NIC),$(call LAB_RUN,demo))"
 	@echo "make demo: $(BUILD)/demo/results.json, $(BUILD)/demo/report.html"
 
 bench:

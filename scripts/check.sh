@@ -122,12 +122,28 @@ print_times()
 	echo
 }
 
+# report_check KTAP ARGS...: report_render.sh ARGS, its KTAP kept in KTAP
+# and counted into lane_result's p, s, f and status
+report_check()
+{
+	local rk=$1 rf
+
+	shift
+	"$TOP/selftests/vm/report_render.sh" "$@" | tee "$rk"
+	p=$((p + $(grep '^ok ' "$rk" | grep -vc '# SKIP')))
+	s=$((s + $(grep -c '^ok .*# SKIP' "$rk")))
+	rf=$(grep -c '^not ok ' "$rk")
+	grep -qE '^(not )?ok ' "$rk" || rf=1
+	f=$((f + rf))
+	[ "$rf" = 0 ] || status=fail
+}
+
 # lane_result SERIES KVER CLOCK: a finished lane's result counted and put in
 # the summary (after the virtual lane with the lab, the lab's report
 # rendered in headless chromium on the host)
 lane_result()
 {
-	local series=$1 kver=$2 clock=$3 out res p f s secs status rk rf
+	local series=$1 kver=$2 clock=$3 out res p f s secs status
 
 	out=$TOP/build/vm/$kver
 	[ "$clock" = real ] || out=$out-$clock
@@ -140,15 +156,12 @@ lane_result()
 	[ "$status" = none ] && return 0
 	if [ "$clock" = virtual ] && grep -q 'hotpath_lab.sh' "$out/ktap.txt" 2>/dev/null; then
 		echo "==== $kver: the lab report in headless chromium ===="
-		"$TOP/selftests/vm/report_render.sh" "$out/artefacts/report.html" |
-			tee "$out/report_render.ktap"
-		rk=$out/report_render.ktap
-		p=$((p + $(grep '^ok ' "$rk" | grep -vc '# SKIP')))
-		s=$((s + $(grep -c '^ok .*# SKIP' "$rk")))
-		rf=$(grep -c '^not ok ' "$rk")
-		grep -qE '^(not )?ok ' "$rk" || rf=1
-		f=$((f + rf))
-		[ "$rf" = 0 ] || status=fail
+		report_check "$out/report_render.ktap" "$out/artefacts/report.html"
+	fi
+	if [ "$clock" = virtual ] && grep -q '^ok .*hotpath_lab_nic.sh' "$out/ktap.txt" 2>/dev/null &&
+		[ -s "$out/artefacts/nic-report.html" ]; then
+		echo "==== $kver: the real pair's lab report in headless chromium ===="
+		report_check "$out/report_render_nic.ktap" --nic "$out/artefacts/nic-report.html"
 	fi
 	record_times "$tag$series $clock" "$out/ktap.txt"
 	total_pass=$((total_pass + p))

@@ -618,20 +618,3 @@ hp_nic_wait()
 	return "${PIPESTATUS[0]}"
 }
 
-# hp_nic_irqs DEV: interrupts so far on DEV's queue vectors, summed over the
-# CPUs (/proc/interrupts, which every namespace sees: DEV-TxRx-N for igb's
-# paired queues, DEV-rx-N and DEV-tx-N for igb's and e1000e's separate ones;
-# named when DEV is brought up, so after hp_nic_pair's renaming)
-# hp_nic_irqs DEV rx: those of the vectors that serve its RX queues only
-hp_nic_irqs()
-{
-	local kinds="TxRx|rx|tx"
-
-	[ "${2:-}" = rx ] && kinds="TxRx|rx"
-	awk -v dev="$1" -v kinds="$kinds" '
-		NR == 1 { cpus = NF; next }
-		$NF ~ ("^" dev "-(" kinds ")-[0-9]+$") {
-			for (i = 2; i <= cpus + 1; i++) n += $i
-		}
-		END { print n + 0 }' /proc/interrupts
-}

@@ -11,12 +11,18 @@
 # - --screenshot: the page is not blank (more than a few colours, and far
 #   from all background).
 #
-#   selftests/vm/report_render.sh REPORT.html
+# With --nic, the report of the walk on a real pair (hotpath-lab nic): its
+# section, one stage table per measured step, the unsupported steps with
+# their reason, and the table of the steps, real beside the model.
+#
+#   selftests/vm/report_render.sh [--nic] REPORT.html
 # Prints KTAP; exit 0 when both checks pass, 1 otherwise, 4 (skip) without
 # chromium.
 set -u
 
-REPORT=${1:?usage: report_render.sh REPORT.html}
+NIC=0
+[ "${1:-}" = --nic ] && { NIC=1; shift; }
+REPORT=${1:?usage: report_render.sh [--nic] REPORT.html}
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 WORK=$(mktemp -d /tmp/hp-report.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
@@ -39,6 +45,8 @@ REPORT=$(realpath "$REPORT")
 CHROME=("$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run
 	--user-data-dir="$WORK/profile" --proxy-server=127.0.0.1:9 --hide-scrollbars)
 rc=0
+what="the three demos and the closing table"
+[ $NIC = 0 ] || what="the real pair's steps and the table beside the model"
 
 # check WHAT COUNT_CMD OP N: the DOM has OP N matches
 fail=()
@@ -55,6 +63,15 @@ timeout 120 "${CHROME[@]}" --dump-dom "file://$REPORT" > "$WORK/dom.html" 2> "$W
 if [ ! -s "$WORK/dom.html" ]; then
 	sed 's/^/# /' "$WORK/dom.err" | tail -n 20
 	fail+=("chromium printed no DOM")
+elif [ $NIC = 1 ]; then
+	need "section nic" '<section id="nic"' 1
+	need "stage tables of the measured steps" '<table class="stages"' 4
+	need "steps not supported, with the reason" 'not supported by [a-z0-9]+: ' 1
+	need "the table of the steps" '<table id="nic-table"' 1
+	need "its rows, real beside the model" '<tr><td>' 8
+	if grep -qE '(src|href)="(https?:)?//' "$WORK/dom.html"; then
+		fail+=("the report refers to something outside itself")
+	fi
 else
 	need "section demo1" '<section id="demo1"' 1
 	need "Demo 1 stacked walk" '<svg class="walk"' 1
@@ -75,10 +92,10 @@ else
 	fi
 fi
 if [ ${#fail[@]} -eq 0 ]; then
-	echo "ok 1 report renders: dom has the three demos and the closing table"
+	echo "ok 1 report renders: dom has $what"
 else
 	printf '# %s\n' "${fail[@]}"
-	echo "not ok 1 report renders: dom has the three demos and the closing table"
+	echo "not ok 1 report renders: dom has $what"
 	rc=1
 fi
 

@@ -327,6 +327,24 @@ hp_nic_irq_cpu()
 	done
 }
 
+# hp_nic_irqs DEV: interrupts so far on DEV's queue vectors, summed over the
+# CPUs (/proc/interrupts, which every namespace sees: DEV-TxRx-N for igb's
+# paired queues, DEV-rx-N and DEV-tx-N for igb's and e1000e's separate ones;
+# named when DEV is brought up, so after hp_nic_pair's renaming)
+# hp_nic_irqs DEV rx: those of the vectors that serve its RX queues only
+hp_nic_irqs()
+{
+	local kinds="TxRx|rx|tx"
+
+	[ "${2:-}" = rx ] && kinds="TxRx|rx"
+	awk -v dev="$1" -v kinds="$kinds" '
+		NR == 1 { cpus = NF; next }
+		$NF ~ ("^" dev "-(" kinds ")-[0-9]+$") {
+			for (i = 2; i <= cpus + 1; i++) n += $i
+		}
+		END { print n + 0 }' /proc/interrupts
+}
+
 # hp_pin_neigh NS DEV PEER_MAC ADDR...: permanent neighbour entries (no ARP/ND).
 hp_pin_neigh()
 {
@@ -388,7 +406,8 @@ hp_netstat()
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	case ${1:-} in
 	hp_mod_insert | hp_mod_unload | hp_port_setup | hp_pair_up | hp_nic_present | \
-	hp_nic_find | hp_nic_place | hp_nic_back | hp_nic_carrier | hp_nic_ready | hp_nic_irq_cpu) \
+	hp_nic_find | hp_nic_place | hp_nic_back | hp_nic_carrier | hp_nic_ready | hp_nic_irq_cpu | \
+	hp_nic_irqs) \
 		"$@"; exit ;;
 	*) echo "usage: bash hp-common.sh hp_mod_insert|hp_mod_unload|hp_port_setup|hp_pair_up|hp_nic_*" \
 		"ARGS..." >&2

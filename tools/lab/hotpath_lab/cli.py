@@ -10,6 +10,13 @@ the stages it removes, with numbers measured in this run only.
       pps, XDP_DROP pps), busy-poll vs interrupt, stats, probes and
       tracepoints on vs off, and their instructions per packet on the VM's
       virtual clock
+  hotpath-lab nic --dev A --peer B [--short] [--count N] [--results FILE]
+                [--report FILE.html]
+      the techniques on a real pair, two ports of this box wired to each
+      other: each through the kernel's own knobs (hotpath set), measured by
+      the stage accounting attached to both, beside the same technique on
+      hotpath's emulated pair; steps the driver cannot do are listed as not
+      supported by it, with the reason
   hotpath-lab render FILE [--html OUT.html]
       the text (and the HTML report) of a results file, from that file alone
 
@@ -29,7 +36,7 @@ import shutil
 import signal
 import sys
 
-from . import net, render, report, results, steps
+from . import net, nicwalk, render, report, results, steps
 
 PROG = 'hotpath-lab'
 
@@ -83,6 +90,8 @@ def cmd_render(a):
 
 
 def cmd_run(a):
+    if (a.mode == 'nic') != bool(a.dev and a.peer):
+        return usage_error('--dev and --peer name the real pair, for nic (and only for it)')
     for opt, path in (('--results', a.results), ('--report', a.report)):
         if path and not writable(path):
             return usage_error('%s %s: cannot write that file (%s missing, not writable, or a '
@@ -126,7 +135,14 @@ def cmd_run(a):
     try:
         lab.setup()
         show(('header', None))
-        if a.mode == 'bench':
+        if a.mode == 'nic':
+            walk = nicwalk.NicWalk(lab, a.dev, a.peer)
+            try:
+                walk.setup()
+                walk.run()
+            finally:
+                walk.teardown()
+        elif a.mode == 'bench':
             lab.bench()
         else:
             lab.demo1()
@@ -176,10 +192,14 @@ def main(argv=None):
     p = argparse.ArgumentParser(prog=PROG, description=' '.join(__doc__.split('\n\n')[0].split()),
                                 usage='%(prog)s [demo|bench] [--short] [--count N] '
                                       '[--results FILE] [--report FILE.html]\n'
+                                      '       %(prog)s nic --dev A --peer B [--short] '
+                                      '[--count N] [--results FILE] [--report FILE.html]\n'
                                       '       %(prog)s render FILE [--html OUT.html]',
                                 epilog=__doc__.split('\n\n', 1)[1],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('mode', nargs='?', choices=('demo', 'bench'), default='demo')
+    p.add_argument('mode', nargs='?', choices=('demo', 'bench', 'nic'), default='demo')
+    p.add_argument('--dev', help='nic: the client\'s port of a real pair')
+    p.add_argument('--peer', help='nic: the server\'s port, wired to --dev')
     p.add_argument('--short', action='store_true', help='100 datagrams per step, not 500')
     p.add_argument('--count', type=int, help='datagrams per step')
     p.add_argument('--results', default='results.json', metavar='FILE',

@@ -247,9 +247,43 @@ def bench(r, bn):
     return o
 
 
+def nic(r, w):
+    o = ['<section id="nic"><h2>The techniques on a real pair: %s &rarr; %s (%s)</h2>' % (
+        esc(w['dev_a']), esc(w['dev_b']), esc(w['driver']))]
+    for s in w['steps']:
+        o.append('<h3>%s: %s</h3>' % (esc(s['name']), esc(s['title'])))
+        if not s['supported']:
+            o.append('<p class="failed">not supported by %s: %s</p>' % (esc(w['driver']),
+                                                                      esc(s['reason'])))
+            continue
+        o.append('<table class="stages"><tr><th>port</th><th>stage</th><th>p50 ns</th>'
+                 '<th>mean ns</th><th>count</th></tr>')
+        for x in s['stages']:
+            o.append('<tr><td>%s</td><td>%s</td><td class="n">%d</td><td class="n">%d</td>'
+                     '<td class="n">%d</td></tr>' % (esc(x['port']), esc(x['name']), x['p50_ns'],
+                                                     x['mean_ns'], x['count']))
+        o.append('</table>')
+    o.append('<h2>What each technique did, real and model</h2><table id="nic-table"><tr>'
+             '<th>step</th><th>one-way p50 ns</th><th>against baseline</th>'
+             '<th>model one-way p50 ns</th><th>against model baseline</th>'
+             '<th>RX interrupts</th><th>CPU ns per datagram</th></tr>')
+    for row in render.nic_rows(w):
+        o.append('<tr>%s</tr>' % ''.join('<td>%s</td>' % esc(x) for x in row))
+    o.append('</table>')
+    o.append('<p class="note">%s</p>' % esc(' '.join(x.strip() for x in render.NIC_NOTE)))
+    o.append('</section>')
+    return o
+
+
 def html(r):
-    o = head(r, 'hotpath lab report' if r['mode'] == 'demo' else 'hotpath bench report')
-    if r['mode'] == 'bench':
+    o = head(r, {'demo': 'hotpath lab report', 'bench': 'hotpath bench report',
+                 'nic': 'hotpath lab report: a real pair'}[r['mode']])
+    if r['mode'] == 'nic':
+        o.append('<h1>hotpath lab: a real pair</h1>')
+        o.append(meta_line(r, 'per step'))
+        if r['nic']:
+            o += nic(r, r['nic'])
+    elif r['mode'] == 'bench':
         o.append('<h1>hotpath bench</h1>')
         o.append(meta_line(r, 'per run'))
         if r['bench']:

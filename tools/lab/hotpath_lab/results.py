@@ -111,17 +111,34 @@ BENCH_MODE = {
                    'delta': 'int'}),
     'model_hw_ns': 'int'}
 
+NIC_STAGE = {'port': ('enum', ('a', 'b')), 'name': 'str',
+             'source': ('enum', ('measured', 'modelled')), 'count': 'int', 'p50_ns': 'int',
+             'mean_ns': 'int', 'summed': 'bool'}
+NIC_STEP = {'name': 'str', 'title': 'str', 'removes': 'str', 'settings': 'str',
+            'af_xdp': opt('str'), 'supported': 'bool', 'reason': ('if-not', 'supported', 'str'),
+            'one_way_p50_ns': ('if', 'supported', 'int'), 'rtt_p50_ns': ('if', 'supported', 'int'),
+            'path_ns': ('if', 'supported', 'int'), 'stages': ('if', 'supported', listof(NIC_STAGE)),
+            'rx_interrupts': ('if', 'supported', 'int'),
+            'busy_poll_pickups': ('if', 'supported', 'int'),
+            'cpu_ns_per_datagram': ('if', 'supported', 'int'),
+            'bench': ('if', 'supported', BENCH),
+            'model': ('if', 'supported', opt({'settings': 'str', 'one_way_p50_ns': 'int',
+                                              'path_ns': 'int', 'nic_ns': 'int',
+                                              'stages': listof(STAGE)}))}
+NIC_MODE = {'driver': 'str', 'dev_a': 'str', 'dev_b': 'str', 'steps': listof(NIC_STEP)}
+
 META = {'kernel': 'str', 'clock': 'str', 'date': 'str', 'version': 'str', 'count': 'int',
         'size': 'int', 'rounds': 'int', 'warmup': 'int', 'busy_poll_us': 'int', 'jitter_ns': 'int',
         'ncpu': 'int', 'dev_a': 'str', 'dev_b': 'str', 'ns_a': 'str', 'ns_b': 'str'}
 MODEL = {'link_mbps': 'int', 'pcie_rtt_ns': 'int', 'desc_ns': 'int', 'doorbell_ns': 'int',
          'dma_ns': 'int', 'phy_ns': 'int', 'rx_dma_ns': 'int', 'host_pio_mbps': 'int',
          'ctpio_thresh': 'int'}
-TOP = {'schema': 'str', 'mode': ('enum', ('demo', 'bench')), 'meta': META, 'model': MODEL,
+TOP = {'schema': 'str', 'mode': ('enum', ('demo', 'bench', 'nic')), 'meta': META, 'model': MODEL,
        'failures': listof('str')}
 BY_MODE = {'demo': {'demo1': opt(DEMO1), 'demo2': opt(DEMO2), 'demo3': opt(DEMO3),
                     'closing': opt(CLOSING)},
-           'bench': {'bench': opt(BENCH_MODE)}}
+           'bench': {'bench': opt(BENCH_MODE)},
+           'nic': {'nic': opt(NIC_MODE)}}
 
 KIND = {'int': 'an integer', 'num': 'a number', 'str': 'a string', 'bool': 'true or false',
         'list': 'a list', 'dict': 'an object'}
@@ -227,6 +244,10 @@ def validate(r):
     check_schema_field(r)
     check(r, TOP, '')
     check(r, BY_MODE[r['mode']], '')
+    if r['mode'] == 'nic' and r['nic']:
+        names = [s['name'] for s in r['nic']['steps']]
+        if 'interrupt' not in names or not r['nic']['steps'][names.index('interrupt')]['supported']:
+            raise ResultsError('field nic.steps: no measured step "interrupt" (the baseline)')
     if r['mode'] == 'demo':
         d1 = r['demo1']
         if d1 and not d1['steps']:
