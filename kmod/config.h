@@ -22,6 +22,16 @@
 struct netlink_ext_ack;
 
 /*
+ * Pause storm prevention (struct hp_config's @pause_storm_ms): ethtool's
+ * pfc-prevention-tout "auto" is this; set values go up to the max.  Long
+ * against a receiver the host descheduled (milliseconds, under load), short
+ * against a receiver that is gone for good (an AF_XDP socket that stopped
+ * filling).
+ */
+#define HP_PAUSE_STORM_AUTO_MS	500
+#define HP_PAUSE_STORM_MAX_MS	10000
+
+/*
  * Hardware model of one port: @timing and the figures of
  * include/hotpath/figures.h (units as in enum hotpath_model_attr), each a
  * u32 named as there.
@@ -87,6 +97,18 @@ struct hp_config {
 	u8 hwts_tx;			/* HWTSTAMP_TX_OFF or _ON */
 	u8 hwts_rx;			/* HWTSTAMP_FILTER_NONE or _ALL */
 	s32 phc_drift_ppb;		/* the PHC oscillator's error (ptp.c) */
+
+	/*
+	 * IEEE 802.3x flow control (ethtool -A, ethtool.c; engine.c acts on
+	 * it): @pause_tx, the MAC sends PAUSE when a frame finds no posted RX
+	 * buffer; @pause_rx, it honours the link partner's PAUSE, holding
+	 * its transmitter.  @pause_storm_ms: pause storm prevention (ethtool
+	 * --set-tunable pfc-prevention-tout), how long the receive side may
+	 * keep its partner paused before it stops asking (0: for ever).
+	 */
+	u8 pause_tx;
+	u8 pause_rx;
+	u16 pause_storm_ms;
 
 	struct hp_model model;
 	struct rcu_head rcu;

@@ -63,7 +63,10 @@
 	C(XSK_FILL_EMPTY_DROPS,	xsk_fill_empty_drops)		\
 	C(XSK_WAKEUPS,		xsk_wakeups)			\
 	E(DIM_RX_MOVES,		dim_rx_moves)			\
-	E(DIM_TX_MOVES,		dim_tx_moves)
+	E(DIM_TX_MOVES,		dim_tx_moves)			\
+	E(TX_PAUSE_FRAMES,	tx_pause_frames)		\
+	E(RX_PAUSE_FRAMES,	rx_pause_frames)		\
+	E(TX_PAUSE_STORM_EVENTS, tx_pause_storm_events)
 
 /*
  * The counters an attached device (attach.c, nicpath.c) moves, which are

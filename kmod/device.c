@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "device.h"
+#include "engine.h"
 #include "ethtool.h"
 #include "fault.h"
 #include "port.h"
@@ -82,6 +83,10 @@ void hp_device_publish_config(struct net_device *dev, struct hp_config *cfg)
 	rcu_assign_pointer(port->cfg, cfg);
 	hp_probes_config(port->acct, old, cfg);
 	hp_irq_config_changed(port, cfg);
+	/* a transmitter held under the old pause settings looks again */
+	if (old && (old->pause_rx != cfg->pause_rx || old->pause_tx != cfg->pause_tx ||
+	    old->pause_storm_ms != cfg->pause_storm_ms))
+		hp_engine_pause_changed(port);
 	/* a new epoch of the same line: only an allocation can fail */
 	if (hp_ptp_set_drift(port->ptp, cfg->phc_drift_ppb))
 		netdev_warn(dev, "phc-drift-ppb %d not applied: no memory\n",
@@ -236,6 +241,7 @@ static int hp_device_stop(struct net_device *dev)
 	hp_xdp_stop(port);
 	hp_irq_stop(port);
 	hp_fault_port_stop(port);
+	hp_engine_stop(port);
 	hp_tx_drain(port);
 	hp_rx_drain(port);
 	return 0;
@@ -283,6 +289,7 @@ static int hp_device_init(struct net_device *dev)
 	hp_irq_init(port);
 	hp_dim_init(port);
 	hp_fault_port_init(port);
+	hp_engine_init(port);
 	netif_napi_add(dev, &port->napi, hp_rx_poll);
 	hp_probes_config(port->acct, NULL, cfg);
 	atomic_long_inc(&hp_ports_alive);

@@ -31,6 +31,22 @@
  * (hp_engine_wait()), the stage records wait until the peer has the frame
  * (struct hp_engine), and one PAUSE after the RX completion lets a busy
  * poller on the other vCPU see it at once (hp_engine_deliver()).
+ *
+ * IEEE 802.3x flow control (ethtool -A; off by default): when a frame would
+ * find no posted buffer on the peer and the peer sends PAUSE (its tx pause)
+ * and this port honours it (its rx pause), the frame is not dropped: the
+ * engine stops at its descriptor, which stays on the TX ring (@fetched does
+ * not pass it), and the port is held (hp_engine_pause()).  The driver sees
+ * what a paused NIC shows it: no completions, a ring that fills, a queue
+ * that stops.  The peer's driver posting buffers is the XON
+ * (hp_engine_xon(), from its refill): it cannot run our engine, which wants
+ * our TX queue lock, so it schedules our NAPI, which rings the doorbell
+ * again (hp_tx_resume(), tx.c).  No wakeup is lost: the engine publishes
+ * "held" and the refill its buffers, each followed by a full barrier and a
+ * read of the other's; one of the two sees the other.  A peer that keeps
+ * us paused longer than its storm bound (pfc-prevention-tout) stops asking
+ * (HP_PAUSE_STORM): frames drop again, counted as without pause, until it
+ * posts a buffer.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -154,6 +170,180 @@ static struct hp_rx_buf *hp_engine_rx_claim(struct hp_port *port, u32 len)
 	}
 	/* the caller checks b->cap: a too small buffer is completed as such */
 	return &rx->buf[rx->filled & (rx->size - 1)];
+}
+
+/* The peer's NIC has a posted buffer for the next frame. */
+static bool hp_engine_rx_room(struct hp_port *peer)
+{
+	/* pairs with smp_store_release() in hp_rx_refill() */
+	return peer->rx.filled != smp_load_acquire(&peer->rx.posted);
+}
+
+/* Leave the pause (XON, or the pause no longer applies).  Engine context. */
+static void hp_engine_pause_release(struct hp_port *port)
+{
+	if (likely(port->tx_pause == HP_PAUSE_NONE))
+		return;
+	WRITE_ONCE(port->tx_pause, HP_PAUSE_NONE);
+	/* a timer still queued only schedules a NAPI run that finds nothing */
+}
+
+/* The storm bound of the peer's receive side, 0: none.  Engine context. */
+static u64 hp_engine_storm_ns(const struct hp_config *pcfg)
+{
+	return (u64)pcfg->pause_storm_ms * NSEC_PER_MSEC;
+}
+
+/*
+ * 802.3x: may the frame the engine is at go to @peer, or does a PAUSE hold
+ * it?  Called for every frame while this port honours PAUSE (its rx pause
+ * on); true: the engine stops at it.  The check comes before the frame's
+ * fetch and DMA, as a paused MAC starts no new frame; the engine being the
+ * peer's only RX producer, a buffer seen here is still there at delivery.
+ */
+static bool hp_engine_pause(struct hp_engine *e, struct hp_port *peer)
+{
+	struct hp_port *port = e->port;
+	const struct hp_config *pcfg = hp_port_cfg(peer);
+	u64 now, storm;
+
+	if (!pcfg->pause_tx || hp_engine_rx_room(peer)) {
+		hp_engine_pause_release(port);
+		return false;
+	}
+	/* the peer gave up asking: it drops, until it posts a buffer again */
+	if (port->tx_pause == HP_PAUSE_STORM)
+		return false;
+
+	storm = hp_engine_storm_ns(pcfg);
+	now = ktime_get_ns();
+	if (port->tx_pause == HP_PAUSE_NONE) {
+		WRITE_ONCE(port->tx_pause, HP_PAUSE_HELD);
+		/*
+		 * Pairs with smp_mb() in hp_engine_xon() and in
+		 * hp_engine_pause_changed(): either the peer's refill (or a
+		 * new configuration) sees us held and schedules our NAPI, or
+		 * we see its buffers (or the configuration) here.
+		 */
+		smp_mb();
+		if (!hp_port_cfg(port)->pause_rx || !hp_port_cfg(peer)->pause_tx ||
+		    hp_engine_rx_room(peer)) {
+			WRITE_ONCE(port->tx_pause, HP_PAUSE_NONE);
+			return false;
+		}
+		port->tx_pause_ns = now;
+		/* the peer's MAC sent the XOFF, ours received it */
+		hp_port_count(peer, HOTPATH_CNT_TX_PAUSE_FRAMES);
+		hp_port_count(port, HOTPATH_CNT_RX_PAUSE_FRAMES);
+	} else if (storm && now - port->tx_pause_ns >= storm) {
+		/* mlx5's PFC storm prevention: the stalled receiver stops pausing */
+		WRITE_ONCE(port->tx_pause, HP_PAUSE_STORM);
+		hp_port_count(peer, HOTPATH_CNT_TX_PAUSE_STORM_EVENTS);
+		return false;
+	}
+	/* the bound may have changed since: re-arm at its end */
+	if (storm && (!hrtimer_is_queued(&port->tx_pause_timer) ||
+		      ktime_to_ns(hrtimer_get_expires(&port->tx_pause_timer)) !=
+		      port->tx_pause_ns + storm))
+		hrtimer_start(&port->tx_pause_timer,
+			      ns_to_ktime(port->tx_pause_ns + storm), HRTIMER_MODE_ABS_SOFT);
+	return true;
+}
+
+/*
+ * The storm bound ran out while held: our NAPI rings the doorbell again and
+ * the engine finds the pause over.  A softirq hrtimer, BH context.
+ */
+static enum hrtimer_restart hp_engine_pause_expired(struct hrtimer *timer)
+{
+	struct hp_port *port = container_of(timer, struct hp_port, tx_pause_timer);
+
+	if (hp_port_tx_held(port))
+		napi_schedule(&port->napi);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * The peer of @port, if held by @port's PAUSE, must look again: @port's
+ * driver posted buffers (the XON), its receive side went away, or the
+ * pause settings changed.  BH context (or BH disabled).
+ */
+void hp_engine_xon(struct hp_port *port)
+{
+	struct hp_port *peer;
+
+	hp_port_assert_bh();
+	/* pairs with smp_mb() in hp_engine_pause(): see there */
+	smp_mb();
+	peer = rcu_dereference_bh(port->peer);
+	if (peer && hp_port_tx_held(peer))
+		napi_schedule(&peer->napi);
+}
+
+/*
+ * A new configuration of @port was published (RTNL): its own transmitter,
+ * or its peer's, may be held under pause settings that no longer apply.
+ */
+void hp_engine_pause_changed(struct hp_port *port)
+{
+	ASSERT_RTNL();
+	local_bh_disable();
+	/* pairs with smp_mb() in hp_engine_pause(), like the XON */
+	smp_mb();
+	if (hp_port_tx_held(port))
+		napi_schedule(&port->napi);
+	hp_engine_xon(port);
+	local_bh_enable();
+}
+
+/*
+ * The driver takes back the descriptors the NIC holds (paused): an AF_XDP
+ * pool going away must not be read after.  Each is completed as dropped
+ * (tx_drop_teardown), in ring order; the engine is no longer held.
+ */
+void hp_engine_tx_flush(struct hp_port *port)
+{
+	struct hp_tx_ring *tx = &port->tx;
+	u32 mask = tx->size - 1;
+
+	hp_port_assert_engine(port);
+	for (; tx->fetched != tx->prod; tx->fetched++) {
+		struct hp_tx_desc *d = &tx->desc[tx->fetched & mask];
+		struct hp_tx_cmpl *c = &tx->cmpl[tx->fetched & mask];
+
+		hp_port_count_pkt(port, HOTPATH_CNT_TX_DROP_TEARDOWN, d->seq, d->len);
+		c->status = HP_TXC_DROPPED;
+		c->hwts_ns = 0;
+		c->seq = d->seq;
+	}
+	hp_engine_pause_release(port);
+	/* a completion fault.c holds keeps these back too */
+	if (!port->tx_held)
+		/* pairs with smp_load_acquire() in hp_tx_reap() */
+		smp_store_release(&tx->done, tx->fetched);
+}
+
+/* ndo_init: the storm timer. */
+void hp_engine_init(struct hp_port *port)
+{
+	port->tx_pause = HP_PAUSE_NONE;
+	hrtimer_init(&port->tx_pause_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
+	port->tx_pause_timer.function = hp_engine_pause_expired;
+}
+
+/*
+ * ndo_stop, xmit quiesced and NAPI disabled: no pause outlives the port
+ * (hp_tx_drain() counts the descriptors it held); our peer, if we held it,
+ * finds our receive side gone.
+ */
+void hp_engine_stop(struct hp_port *port)
+{
+	ASSERT_RTNL();
+	hrtimer_cancel(&port->tx_pause_timer);
+	WRITE_ONCE(port->tx_pause, HP_PAUSE_NONE);
+	local_bh_disable();
+	hp_engine_xon(port);
+	local_bh_enable();
 }
 
 /*
@@ -350,7 +540,13 @@ static bool hp_engine_ctpio_path(struct hp_engine *e, struct hp_port *peer,
 	return poison;
 }
 
-/* One descriptor through the NIC.  Returns its completion status. */
+/* hp_engine_frame(): PAUSE holds the frame, the engine stops at it. */
+#define HP_ENGINE_HELD		U32_MAX
+
+/*
+ * One descriptor through the NIC.  Returns its completion status, or
+ * HP_ENGINE_HELD: not sent, no completion, the engine stops here.
+ */
 static u32 hp_engine_frame(struct hp_engine *e, const struct hp_tx_desc *d, bool sole)
 {
 	const struct hp_config *cfg = e->cfg;
@@ -361,6 +557,8 @@ static u32 hp_engine_frame(struct hp_engine *e, const struct hp_tx_desc *d, bool
 	peer = rcu_dereference_bh(port->peer);
 	/* pairs with smp_store_release() in hp_device_open() */
 	if (!peer || !smp_load_acquire(&peer->rx_enabled)) {
+		/* no link partner, no PAUSE */
+		hp_engine_pause_release(port);
 		hp_port_count_pkt(port, HOTPATH_CNT_TX_DROP_NO_CARRIER, d->seq, d->len);
 		hp_engine_stages_flush(e, d);
 		return HP_TXC_DROPPED;
@@ -369,6 +567,13 @@ static u32 hp_engine_frame(struct hp_engine *e, const struct hp_tx_desc *d, bool
 		hp_port_count_pkt(port, HOTPATH_CNT_TX_DROP_TOO_BIG, d->seq, d->len);
 		hp_engine_stages_flush(e, d);
 		return HP_TXC_DROPPED;
+	}
+	/* one load when off: a pause left from before is released below */
+	if (unlikely(cfg->pause_rx)) {
+		if (hp_engine_pause(e, peer))
+			return HP_ENGINE_HELD;
+	} else if (unlikely(port->tx_pause != HP_PAUSE_NONE)) {
+		hp_engine_pause_release(port);
 	}
 
 	if (cfg->ctpio_mode != HOTPATH_CTPIO_OFF) {
@@ -429,8 +634,14 @@ void hp_engine_doorbell(struct hp_port *port, const struct hp_config *cfg)
 	for (i = first; i != prod; i++) {
 		struct hp_tx_desc *d = &tx->desc[i & mask];
 		struct hp_tx_cmpl *c = &tx->cmpl[i & mask];
+		u32 status = hp_engine_frame(&e, d, sole);
 
-		c->status = hp_engine_frame(&e, d, sole);
+		if (unlikely(status == HP_ENGINE_HELD)) {
+			/* its stages are those of the doorbell that sends it */
+			e.npend = 0;
+			break;
+		}
+		c->status = status;
 		c->hwts_ns = e.tx_hwts_ns;
 		c->seq = d->seq;
 		tx->fetched = i + 1;

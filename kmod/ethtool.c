@@ -13,6 +13,13 @@
  *   ethtool -G rx/tx   = HOTPATH_A_{RX,TX}_RING_SIZE (read only in netlink)
  *   ethtool -S         = HOTPATH_A_COUNTERS, each stage's count and mean
  *   ethtool -T         = what tstamp.c says the NIC can stamp
+ *   ethtool -a/-A      = 802.3x flow control, rx and tx pause (autoneg off:
+ *			  the pair has no link negotiation); no netlink
+ *			  attribute, `hotpath stats` shows its counters
+ *   ethtool -I -a      = the PAUSE frame counters (tx/rx_pause_frames)
+ *   ethtool --set-tunable pfc-prevention-tout
+ *			= the pause storm bound of the receive side (ms;
+ *			  0 never gives up, "auto" 500 ms)
  *   SIOCSHWTSTAMP      = HOTPATH_A_HWTSTAMP_{TX,RX_FILTER}, as tstamp.c grants
  *
  * Both supported kernels route SIOCSHWTSTAMP and SIOCGHWTSTAMP to
@@ -147,6 +154,86 @@ out_free:
 	return err;
 }
 
+/*
+ * 802.3x flow control.  Off by default (config.c): the pair drops what a
+ * slow receiver cannot take, as it always did, and a test or a user who
+ * wants the lossless link of a lab pair with flow control turns it on.
+ */
+static void hp_ethtool_get_pauseparam(struct net_device *dev,
+				      struct ethtool_pauseparam *pause)
+{
+	const struct hp_config *cfg = hp_device_config(dev);
+
+	pause->autoneg = AUTONEG_DISABLE;
+	pause->rx_pause = cfg->pause_rx;
+	pause->tx_pause = cfg->pause_tx;
+}
+
+static int hp_ethtool_set_pauseparam(struct net_device *dev,
+				     struct ethtool_pauseparam *pause)
+{
+	struct hp_config *cfg;
+	int err;
+
+	/* no autonegotiation on an emulated back-to-back link */
+	if (pause->autoneg)
+		return -EOPNOTSUPP;
+	cfg = kmemdup(hp_device_config(dev), sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+	cfg->pause_rx = !!pause->rx_pause;
+	cfg->pause_tx = !!pause->tx_pause;
+	err = hp_netlink_publish(dev, cfg, NULL);
+	kfree(cfg);
+	return err;
+}
+
+/* The core filled both with ETHTOOL_STAT_NOT_SET; a port counts both. */
+static void hp_ethtool_get_pause_stats(struct net_device *dev,
+				       struct ethtool_pause_stats *stats)
+{
+	u64 counters[__HOTPATH_CNT_MAX];
+
+	memset(counters, 0, sizeof(counters));
+	hp_stages_read_counters(hp_device_acct(dev), counters);
+	stats->tx_pause_frames = counters[HOTPATH_CNT_TX_PAUSE_FRAMES];
+	stats->rx_pause_frames = counters[HOTPATH_CNT_RX_PAUSE_FRAMES];
+}
+
+/* pfc-prevention-tout, the only tunable: the core checked its u16 type. */
+static int hp_ethtool_get_tunable(struct net_device *dev,
+				  const struct ethtool_tunable *tuna, void *data)
+{
+	const struct hp_config *cfg = hp_device_config(dev);
+
+	if (tuna->id != ETHTOOL_PFC_PREVENTION_TOUT)
+		return -EOPNOTSUPP;
+	*(u16 *)data = cfg->pause_storm_ms;	/* 0 is PFC_STORM_PREVENTION_DISABLE */
+	return 0;
+}
+
+static int hp_ethtool_set_tunable(struct net_device *dev,
+				  const struct ethtool_tunable *tuna, const void *data)
+{
+	u16 ms = *(const u16 *)data;
+	struct hp_config *cfg;
+	int err;
+
+	if (tuna->id != ETHTOOL_PFC_PREVENTION_TOUT)
+		return -EOPNOTSUPP;
+	if (ms == PFC_STORM_PREVENTION_AUTO)
+		ms = HP_PAUSE_STORM_AUTO_MS;
+	else if (ms > HP_PAUSE_STORM_MAX_MS)
+		return -EINVAL;
+	cfg = kmemdup(hp_device_config(dev), sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+	cfg->pause_storm_ms = ms;
+	err = hp_netlink_publish(dev, cfg, NULL);
+	kfree(cfg);
+	return err;
+}
+
 static int hp_ethtool_get_sset_count(struct net_device *dev, int sset)
 {
 	u8 ids[__HOTPATH_STAGE_MAX];
@@ -263,4 +350,9 @@ const struct ethtool_ops hp_ethtool_ops = {
 	.get_strings			= hp_ethtool_get_strings,
 	.get_ethtool_stats		= hp_ethtool_get_stats,
 	.get_ts_info			= hp_tstamp_get_ts_info,
+	.get_pauseparam			= hp_ethtool_get_pauseparam,
+	.set_pauseparam			= hp_ethtool_set_pauseparam,
+	.get_pause_stats		= hp_ethtool_get_pause_stats,
+	.get_tunable			= hp_ethtool_get_tunable,
+	.set_tunable			= hp_ethtool_set_tunable,
 };

@@ -23,7 +23,9 @@
  * (a pool's bind) calls rx.c and tx.c; rx.c (NAPI) calls xdp.c and tx.c;
  * xdp.c calls tx.c; tx.c rings engine.c's doorbell; engine.c runs on
  * model.c's figures and ptp.c's clocks; engine.c, fault.c and rx.c raise or
- * re-arm irq.c's vectors, rx.c feeds dim.c their adaptive moderation.
+ * re-arm irq.c's vectors, rx.c feeds dim.c their adaptive moderation; rx.c's
+ * refill tells engine.c of posted buffers (the 802.3x XON), device.c and
+ * xsk.c set up and take down the engine's pause.
  * Below them all: stages.c.
  */
 #ifndef _HP_PORT_H
@@ -127,6 +129,13 @@ struct hp_rx_ring {
 	u32 filled ____cacheline_aligned_in_smp;
 };
 
+/* struct hp_port's @tx_pause */
+enum {
+	HP_PAUSE_NONE,		/* transmitting */
+	HP_PAUSE_HELD,		/* PAUSE received: the engine stopped at @fetched */
+	HP_PAUSE_STORM,		/* the peer stopped asking (storm prevention) */
+};
+
 enum {
 	HP_IRQ_RX,
 	HP_IRQ_TX,
@@ -212,6 +221,16 @@ struct hp_port {
 	/* fault.c: a TX completion held back, released by the timer */
 	bool tx_held;
 	struct hrtimer tx_release;
+	/*
+	 * 802.3x flow control (engine.c): the transmitter's pause state,
+	 * HP_PAUSE_*, written by this port's engine under the TX queue lock;
+	 * read by the peer's RX refill (the XON: it schedules our NAPI, which
+	 * runs the held descriptors again) and by our NAPI.  @tx_pause_ns:
+	 * when the pause began; @tx_pause_timer: the peer's storm bound.
+	 */
+	u8 tx_pause;
+	u64 tx_pause_ns;
+	struct hrtimer tx_pause_timer;
 	/* native XDP (xdp.c): set under RTNL, read in NAPI */
 	struct bpf_prog __rcu *xdp_prog;
 	struct xdp_rxq_info xdp_rxq;	/* registered while up */
@@ -299,6 +318,15 @@ static inline void hp_port_engine_unlock(struct hp_port *port)
 	__releases(&netdev_get_tx_queue(port->dev, 0)->_xmit_lock)
 {
 	__netif_tx_unlock(netdev_get_tx_queue(port->dev, 0));
+}
+
+/*
+ * Does the link partner's PAUSE hold this port's transmitter?  Any context:
+ * a stale answer is followed by the XON's NAPI run (engine.c).
+ */
+static inline bool hp_port_tx_held(const struct hp_port *port)
+{
+	return READ_ONCE(port->tx_pause) == HP_PAUSE_HELD;
 }
 
 /* Datapath view of the configuration: BH (softirq, xmit) or RCU held. */
@@ -391,6 +419,7 @@ void hp_tx_reap(struct hp_port *port, int budget);
 void hp_tx_drain(struct hp_port *port);
 int hp_tx_xdp_frame(struct hp_port *port, struct xdp_frame *xdpf);
 void hp_tx_kick(struct hp_port *port);
+void hp_tx_resume(struct hp_port *port);
 bool hp_tx_xsk_xmit(struct hp_port *port, int budget);
 
 /* rx.c */

@@ -27,6 +27,7 @@
 #include <net/xdp_sock_drv.h>
 
 #include "compat.h"
+#include "engine.h"
 #include "fault.h"
 #include "port.h"
 #include "probes.h"
@@ -133,6 +134,12 @@ static u32 hp_rx_refill(struct hp_port *port, bool napi)
 		hp_rx_xsk_end(port, posted == limit);
 	/* the ring's tail, which the NIC reads: pairs with hp_engine_rx_claim() */
 	smp_store_release(&rx->posted, posted);
+	/*
+	 * 802.3x: the NIC sends XON for the buffers, if it may have paused
+	 * the peer; not while the ring is quiesced (hp_rx_ring_resume() does)
+	 */
+	if (unlikely(hp_port_cfg(port)->pause_tx) && READ_ONCE(port->rx_enabled))
+		hp_engine_xon(port);
 	return posted - READ_ONCE(rx->filled);
 }
 
@@ -427,6 +434,8 @@ int hp_rx_poll(struct napi_struct *napi, int budget)
 	hp_port_assert_bh();
 	hp_port_assert_napi_owner(port);
 	hp_stages_add(port->acct, HOTPATH_CNT_NAPI_POLLS, 1);
+	/* a PAUSE released: the NIC sends what it held, reaped right below */
+	hp_tx_resume(port);
 	hp_tx_reap(port, budget);
 	if (unlikely(!budget))
 		return 0;	/* netpoll: TX completions only */
@@ -497,6 +506,8 @@ void hp_rx_ring_resume(struct hp_port *port)
 	/* frames reaped, vectors as they were: let NAPI prime them again */
 	local_bh_disable();
 	napi_schedule(&port->napi);
+	/* a peer our PAUSE held meanwhile: the buffers are posted now */
+	hp_engine_xon(port);
 	local_bh_enable();
 }
 

@@ -161,6 +161,22 @@ void hp_tx_kick(struct hp_port *port)
 }
 
 /*
+ * NAPI: the link partner's XON (or the storm bound, or new pause settings)
+ * scheduled us while the NIC held the ring (engine.c): ring the doorbell
+ * again, under the lock the engine needs, for the descriptors it stopped
+ * at.  One plain load when nothing is held.
+ */
+void hp_tx_resume(struct hp_port *port)
+{
+	if (likely(!hp_port_tx_held(port)))
+		return;
+	hp_port_assert_napi_owner(port);
+	hp_port_engine_lock(port);
+	hp_tx_kick(port);
+	hp_port_engine_unlock(port);
+}
+
+/*
  * AF_XDP zero-copy TX (a pool bound, xsk.c), from NAPI before RX: move
  * descriptors from the XSK TX ring onto the TX ring (at most @budget, while
  * there is room) and ring the doorbell once.
@@ -197,8 +213,12 @@ bool hp_tx_xsk_xmit(struct hp_port *port, int budget)
 		xsk_tx_release(pool);
 		hp_tx_kick(port);
 	}
-	/* the inline engine ran them: the next poll reaps and makes room */
-	more = n == budget || (n && !hp_tx_has_room(port));
+	/*
+	 * the inline engine ran them: the next poll reaps and makes room;
+	 * unless PAUSE holds the NIC: then nothing will, and the XON
+	 * schedules NAPI (polling on would spin until it came)
+	 */
+	more = (n == budget || (n && !hp_tx_has_room(port))) && !hp_port_tx_held(port);
 	hp_port_engine_unlock(port);
 
 	if (n)

@@ -43,6 +43,7 @@
 #include <net/xdp.h>
 #include <net/xdp_sock_drv.h>
 
+#include "engine.h"
 #include "port.h"
 
 #define HP_XSK_DMA_ATTR		DMA_ATTR_SKIP_CPU_SYNC
@@ -89,9 +90,11 @@ static int hp_xsk_mem_model(struct hp_port *port)
 /*
  * Swap the pool (NULL: none) with the ring quiesced if the port is up.
  * The TX descriptors of the old pool were all run (the engine runs them in
- * the doorbell, under the lock NAPI took them in); hp_tx_reap() completes
- * them, except one a fault hold keeps back, which then completes as an
- * ordinary descriptor, the socket no longer waiting for it.
+ * the doorbell, under the lock NAPI took them in), or PAUSE holds them and
+ * the NIC completes them as dropped now (hp_engine_tx_flush()), before
+ * the UMEM goes; hp_tx_reap() completes them, except one a fault hold
+ * keeps back, which then completes as an ordinary descriptor, the socket
+ * no longer waiting for it.
  */
 static int hp_xsk_swap(struct hp_port *port, struct xsk_buff_pool *pool)
 {
@@ -104,6 +107,10 @@ static int hp_xsk_swap(struct hp_port *port, struct xsk_buff_pool *pool)
 	if (up) {
 		hp_rx_ring_quiesce(port);
 		local_bh_disable();
+		/* what PAUSE holds is not sent from a UMEM going away */
+		hp_port_engine_lock(port);
+		hp_engine_tx_flush(port);
+		hp_port_engine_unlock(port);
 		hp_tx_reap(port, 0);
 		hp_port_engine_lock(port);
 		for (i = tx->reaped; i != tx->prod; i++)
