@@ -85,7 +85,7 @@ void hp_device_publish_config(struct net_device *dev, struct hp_config *cfg)
 	hp_irq_config_changed(port, cfg);
 	/* a transmitter held under the old pause settings looks again */
 	if (old && (old->pause_rx != cfg->pause_rx || old->pause_tx != cfg->pause_tx ||
-	    old->pause_storm_ms != cfg->pause_storm_ms))
+		    old->pause_storm_ms != cfg->pause_storm_ms))
 		hp_engine_pause_changed(port);
 	/* a new epoch of the same line: only an allocation can fail */
 	if (hp_ptp_set_drift(port->ptp, cfg->phc_drift_ppb))
