@@ -159,8 +159,9 @@ struct hp_config *hp_config_alloc_default(void)
 	hp_config_fields_default(cfg, &hp_config_coalesce_fields);
 
 	/*
-	 * Flow control off, as the pair always behaved: a receiver that does
-	 * not keep up drops, counted (rx_ring_drops).  ethtool -A turns it on.
+	 * Flow control off (pause_rx, pause_tx 0), as the pair always behaved:
+	 * a receiver that does not keep up drops, counted (rx_ring_drops).
+	 * ethtool -A turns it on; its storm bound starts at ethtool's "auto".
 	 */
 	cfg->pause_storm_ms = HP_PAUSE_STORM_AUTO_MS;
 	cfg->model.timing = HOTPATH_TIMING_ENFORCED;
