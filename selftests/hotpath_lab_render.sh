@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The lab's renderer against the letter (issue 26): a fixed results.json
-# of a demo run and one of a bench run (selftests/golden/lab/, written by
+# of a demo run, a bench run and a real-pair run (selftests/golden/lab/, written by
 # real runs on the VM's virtual clock) rendered by `hotpath-lab render` to
 # text and to the HTML report, compared exactly with the golden files next
 # to them; and files that cannot be rendered (not JSON, not an object, an
@@ -27,7 +27,7 @@ export NO_COLOR=1
 ##############################################################################
 # golden: the text and the HTML of each fixed results file
 
-for name in demo bench; do
+for name in demo bench nic; do
 	RET=0
 	echo "COMMAND: $LAB render $GOLDEN/$name.json --html $WORK/$name.html"
 	"$LAB" render "$GOLDEN/$name.json" --html "$WORK/$name.html" > "$WORK/$name.txt" 2> "$WORK/err"
@@ -100,7 +100,7 @@ refused "a stage of an unknown source" "$(variant enum '.demo1.steps[0].stages[2
 refused "a section of the wrong type" "$(variant section '.closing = [1]')" \
 	'field closing: a list, expected an object'
 refused "an unknown mode" "$(variant mode '.mode = "soak"')" \
-	'field mode: "soak", expected one of "demo", "bench"'
+	'field mode: "soak", expected one of "demo", "bench", "nic"'
 refused "a file that is not there" "$WORK/none.json" \
 	"cannot read: No such file or directory"
 
