@@ -17,17 +17,21 @@
 #    the kernel's recipe, interrupt restores exactly what it found, and so
 #    does stats off; a sysfs change shows in `show`, an `ethtool -C` in
 #    `monitor`;
-#  - busy polling on igb: in a hotpath-bench --busy-poll --prefer-busy-poll
-#    ping-pong of COUNT datagrams with both ends in busy-poll, fewer than a
-#    tenth of the frames the receiver gets are received by an interrupt's
-#    NAPI poll (rx_poll's count), busy-poll pickups account for the rest,
-#    What is counted is who received, not how often the vector fired: QEMU's igb
-#    does not auto-mask a vector when it fires (its model leaves EIMS set
-#    under igb's GPIE.EIAME), so the driver's leaving the interrupt masked,
-#    which the kernel's deferral asks of it, cannot hold the vector quiet
-#    there: it keeps firing, about twice per datagram at rx-usecs 0 in
-#    either mode, and finds the NAPI instance already owned by the busy
-#    poller (printed; on a real 82576 the masked vector stays quiet);
+#  - busy polling (igb, e1000e): in a hotpath-bench --busy-poll
+#    --prefer-busy-poll ping-pong of COUNT datagrams with both ends in
+#    busy-poll, busy pollers pick up at least 8 in 10 of them (the rest:
+#    an interrupt's poll, or the gro_flush_timeout timer's when a poller
+#    missed one).  QEMU's e1000e masks a vector that fired, so there the
+#    receiver's RX vectors raise fewer interrupts than a tenth of the
+#    datagrams, and fewer than in rx-mode interrupt with the same sockets.
+#    QEMU's igb does not auto-mask (its model leaves EIMS set under igb's
+#    GPIE.EIAME), so the driver's leaving the interrupt masked, which the
+#    kernel's deferral asks of it, cannot hold the vector quiet there: it
+#    keeps firing, about twice per datagram at rx-usecs 0 in either mode,
+#    and finds the NAPI instance owned by the busy poller (printed; on a
+#    real 82576 the masked vector stays quiet); there fewer than a tenth
+#    of the frames are received by an interrupt's NAPI poll (rx_poll's
+#    count);
 #  - coalescing on igb: rx-usecs on the server's end holds its RX vector's
 #    interrupts that far apart (the 82576's EITR, which QEMU models), so in
 #    a ping-pong (one interrupt per round trip) at rx-usecs 100 the round
@@ -252,20 +256,34 @@ bp()
 		"$PICKED by busy pollers; its RX vectors fired $IRQS times"
 }
 
-# igb only: QEMU's e1000e throttles its interrupts to 128 us apart
 test_busy_poll()
 {
+	local irq0
+
 	RET=0
 	hp "$NS_A" set "$DEV_A" stats on
 	hp_defer ip netns exec "$NS_A" hotpath set "$DEV_A" stats off
+	if [ "$DRV" = e1000e ]; then
+		bp interrupt
+		irq0=$IRQS
+	fi
 	bp busy-poll
-	[ "$BY_IRQ" -lt $((COUNT / 10)) ]
-	check_err $? "$BY_IRQ frames received by an interrupt's poll, want < $((COUNT / 10))"
-	[ "$PICKED" -ge $((RX - BY_IRQ)) ] && [ "$RX" -ge "$COUNT" ]
-	check_err $? "busy-poll pickups $PICKED do not account for $RX frames less $BY_IRQ"
+	# most datagrams come up by busy pollers (the rest: an interrupt's poll,
+	# or the gro_flush_timeout timer's when a poller missed one)
+	[ "$PICKED" -ge $((COUNT * 8 / 10)) ]
+	check_err $? "busy-poll pickups $PICKED, want >= $((COUNT * 8 / 10)) of $COUNT"
+	if [ "$DRV" = e1000e ]; then
+		# QEMU's e1000e masks a vector that fired: the deferral holds it quiet
+		[ "$IRQS" -lt $((COUNT / 10)) ] && [ "$IRQS" -lt "$irq0" ]
+		check_err $? "$IRQS RX interrupts, want < $((COUNT / 10)) and < $irq0 (rx-mode interrupt)"
+	else
+		# QEMU's igb does not: who received is what the deferral changes there
+		[ "$BY_IRQ" -lt $((COUNT / 10)) ]
+		check_err $? "$BY_IRQ frames received by an interrupt's poll, want < $((COUNT / 10))"
+	fi
 	hp "$NS_B" set "$DEV_B" rx-mode interrupt >/dev/null &&
 		hp "$NS_A" set "$DEV_A" rx-mode interrupt >/dev/null
-	log_test "igb: busy-poll, ping-pong of $COUNT: $BY_IRQ frames by interrupt, $PICKED busy-poll pickups"
+	log_test "$DRV: busy-poll, ping-pong of $COUNT: $BY_IRQ frames by interrupt, $PICKED busy-poll pickups, $IRQS RX interrupts${irq0:+ ($irq0 in rx-mode interrupt)}"
 }
 
 # pp USECS: a ping-pong of COUNT at rx-usecs USECS on the server's end,
@@ -364,9 +382,7 @@ for DRV in igb e1000e; do
 	test_refusals
 	test_rx_mode
 	test_monitor
-	if [ "$DRV" = igb ]; then
-		test_busy_poll
-		test_coalesce
-	fi
+	test_busy_poll
+	[ "$DRV" = igb ] && test_coalesce
 done
 exit "$EXIT_STATUS"
