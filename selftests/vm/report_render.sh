@@ -69,9 +69,6 @@ elif [ $NIC = 1 ]; then
 	need "steps not supported, with the reason" 'not supported by [a-z0-9]+: ' 1
 	need "the table of the steps" '<table id="nic-table"' 1
 	need "its rows, real beside the model" '<tr><td>' 8
-	if grep -qE '(src|href)="(https?:)?//' "$WORK/dom.html"; then
-		fail+=("the report refers to something outside itself")
-	fi
 else
 	need "section demo1" '<section id="demo1"' 1
 	need "Demo 1 stacked walk" '<svg class="walk"' 1
@@ -87,9 +84,9 @@ else
 	need "closing table" '<table id="closing-table"' 1
 	need "closing table rows" '<tr><td>' 8
 	need "TX push row" '<td>TX push</td>' 1
-	if grep -qE '(src|href)="(https?:)?//' "$WORK/dom.html"; then
-		fail+=("the report refers to something outside itself")
-	fi
+fi
+if [ -s "$WORK/dom.html" ] && grep -qE '(src|href)="(https?:)?//' "$WORK/dom.html"; then
+	fail+=("the report refers to something outside itself")
 fi
 if [ ${#fail[@]} -eq 0 ]; then
 	echo "ok 1 report renders: dom has $what"
