@@ -70,10 +70,11 @@ refused()
 	log_test "render refuses $what"
 }
 
-# variant NAME JQ: golden demo.json changed by JQ, as $WORK/NAME.json
+# variant NAME JQ [FILE]: golden demo.json (or FILE) changed by JQ, as
+# $WORK/NAME.json
 variant()
 {
-	jq "$2" "$GOLDEN/demo.json" > "$WORK/$1.json" || hp_fail "jq $2"
+	jq "$2" "$GOLDEN/${3:-demo.json}" > "$WORK/$1.json" || hp_fail "jq $2"
 	echo "$WORK/$1.json"
 }
 
@@ -101,6 +102,12 @@ refused "a section of the wrong type" "$(variant section '.closing = [1]')" \
 	'field closing: a list, expected an object'
 refused "an unknown mode" "$(variant mode '.mode = "soak"')" \
 	'field mode: "soak", expected one of "demo", "bench", "nic"'
+refused "a real pair's walk without its baseline" \
+	"$(variant nicbase 'del(.nic.steps[] | select(.name == "interrupt"))' nic.json)" \
+	'field nic.steps: no measured step "interrupt" (the baseline)'
+refused "an unsupported step without its reason" \
+	"$(variant nicreason 'del(.nic.steps[] | select(.name == "adaptive") | .reason)' nic.json)" \
+	'field nic.steps[7].reason: missing'
 refused "a file that is not there" "$WORK/none.json" \
 	"cannot read: No such file or directory"
 
