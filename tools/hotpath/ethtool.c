@@ -152,8 +152,6 @@ int hp_ethtool_read(const char *dev, struct hp_knobs *k)
 	err = ethnl_read_msg(dev, &ethnl_coalesce, k);
 	if (!err)
 		err = ethnl_read_msg(dev, &ethnl_rings, k);
-	if (!err)
-		hp_ethtool_ctpio_counters(dev, k);
 	return err;
 }
 

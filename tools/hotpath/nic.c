@@ -31,9 +31,12 @@ int nic_knob_of(const char *key)
 	return -1;
 }
 
+/* show and monitor only: set needs no counters */
 void nic_read(struct hp_port *p)
 {
 	p->knobs.read = !hp_ethtool_read(p->ifname, &p->knobs);
+	if (p->knobs.read)
+		hp_ethtool_ctpio_counters(p->ifname, &p->knobs);
 }
 
 /* "rx-usecs, tx-usecs": the knobs of @want, for messages. */

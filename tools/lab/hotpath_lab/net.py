@@ -243,11 +243,15 @@ class NicPair(Pair):
             return False
         return True
 
+    def find(self):
+        """The two ends' names in this namespace now."""
+        return common('hp_nic_find', self.drv).split()
+
     def setup(self, quiet=True, timeout_ms=None):
-        if not os.path.isdir('/sys/module/' + self.drv):
+        if self.drv and not os.path.isdir('/sys/module/' + self.drv):
             run(['modprobe', self.drv])
             self.loaded = True
-        a, b = common('hp_nic_find', self.drv).split()
+        a, b = self.find()
         for ns in (self.ns_a, self.ns_b):
             ns_add(ns)
             self.namespaces.append(ns)

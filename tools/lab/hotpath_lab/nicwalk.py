@@ -20,7 +20,7 @@ one path, as the emulated pair's.
 
 from . import net
 from .net import NetError
-from .steps import SIZE, PORT, WARMUP, bench_figures, cpu_us, counter_of
+from .steps import SIZE, PORT, WARMUP, bench_figures, cpu_us, counter_of, path_rows, path_sums
 
 # name, title, what it removes (or adds), the NIC's knobs (hotpath set,
 # after the baseline's), hotpath-bench's options ({BUSY}: the busy-poll
@@ -78,7 +78,8 @@ def nic_rows(sa, sb, min_n):
 class DevPair(net.NicPair):
     """Two named ports of this box wired to each other (--dev, --peer),
     each moved into a namespace of its own under its own name, with
-    10.20.9.1 and 10.20.9.2: hp-common.sh's hp_nic_* steps."""
+    10.20.9.1 and 10.20.9.2: NicPair's setup and teardown, no driver to
+    load, no names to find."""
 
     def __init__(self, dev_a, dev_b, ns_a, ns_b):
         net.Pair.__init__(self, ns_a, ns_b, dev_a, dev_b, '10.20.9.1', '10.20.9.2')
@@ -86,15 +87,8 @@ class DevPair(net.NicPair):
         self.orig = []
         self.loaded = False
 
-    def setup(self, quiet=True, timeout_ms=None):
-        for ns in (self.ns_a, self.ns_b):
-            net.ns_add(ns)
-            self.namespaces.append(ns)
-        for ns, dev, ip4 in ((self.ns_a, self.dev_a, self.ip4_a),
-                             (self.ns_b, self.dev_b, self.ip4_b)):
-            self.orig.append((ns, dev, dev))
-            net.common('hp_nic_place', ns, dev, dev, ip4, '', 'quiet' if quiet else '')
-        net.common('hp_nic_ready', self.ns_a, self.dev_a, self.ns_b, self.dev_b, self.ip4_b)
+    def find(self):
+        return self.dev_a, self.dev_b
 
 
 class NicWalk:
@@ -123,7 +117,7 @@ class NicWalk:
             self.combined[end] = self.channels(ns, dev)
             if self.combined[end]:
                 net.ns_run(ns, 'ethtool', '-L', dev, 'combined', '1', check=False)
-        p.carrier()
+        # carrier back after the reset, and a ping through
         net.common('hp_nic_ready', p.ns_a, p.dev_a, p.ns_b, p.dev_b, p.ip4_b)
         for end, cpu in (('a', 0), ('b', 1 if ncpu > 1 else 0)):
             ns, dev = p.end(end)
@@ -236,7 +230,6 @@ class NicWalk:
         except NetError as e:
             lab.fail('nic: model step (%s): %s' % (settings, e))
             return None
-        from .steps import path_rows, path_sums
         rows = path_rows(sa, sb, self.count // 2)
         path, nic = path_sums(rows)
         return {'settings': settings, 'one_way_p50_ns': b['one_way']['p50_ns'],
